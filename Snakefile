@@ -1,0 +1,34 @@
+# The pipeline: raw survey export (or the synthetic replica) -> validated, cleaned and
+# recoded data -> (later stages) analyses -> paper. Run with `make` (see the README).
+import os
+import sys
+from pathlib import Path
+
+from snakemake.utils import min_version, validate
+
+min_version("9.0")
+
+# The library in src/ is importable by this file and by every job's script, with or
+# without `pip install -e .` (conda environments per rule, cluster jobs).
+SRC = str(Path(workflow.basedir) / "src")
+sys.path.insert(0, SRC)
+os.environ.update(
+    PYTHONPATH=os.pathsep.join(filter(None, [SRC, os.environ.get("PYTHONPATH")]))
+)
+
+
+configfile: "config/config.yaml"
+
+
+validate(config, "workflow/schemas/config.schema.yaml")
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/synthetic.smk"
+include: "workflow/rules/data.smk"
+
+
+rule all:
+    default_target: True
+    input:
+        rules.recode.output,

@@ -1,0 +1,19 @@
+"""Rule clean: typed codes and missing answers, the cleaning log and the sample flow."""
+
+from leisurenet.clean import clean
+from leisurenet.codebook import Codebook
+from leisurenet.ingest import read_export, read_frame
+from leisurenet.io import stage_logger, write_csv, write_dataset
+
+sm = snakemake
+log = stage_logger(sm.log[0], "clean")
+codebook = Codebook.from_yaml(sm.input.codebook)
+raw = read_export(sm.input.raw, sheet=sm.params.sheet)
+frame = read_frame(sm.input.frame) if sm.input.frame else None
+result = clean(raw, codebook, frame, drop_empty=sm.params.drop_empty)
+for rule, n in result.log["rule"].value_counts().sort_index().items():
+    log.info("%s: %d change(s)", rule, n)
+write_dataset(result.data, sm.output.parquet, sm.output.csv)
+write_csv(result.log, sm.output.log)
+write_csv(result.flow, sm.output.flow)
+log.info("%d respondents cleaned", len(result.data))

@@ -1,0 +1,67 @@
+"""Writing stage outputs: typed Parquet with a CSV beside it, written atomically.
+
+A stage writes each file to a temporary name in the same folder and renames it into
+place only when it is complete, so an interrupted or failed stage never leaves a file
+that looks finished.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+import pandas as pd
+
+
+@contextmanager
+def atomic_path(path: str | Path):
+    """Yield a temporary path beside ``path``; move it onto ``path`` if the block succeeds."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def write_csv(df: pd.DataFrame, path: str | Path) -> None:
+    with atomic_path(path) as tmp:
+        df.to_csv(tmp, index=False, lineterminator="\n")
+
+
+def write_parquet(df: pd.DataFrame, path: str | Path) -> None:
+    with atomic_path(path) as tmp:
+        df.to_parquet(tmp, index=False, engine="pyarrow", compression="zstd")
+
+
+def write_dataset(df: pd.DataFrame, parquet: str | Path, csv: str | Path) -> None:
+    """Respondent-level data: Parquet keeps the types, the CSV is for reading by eye."""
+    write_parquet(df, parquet)
+    write_csv(df, csv)
+
+
+def read_dataset(parquet: str | Path) -> pd.DataFrame:
+    return pd.read_parquet(parquet, engine="pyarrow")
+
+
+def stage_logger(log_path: str | Path | None, name: str) -> logging.Logger:
+    """A logger that writes to the rule's log file (and to stderr)."""
+    logger = logging.getLogger(name)
+    logger.setLevel(logging.INFO)
+    logger.handlers.clear()
+    formatter = logging.Formatter("%(levelname)s %(message)s")
+    handlers = [logging.StreamHandler()]
+    if log_path:
+        Path(log_path).parent.mkdir(parents=True, exist_ok=True)
+        handlers.append(logging.FileHandler(log_path, mode="w", encoding="utf-8"))
+    for handler in handlers:
+        handler.setFormatter(formatter)
+        logger.addHandler(handler)
+    return logger

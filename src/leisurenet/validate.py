@@ -1,0 +1,347 @@
+"""Validating a raw export (and the population frame) against the codebook.
+
+Every check runs, and every problem is returned, so the user can fix the whole file in one
+pass. Each problem names the file, the column, the spreadsheet row and the value, and says
+what to do. Nothing is changed here: reading cells into codes is the cleaning stage's job.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+
+from .codebook import Codebook, normalise_label
+from .errors import Problem
+from .ingest import RawTable
+
+FRAME_COLUMNS = ("network_id", "municipality_pop")
+_WHOLE = re.compile(r"(-?[0-9]+)(?:\.0{1,2})?")
+
+
+def parse_whole_number(text: str) -> int | None:
+    """A whole number written as digits, optionally with ``.0``; anything else is None.
+
+    ``'12000'``, ``'12000.0'`` and ``' 12000 '`` give 12000; ``'-3'`` gives -3 (the caller
+    checks the minimum). Thousands separators and decimal commas give None, and so does
+    ``'12.000'``: a point followed by three digits is a Dutch thousands separator as often as
+    a decimal point, so it is refused rather than guessed.
+
+    Examples
+    --------
+    >>> [parse_whole_number(t) for t in ("12000", "12000.0", " 12000 ", "12.000", "12.000,5", "abc")]
+    [12000, 12000, 12000, None, None, None]
+    """
+    match = _WHOLE.fullmatch(str(text).strip())
+    return int(match.group(1)) if match else None
+
+
+def validate_export(raw: RawTable, codebook: Codebook, frame: RawTable | None = None) -> list[Problem]:
+    """Check a raw export against the codebook (and the population frame, if given).
+
+    Parameters
+    ----------
+    raw : RawTable
+        The export, from :func:`leisurenet.ingest.read_export`.
+    codebook : Codebook
+        The instrument: background variables, items, scales and missing codes.
+    frame : RawTable, optional
+        The population frame, from :func:`leisurenet.ingest.read_frame`.
+
+    Returns
+    -------
+    list of Problem
+        Every problem found, errors (``severity='error'``) and warnings, in the order:
+        columns, background variables, item cells, SPSS value labels, frame. Empty when
+        the export is valid.
+    """
+    problems = _check_columns(raw, codebook)
+    problems += _check_background(raw, codebook, list(codebook.background))
+    problems += _check_items(raw, codebook)
+    problems += _check_value_labels(raw, codebook)
+    if frame is not None:
+        problems += validate_frame(frame, codebook)
+        problems += _check_against_frame(raw, frame)
+    return problems
+
+
+def validate_frame(frame: RawTable, codebook: Codebook) -> list[Problem]:
+    """Check the population frame: ``network_id`` unique and filled, populations whole and positive.
+
+    Other columns of the frame (names of municipalities, say) are allowed and ignored.
+    """
+    problems = [
+        _missing_column(frame, name, codebook.background[name]["en"], _unknown_columns(frame, codebook))
+        for name in FRAME_COLUMNS
+        if name not in frame.data.columns
+    ]
+    return problems + _check_background(frame, codebook, list(FRAME_COLUMNS))
+
+
+# --- columns -----------------------------------------------------------------------------
+
+
+def _check_columns(raw: RawTable, codebook: Codebook) -> list[Problem]:
+    expected = {n: s["en"] for n, s in codebook.background.items() if s.get("required")}
+    expected.update({i: f"item '{s['en']}'" for i, s in codebook.items.items()})
+    unknown = _unknown_columns(raw, codebook)
+    missing = [n for n in expected if n not in raw.data.columns]
+    problems = [_missing_column(raw, n, expected[n], unknown) for n in missing]
+    for name in unknown:
+        near = _close(name, missing) or _close(name, list(expected))
+        hint = f"if it is meant to be the codebook's '{near[0]}', rename it; if not," if near else ""
+        problems.append(
+            Problem(
+                file=raw.path,
+                message="the column is not in the codebook and is ignored downstream",
+                fix=f"{hint} nothing needs to be done (delete it to silence this warning)".strip(),
+                column=name,
+                severity="warning",
+            )
+        )
+    return problems
+
+
+def _missing_column(raw: RawTable, name: str, meaning: str, candidates: list[str]) -> Problem:
+    hint = _looks_close("the header", _close(name, candidates))
+    return Problem(
+        file=raw.path,
+        message=f"the required column is missing: {meaning}",
+        fix=f"add a column named '{name}', or correct the spelling of its header{hint}",
+        column=name,
+    )
+
+
+def _unknown_columns(raw: RawTable, codebook: Codebook) -> list[str]:
+    known = set(codebook.background) | set(codebook.items)
+    return [c for c in raw.data.columns if c not in known]
+
+
+def _close(name: str, candidates: list[str], cutoff: float = 0.75) -> list[str]:
+    """Candidates that look like ``name``, ignoring case."""
+    folded = {c.casefold(): c for c in candidates}
+    return [folded[m] for m in difflib.get_close_matches(name.casefold(), list(folded), n=3, cutoff=cutoff)]
+
+
+def _looks_close(where: str, near: list[str]) -> str:
+    if not near:
+        return ""
+    verb = "looks" if len(near) == 1 else "look"
+    return f" ({where} has {', '.join(repr(n) for n in near)}, which {verb} close)"
+
+
+# --- background variables -------------------------------------------------------------------
+
+
+def _cells(raw: RawTable, column: str) -> Iterator[tuple[int, str]]:
+    """(spreadsheet row, cell) pairs of a column."""
+    return zip(raw.rows, raw.data[column], strict=True)
+
+
+def _check_background(raw: RawTable, codebook: Codebook, names: list[str]) -> list[Problem]:
+    """Blank, duplicate and non-numeric values, as each variable's codebook entry demands."""
+    problems = []
+    for name in names:
+        spec = codebook.background[name]
+        if name not in raw.data.columns:
+            continue
+        if spec.get("required"):
+            problems += _check_blank(raw, name, spec)
+        if spec.get("type") == "integer":
+            problems += _check_whole_numbers(raw, name, spec.get("minimum"))
+        if spec.get("unique"):
+            problems += _check_unique(raw, name)
+    return problems
+
+
+def _check_blank(raw: RawTable, name: str, spec: dict) -> list[Problem]:
+    return [
+        Problem(
+            file=raw.path,
+            message=f"the {name} is blank",
+            fix=f"fill in the {name} ({spec['en']}), or delete the row if it should not be there",
+            column=name,
+            row=row,
+            value=cell,
+        )
+        for row, cell in _cells(raw, name)
+        if not cell.strip()
+    ]
+
+
+def _check_whole_numbers(raw: RawTable, name: str, minimum: int | None) -> list[Problem]:
+    problems = []
+    for row, cell in _cells(raw, name):
+        if not cell.strip():
+            continue  # a blank is reported by the blank check
+        number = parse_whole_number(cell)
+        if number is None:
+            message = "the value is not a whole number"
+            fix = "write it as digits only, without thousands separators, spaces or decimals (e.g. 12000)"
+        elif minimum is not None and number < minimum:
+            message = f"the value must be at least {minimum}"
+            fix = f"correct the number; it must be a whole number of at least {minimum} (e.g. 12000)"
+        else:
+            continue
+        problems.append(Problem(raw.path, message, fix, column=name, row=row, value=cell))
+    return problems
+
+
+def _check_unique(raw: RawTable, name: str) -> list[Problem]:
+    first_row: dict[str, int] = {}
+    problems = []
+    for row, cell in _cells(raw, name):
+        key = cell.strip()
+        if not key:
+            continue
+        if key in first_row:
+            problems.append(
+                Problem(
+                    file=raw.path,
+                    message=f"the {name} is already used in row {first_row[key]}; it must be unique",
+                    fix=f"give one of rows {first_row[key]} and {row} its correct {name}, "
+                    "or delete the row if it is a duplicate",
+                    column=name,
+                    row=row,
+                    value=cell,
+                )
+            )
+        else:
+            first_row[key] = row
+    return problems
+
+
+# --- items -----------------------------------------------------------------------------------
+
+
+def _check_items(raw: RawTable, codebook: Codebook) -> list[Problem]:
+    problems = []
+    for item in codebook.item_ids:
+        if item not in raw.data.columns:
+            continue
+        declared = raw.declared_missing.get(item, frozenset())
+        scale = codebook.items[item]["scale"]
+        for row, cell in _cells(raw, item):
+            answer = codebook.interpret(item, cell, declared)
+            if answer.code is None and answer.missing is None:
+                problems.append(
+                    Problem(
+                        file=raw.path,
+                        message=f"value '{cell.strip()}' is not a code of scale {scale} nor a missing code",
+                        fix=f"use one of {codebook.describe_valid(item)}",
+                        column=item,
+                        row=row,
+                        value=cell,
+                    )
+                )
+    return problems
+
+
+def _check_value_labels(raw: RawTable, codebook: Codebook) -> list[Problem]:
+    """SPSS value labels that give a code another code's meaning (a reversed scale, say)."""
+    problems = []
+    for item, labels in raw.value_labels.items():
+        if item not in codebook.items:
+            continue
+        meaning = codebook.label_codes(item)
+        scale = codebook.items[item]["scale"]
+        for code, label in labels.items():
+            known = meaning.get(normalise_label(label))
+            if known is None or parse_whole_number(code) == known:
+                continue
+            problems.append(
+                Problem(
+                    file=raw.path,
+                    message=f"the SPSS value label of code {code} is '{label}', which the codebook "
+                    f"gives to code {known} of scale {scale}; the codes run differently from the codebook",
+                    fix="recode the variable in SPSS to the codebook's codes "
+                    f"({codebook.describe_valid(item)}), or correct the value labels if they are wrong",
+                    column=item,
+                    value=label,
+                )
+            )
+    return problems
+
+
+# --- the population frame ----------------------------------------------------------------------
+
+
+def _check_against_frame(raw: RawTable, frame: RawTable) -> list[Problem]:
+    needed = set(FRAME_COLUMNS)
+    if not (needed <= set(raw.data.columns) and needed <= set(frame.data.columns)):
+        return []  # the missing columns are reported already
+    networks = _frame_networks(frame)
+    problems = []
+    for row, network, pop in zip(raw.rows, raw.data["network_id"], raw.data["municipality_pop"], strict=True):
+        key = network.strip()
+        if not key:
+            continue
+        if key not in networks:
+            problems.append(_not_in_frame(raw, frame, row, network, list(networks)))
+            continue
+        frame_row, frame_pop = networks[key]
+        own = parse_whole_number(pop)
+        if own is not None and frame_pop is not None and own != frame_pop:
+            problems.append(
+                Problem(
+                    file=raw.path,
+                    message=f"municipality_pop is {own} here but {frame_pop} in the population frame "
+                    f"{frame.path} (row {frame_row}) for network '{key}'",
+                    fix="correct whichever of the two is wrong; the export and the frame must agree",
+                    column="municipality_pop",
+                    row=row,
+                    value=pop,
+                )
+            )
+    if len(raw.data) > len(networks):
+        problems.append(
+            Problem(
+                file=raw.path,
+                message=f"the export has {len(raw.data)} respondents but the population frame {frame.path} "
+                f"lists only {len(networks)} networks",
+                fix="each respondent coordinates one network of the frame; check that the frame is complete "
+                "and is the right file",
+            )
+        )
+    return problems
+
+
+def _frame_networks(frame: RawTable) -> dict[str, tuple[int, int | None]]:
+    """network_id -> (frame row, population) for the first row of each network."""
+    networks: dict[str, tuple[int, int | None]] = {}
+    for row, network, pop in zip(
+        frame.rows, frame.data["network_id"], frame.data["municipality_pop"], strict=True
+    ):
+        if network.strip():
+            networks.setdefault(network.strip(), (row, parse_whole_number(pop)))
+    return networks
+
+
+def _not_in_frame(raw: RawTable, frame: RawTable, row: int, network: str, known: list[str]) -> Problem:
+    # short ids like N004/N005 are all alike, so only a near-exact match is worth naming
+    hint = _looks_close("the frame", _close(network.strip(), known, cutoff=0.85))
+    return Problem(
+        file=raw.path,
+        message=f"the network_id is not in the population frame {frame.path}",
+        fix=f"correct the network_id{hint}, or add the network to the frame if the frame is incomplete",
+        column="network_id",
+        row=row,
+        value=network,
+    )
+
+
+def validation_report(raw: RawTable, frame: RawTable | None, problems: list[Problem]) -> str:
+    """A short Markdown account of what was read and what was found, for the reviewer."""
+    lines = [
+        "# Validation report",
+        "",
+        f"- export: `{raw.path}`, {len(raw.data)} respondents, {len(raw.data.columns)} columns",
+        *[f"  - {note}" for note in raw.notes],
+    ]
+    if frame is not None:
+        lines += [f"- frame: `{frame.path}`, {len(frame.data)} networks", *[f"  - {n}" for n in frame.notes]]
+    else:
+        lines.append("- frame: none (no non-response comparison)")
+    lines += ["", f"{len(problems)} warning(s), no errors.", ""]
+    lines += [f"- {p}" for p in problems]
+    return "\n".join(lines) + "\n"

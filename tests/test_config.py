@@ -1,0 +1,98 @@
+"""Configuration, codebook schema and the environment files."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+
+from leisurenet.codebook import Codebook
+from leisurenet.config import load_config, validate_config
+
+from .conftest import ROOT
+
+
+def test_every_schema_key_has_a_description_and_a_default():
+    schema = yaml.safe_load((ROOT / "workflow/schemas/config.schema.yaml").read_text())
+
+    def walk(node, path):
+        for key, sub in node.get("properties", {}).items():
+            assert "description" in sub, f"{path}{key} has no description"
+            assert "default" in sub, f"{path}{key} has no default"
+            walk(sub, f"{path}{key}.")
+
+    walk(schema, "")
+
+
+def test_defaults_fill_what_a_user_file_leaves_out(tmp_path):
+    user = tmp_path / "mine.yaml"
+    user.write_text("data:\n  raw: my_export.sav\n  frame: null\npublished: null\n")
+    config = load_config(user)
+    assert config["data"] == {"raw": "my_export.sav", "frame": None, "sheet": None}
+    assert config["published"] is None
+    assert config["size_class"]["breaks"] == [15000, 40000]
+    assert validate_config({})["governance_role"]["rule"] == "highest"
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ({"size_class": {"breaks": [40000, 15000]}}, "increase strictly"),
+        ({"size_class": {"labels": ["small", "large"]}}, "one more"),
+        ({"governance_role": {"rule": "loudest"}}, "governance_role.rule"),
+        ({"data": {"rawfile": "x.csv"}}, "Additional properties"),
+    ],
+)
+def test_invalid_configuration_is_rejected_with_its_key(override, message):
+    with pytest.raises(ValueError, match=message):
+        validate_config(override)
+
+
+def test_codebook_schema_and_cross_references_are_enforced(codebook):
+    broken = yaml.safe_load((ROOT / "config/codebook.yaml").read_text())
+    del broken["scales"]["A5"]["codes"][1]["en"]
+    path = ROOT / "config" / "codebook.yaml"
+    tmp = path.with_name("broken.codebook.yaml")
+    try:
+        tmp.write_text(yaml.safe_dump(broken))
+        with pytest.raises(ValueError, match="scales/A5/codes/1"):
+            Codebook.from_yaml(tmp)
+    finally:
+        tmp.unlink()
+    spec = yaml.safe_load(path.read_text())
+    spec["items"][0]["scale"] = "A7"
+    with pytest.raises(ValueError, match="scale 'A7' is not defined"):
+        Codebook(spec)
+
+
+def test_codebook_covers_every_published_item(codebook, published):
+    assert len(codebook.item_ids) == 45
+    for figure in published["figures"]:
+        assert set(figure["items"]) <= set(codebook.item_ids), figure["id"]
+
+
+def test_environment_yml_matches_the_lock():
+    lock = {}
+    for line in (ROOT / "requirements.lock").read_text().splitlines():
+        match = re.match(r"([A-Za-z0-9_.-]+)==(\S+)$", line)
+        if match:
+            lock[match[1].lower().replace("_", "-")] = match[2]
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    assert env["channels"] == ["conda-forge"]
+    conda = {}
+    for dep in env["dependencies"]:
+        if isinstance(dep, str) and re.match(r"^[\w.-]+=[\w.]+$", dep):
+            name, version = dep.split("=")
+            conda[name.lower()] = version
+    assert any(str(d).startswith("quarto") for d in env["dependencies"])
+    top = [
+        re.split(r"[<>=]", line)[0].strip().lower()
+        for line in (ROOT / "requirements.in").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    for name in top:
+        assert conda.get(name) == lock[name], (
+            f"{name}: environment.yml {conda.get(name)} != lock {lock[name]}"
+        )
+    assert conda["python"] == "3.11"

@@ -1,0 +1,112 @@
+"""The Snakemake workflow end to end, in a scratch copy of the project."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from .conftest import ROOT
+
+SNAKEMAKE = str(Path(sys.executable).parent / "snakemake")
+PROJECT_FILES = ["Snakefile", "config", "workflow", "scripts"]
+STAGE_OUTPUTS = ["results/validate", "results/clean", "results/recode"]
+
+pytestmark = pytest.mark.slow
+
+
+def scratch_project(folder: Path) -> Path:
+    for name in PROJECT_FILES:
+        source = ROOT / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, folder / name)
+    return folder
+
+
+def run(folder: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [SNAKEMAKE, "--cores", "2", *args], cwd=folder, capture_output=True, text=True, timeout=600
+    )
+
+
+@pytest.fixture(scope="module")
+def replica_run(tmp_path_factory):
+    folder = scratch_project(tmp_path_factory.mktemp("pipeline"))
+    result = run(folder)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return folder
+
+
+def output_bytes(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted((folder / "results").rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_replica_runs_to_the_recoded_data(replica_run):
+    recoded = pd.read_parquet(replica_run / "results/recode/recoded.parquet")
+    assert len(recoded) == 77
+    assert recoded["size_class"].dtype == "category"
+    assert recoded["vis_defined"].dtype == "Int8"
+    csv = pd.read_csv(replica_run / "results/recode/recoded.csv")
+    assert list(csv.columns) == list(recoded.columns)
+    flow = pd.read_csv(replica_run / "results/clean/sample_flow.csv")
+    overall = flow[flow["item"].isna()].set_index("step")["n"]
+    assert overall["frame"] == 104 and overall["export"] == 77 and overall["analysed"] == 77
+    log = pd.read_csv(replica_run / "results/clean/cleaning_log.csv")
+    assert set(log["rule"]) == {"missing_code", "blank"}
+    for stage in ("synthetic", "validate", "clean", "recode"):
+        assert (replica_run / f"results/logs/{stage}.log").stat().st_size > 0
+
+
+def test_a_second_run_is_byte_identical(replica_run, tmp_path):
+    first = output_bytes(replica_run)
+    folder = scratch_project(tmp_path)
+    assert run(folder).returncode == 0
+    assert output_bytes(folder) == first
+
+
+def test_own_data_from_a_configfile(replica_run, tmp_path):
+    """A user's export in another format, selected by a config naming only the data keys."""
+    import pyreadstat
+
+    folder = scratch_project(tmp_path)
+    export = pd.read_csv(replica_run / "results/synthetic/raw_export.csv", dtype=str, keep_default_na=False)
+    shutil.copy(replica_run / "results/synthetic/frame.csv", folder / "frame.csv")
+    numeric = export.copy()
+    for column in numeric.columns[2:]:
+        numeric[column] = pd.to_numeric(numeric[column].replace("", None))
+    labels = {"vis_defined": {1.0: "helemaal niet akkoord", 5.0: "helemaal akkoord"}}
+    pyreadstat.write_sav(
+        numeric,
+        folder / "export.sav",
+        variable_value_labels=labels,
+        missing_ranges={c: [9] for c in numeric.columns[3:]},
+    )
+    (folder / "mine.yaml").write_text("data:\n  raw: export.sav\n  frame: frame.csv\npublished: null\n")
+    result = run(folder, "--configfile", "mine.yaml")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert not (folder / "results/synthetic").exists()
+    mine = pd.read_parquet(folder / "results/recode/recoded.parquet")
+    ours = pd.read_parquet(replica_run / "results/recode/recoded.parquet")
+    pd.testing.assert_frame_equal(mine, ours)
+
+
+def test_bad_input_stops_with_the_cell_named_and_no_downstream_output(replica_run, tmp_path):
+    folder = scratch_project(tmp_path)
+    export = pd.read_csv(replica_run / "results/synthetic/raw_export.csv", dtype=str, keep_default_na=False)
+    export.loc[4, "obj_achieved"] = "7"
+    export.to_csv(folder / "bad.csv", index=False)
+    (folder / "bad.yaml").write_text("data:\n  raw: bad.csv\n  frame: null\n")
+    result = run(folder, "--configfile", "bad.yaml")
+    assert result.returncode != 0
+    log = (folder / "results/logs/validate.log").read_text()
+    for fragment in ("bad.csv", "row 6", "obj_achieved", "'7'"):
+        assert fragment in log
+    for stage in STAGE_OUTPUTS:
+        assert not any((folder / stage).glob("*")), stage

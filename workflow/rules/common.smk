@@ -1,0 +1,24 @@
+# Input selection and configuration checks shared by the rules.
+from leisurenet.config import check_semantics
+
+check_semantics(config)
+
+SYNTHETIC = config["data"]["raw"] == "synthetic"
+if not SYNTHETIC and config["data"]["frame"] == "synthetic":
+    raise ValueError(
+        "data.raw is a file but data.frame is 'synthetic': set data.frame to the path of "
+        "your population frame (network_id, municipality_pop), or to null if you have none."
+    )
+
+
+def raw_export():
+    """The raw export the pipeline reads: a user's file, or the synthetic replica's."""
+    return "results/synthetic/raw_export.csv" if SYNTHETIC else config["data"]["raw"]
+
+
+def population_frame():
+    """The population frame, or nothing when data.frame is null."""
+    frame = config["data"]["frame"]
+    if frame is None:
+        return []
+    return "results/synthetic/frame.csv" if frame == "synthetic" else frame

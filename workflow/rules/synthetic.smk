@@ -1,0 +1,22 @@
+rule synthetic:
+    """The synthetic replica: a population frame and a raw export that reproduce the
+    published figures (used when data.raw is 'synthetic')."""
+    input:
+        codebook=config["codebook"],
+        targets=config["synthetic"]["targets"] or [],
+    output:
+        export="results/synthetic/raw_export.csv",
+        frame="results/synthetic/frame.csv",
+        targets=report(
+            "results/synthetic/targets.csv",
+            caption="../report/synthetic_targets.rst",
+            category="Data",
+        ),
+    log:
+        "results/logs/synthetic.log",
+    conda:
+        "../../environment.yml"
+    params:
+        synthetic=config["synthetic"],
+    script:
+        "../../scripts/make_synthetic.py"
