@@ -2,14 +2,14 @@
 
 from leisurenet.codebook import Codebook
 from leisurenet.io import read_dataset, stage_logger, write_csv, write_dataset
-from leisurenet.recode import recode, variable_dictionary
+from leisurenet.recode import recode, role_columns, variable_dictionary
 
 sm = snakemake
 log = stage_logger(sm.log[0], "recode")
 codebook = Codebook.from_yaml(sm.input.codebook)
 settings = {"size_class": sm.params.size_class, "governance_role": sm.params.governance_role}
 recoded = recode(codebook, read_dataset(sm.input.clean), settings)
-for column in ["size_class", *[c for c in recoded.columns if c.startswith("role_")]]:
+for column in ["size_class", *[f"role_{d}" for d in role_columns(codebook)], "role_overall"]:
     counts = recoded[column].value_counts(dropna=False).sort_index()
     log.info("%s: %s", column, ", ".join(f"{k}={v}" for k, v in counts.items()))
 write_dataset(recoded, sm.output.parquet, sm.output.csv)

@@ -13,7 +13,7 @@ import pytest
 from .conftest import ROOT
 
 SNAKEMAKE = str(Path(sys.executable).parent / "snakemake")
-PROJECT_FILES = ["Snakefile", "config", "workflow", "scripts"]
+PROJECT_FILES = ["Snakefile", "environment.yml", "config", "workflow", "scripts", "src"]
 STAGE_OUTPUTS = ["results/validate", "results/clean", "results/recode"]
 
 pytestmark = pytest.mark.slow
@@ -97,16 +97,34 @@ def test_own_data_from_a_configfile(replica_run, tmp_path):
     pd.testing.assert_frame_equal(mine, ours)
 
 
-def test_bad_input_stops_with_the_cell_named_and_no_downstream_output(replica_run, tmp_path):
+def set_cell(frame, row, column, value):
+    frame.loc[row, column] = value
+    return frame
+
+
+# (name, how to break the replica's export, fragments the log must name)
+BAD_INPUTS = {
+    "code out of range": (lambda df: set_cell(df, 4, "obj_achieved", "7"), ["row 6", "obj_achieved", "'7'"]),
+    "missing column": (lambda df: df.drop(columns="rep_voice"), ["rep_voice"]),
+    "duplicate resp_id": (lambda df: set_cell(df, 9, "resp_id", df.loc[2, "resp_id"]), ["resp_id", "row 11"]),
+    "non-numeric population": (
+        lambda df: set_cell(df, 0, "municipality_pop", "veel"),
+        ["municipality_pop", "row 2", "'veel'"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BAD_INPUTS)
+def test_bad_input_stops_with_the_cell_named_and_no_downstream_output(replica_run, tmp_path, case):
+    breaker, fragments = BAD_INPUTS[case]
     folder = scratch_project(tmp_path)
     export = pd.read_csv(replica_run / "results/synthetic/raw_export.csv", dtype=str, keep_default_na=False)
-    export.loc[4, "obj_achieved"] = "7"
-    export.to_csv(folder / "bad.csv", index=False)
+    breaker(export).to_csv(folder / "bad.csv", index=False)
     (folder / "bad.yaml").write_text("data:\n  raw: bad.csv\n  frame: null\n")
     result = run(folder, "--configfile", "bad.yaml")
     assert result.returncode != 0
     log = (folder / "results/logs/validate.log").read_text()
-    for fragment in ("bad.csv", "row 6", "obj_achieved", "'7'"):
-        assert fragment in log
+    for fragment in ["bad.csv", *fragments]:
+        assert fragment in log, (fragment, log)
     for stage in STAGE_OUTPUTS:
         assert not any((folder / stage).glob("*")), stage
