@@ -16,4 +16,5 @@ for rule, n in result.log["rule"].value_counts().sort_index().items():
 write_dataset(result.data, sm.output.parquet, sm.output.csv)
 write_csv(result.log, sm.output.log)
 write_csv(result.flow, sm.output.flow)
+write_csv(result.frame, sm.output.frame)
 log.info("%d respondents cleaned", len(result.data))

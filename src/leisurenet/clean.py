@@ -32,6 +32,7 @@ class Cleaned:
     data: pd.DataFrame  # typed: codes as Int8, missing types as categories
     log: pd.DataFrame  # one row per change (LOG_COLUMNS)
     flow: pd.DataFrame  # sample flow: step, item, n, note
+    frame: pd.DataFrame  # network_id, municipality_pop, responded (empty without a frame)
 
 
 def clean(raw, codebook: Codebook, frame=None, drop_empty: bool = True) -> Cleaned:
@@ -67,7 +68,29 @@ def clean(raw, codebook: Codebook, frame=None, drop_empty: bool = True) -> Clean
     else:
         kept = out
     flow = sample_flow(codebook, raw, kept, frame, int(empty.sum()) if drop_empty else 0)
-    return Cleaned(kept.reset_index(drop=True), pd.DataFrame(log, columns=LOG_COLUMNS), flow)
+    return Cleaned(
+        kept.reset_index(drop=True), pd.DataFrame(log, columns=LOG_COLUMNS), flow, typed_frame(frame, kept)
+    )
+
+
+def typed_frame(frame, kept: pd.DataFrame) -> pd.DataFrame:
+    """The population frame, typed, with whether each network is among the analysed respondents."""
+    if frame is None:
+        return pd.DataFrame(
+            {
+                "network_id": pd.Series(dtype="string"),
+                "municipality_pop": pd.Series(dtype="Int64"),
+                "responded": pd.Series(dtype="boolean"),
+            }
+        )
+    ids = frame.data["network_id"].str.strip()
+    return pd.DataFrame(
+        {
+            "network_id": ids.astype("string"),
+            "municipality_pop": frame.data["municipality_pop"].map(parse_whole_number).astype("Int64"),
+            "responded": ids.isin(kept["network_id"]).astype("boolean"),
+        }
+    ).reset_index(drop=True)
 
 
 def _entry(rule, column, row, resp_id, old, new, reason) -> dict:

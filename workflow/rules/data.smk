@@ -26,6 +26,7 @@ rule clean:
         validated=rules.validate.output.report,
     output:
         parquet="results/clean/responses.parquet",
+        frame="results/clean/frame.csv",
         csv="results/clean/responses.csv",
         log=report(
             "results/clean/cleaning_log.csv",
