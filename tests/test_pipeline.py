@@ -14,7 +14,7 @@ from .conftest import ROOT
 
 SNAKEMAKE = str(Path(sys.executable).parent / "snakemake")
 PROJECT_FILES = ["Snakefile", "environment.yml", "config", "workflow", "scripts", "src"]
-STAGE_OUTPUTS = ["results/validate", "results/clean", "results/recode"]
+STAGE_OUTPUTS = ["results/validate", "results/clean", "results/recode", "results/audit"]
 
 pytestmark = pytest.mark.slow
 
@@ -95,6 +95,8 @@ def test_own_data_from_a_configfile(replica_run, tmp_path):
     mine = pd.read_parquet(folder / "results/recode/recoded.parquet")
     ours = pd.read_parquet(replica_run / "results/recode/recoded.parquet")
     pd.testing.assert_frame_equal(mine, ours)
+    audit = pd.read_csv(folder / "results/audit/figures.csv")
+    assert audit.empty and "figure_id" in audit.columns  # published: null skips the audit
 
 
 def set_cell(frame, row, column, value):
