@@ -27,6 +27,7 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/synthetic.smk"
 include: "workflow/rules/data.smk"
 include: "workflow/rules/audit.smk"
+include: "workflow/rules/crosstab.smk"
 
 
 rule all:
@@ -34,3 +35,4 @@ rule all:
     input:
         rules.recode.output,
         rules.audit.output,
+        rules.crosstab.output,

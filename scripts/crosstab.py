@@ -1,0 +1,41 @@
+"""Rule crosstab: the cells and tests of every configured cross-tab."""
+
+import time
+
+from leisurenet.crosstab import DEFAULT_MAX_TABLES, run_crosstabs
+from leisurenet.io import read_dataset, stage_logger, write_csv
+
+HEADLINE = "role_act_by_size"
+
+sm = snakemake
+log = stage_logger(sm.log[0], "crosstab")
+analysis = sm.params.analysis
+start = time.perf_counter()
+cells, tests = run_crosstabs(
+    read_dataset(sm.input.parquet),
+    sm.params.crosstabs,
+    analysis,
+    max_tables=analysis.get("exact_max_tables", DEFAULT_MAX_TABLES),
+)
+log.info("%d cross-tabs in %.1f s", len(tests), time.perf_counter() - start)
+for t in tests.itertuples():
+    log.info(
+        "%s (%s): n=%d, excluded missing=%d, chi2=%.3f, df=%d, p_exact=%.4g (%s), p_holm=%.4g",
+        t.crosstab,
+        t.family,
+        t.n,
+        t.n_excluded_missing,
+        t.chi2,
+        t.df,
+        t.p_exact,
+        t.exact_method,
+        t.p_holm,
+    )
+if HEADLINE in set(tests["crosstab"]):
+    table = cells[cells["crosstab"] == HEADLINE].pivot(index="row_level", columns="col_level", values="n")
+    order = cells[cells["crosstab"] == HEADLINE]
+    table = table.loc[order["row_level"].unique(), order["col_level"].unique()]
+    log.info("%s:\n%s", HEADLINE, table.to_string())
+    log.info("%s tests:\n%s", HEADLINE, tests[tests["crosstab"] == HEADLINE].T.to_string(header=False))
+write_csv(cells, sm.output.cells)
+write_csv(tests, sm.output.tests)

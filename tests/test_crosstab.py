@@ -1,0 +1,245 @@
+"""Cross-tabs: every statistic against SciPy, statsmodels, a closed form or R reference values.
+
+The R values were computed with R 4.2.2 (Rscript, options(digits = 17)); the call is
+quoted beside each. R is not needed to run these tests.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+from statsmodels.stats.multitest import multipletests
+
+from leisurenet.crosstab import (
+    CELL_COLUMNS,
+    TEST_COLUMNS,
+    contingency,
+    cramers_v,
+    cramers_v_corrected,
+    crosstab_cells,
+    crosstab_name,
+    crosstab_tests,
+    fisher_exact_enumeration,
+    fisher_exact_rxc,
+    fisher_monte_carlo,
+    holm,
+    linear_by_linear,
+    n_tables_bound,
+    pearson_chi2,
+    run_crosstabs,
+)
+
+# t33 <- matrix(c(8, 3, 2, 4, 6, 5, 1, 4, 12), nrow = 3, byrow = TRUE)
+T33 = np.array([[8, 3, 2], [4, 6, 5], [1, 4, 12]])
+# t43 <- matrix(c(3, 1, 5, 10, 8, 2, 4, 6, 3, 2, 9, 7), nrow = 4, byrow = TRUE)
+T43 = np.array([[3, 1, 5], [10, 8, 2], [4, 6, 3], [2, 9, 7]])
+# The replica's role_act x size_class table at the time of writing (n = 77), fixed here.
+# t77 <- matrix(c(2, 3, 4, 15, 14, 7, 5, 7, 1, 9, 6, 4), nrow = 4, byrow = TRUE)
+T77 = np.array([[2, 3, 4], [15, 14, 7], [5, 7, 1], [9, 6, 4]])
+# t23 <- matrix(c(0, 5, 3, 31, 25, 13), nrow = 2, byrow = TRUE)
+T23 = np.array([[0, 5, 3], [31, 25, 13]])
+
+# fisher.test(t, workspace = 2e8)$p.value
+R_FISHER = {
+    "t33": (T33, 0.0061684818787013877),
+    "t43": (T43, 0.039103933506682197),
+    "t77": (T77, 0.53957180814780825),
+    "t23": (T23, 0.031420579654179583),
+}
+
+
+def frame_from_table(counts, rows, cols, ordered=(False, False)) -> pd.DataFrame:
+    """One respondent per count, as categoricals with the given levels."""
+    counts = np.asarray(counts)
+    r = np.repeat(np.arange(counts.shape[0]), counts.sum(1))
+    c = np.concatenate([np.repeat(np.arange(counts.shape[1]), row) for row in counts])
+    return pd.DataFrame(
+        {
+            "a": pd.Categorical.from_codes(r, categories=rows, ordered=ordered[0]),
+            "b": pd.Categorical.from_codes(c, categories=cols, ordered=ordered[1]),
+        }
+    )
+
+
+def test_crosstab_name_drops_the_suffixes():
+    assert crosstab_name("role_act", "size_class") == "role_act_by_size"
+    assert crosstab_name("rep_voice_cat", "size_class") == "rep_voice_by_size"
+    assert crosstab_name("catalog", "classy") == "catalog_by_classy"
+
+
+@pytest.mark.parametrize("name", R_FISHER)
+def test_exact_p_equals_r_fisher_test(name):
+    table, r_value = R_FISHER[name]
+    assert fisher_exact_enumeration(table) == pytest.approx(r_value, rel=1e-10)
+    # Transposed and with rows permuted the table has the same p.
+    assert fisher_exact_enumeration(table.T[:, ::-1]) == pytest.approx(r_value, rel=1e-10)
+
+
+@pytest.mark.parametrize("table", [[[3, 1], [1, 3]], [[10, 2], [3, 15]], [[0, 5], [7, 2]], [[12, 5], [9, 6]]])
+def test_exact_p_of_2x2_equals_scipy(table):
+    assert fisher_exact_enumeration(np.array(table)) == pytest.approx(
+        stats.fisher_exact(table).pvalue, rel=1e-10
+    )
+
+
+def test_headline_size_table_is_exact_and_fast():
+    # 4 roles x 3 size classes at n = 77: about 1.2 million candidate tables, well in budget.
+    result = fisher_exact_rxc(T77, draws=1000, seed=1)
+    assert result.method == "exact enumeration" and result.n_draws == 0
+    assert n_tables_bound(T77) == result.n_tables_bound <= 2_000_000
+
+
+def test_monte_carlo_is_reproducible_and_close_to_exact():
+    p1, se = fisher_monte_carlo(T43, draws=100_000, seed=20161103)
+    p2, _ = fisher_monte_carlo(T43, draws=100_000, seed=20161103)
+    assert p1 == p2
+    assert abs(p1 - R_FISHER["t43"][1]) < 3 * se
+    assert se == pytest.approx(math.sqrt(p1 * (1 - p1) / 100_000))
+    # The p can never be 0: (1 + hits) / (1 + draws).
+    assert fisher_monte_carlo(np.array([[20, 0], [0, 20]]), draws=999, seed=1)[0] >= 1 / 1000
+
+
+def test_over_budget_falls_back_to_monte_carlo():
+    result = fisher_exact_rxc(T43, draws=20_000, seed=7, max_tables=1000)
+    assert result.method == "Monte Carlo, 20000 draws, seed 7"
+    assert result.n_draws == 20_000 and result.n_tables_bound > 1000
+    assert abs(result.p - R_FISHER["t43"][1]) < 3 * result.mc_se
+
+
+@pytest.mark.parametrize("table", [T33, T43, T77, T23[:, 1:]])
+def test_chi2_and_expected_equal_scipy(table):
+    chi2, df, p, expected = pearson_chi2(table)
+    ref = stats.chi2_contingency(table, correction=False)
+    assert chi2 == pytest.approx(ref.statistic, rel=1e-12)
+    assert df == ref.dof and p == pytest.approx(ref.pvalue, rel=1e-10)
+    np.testing.assert_allclose(expected, ref.expected_freq, rtol=1e-12)
+    # chisq.test(t43, correct = FALSE)$statistic: 12.547703156836286
+    if table is T43:
+        assert chi2 == pytest.approx(12.547703156836286, rel=1e-12)
+
+
+@pytest.mark.parametrize("table", [T33, T43])
+def test_linear_by_linear_equals_closed_form(table):
+    rows, cols = np.nonzero(table)
+    u = np.repeat(rows + 1, table[rows, cols])
+    v = np.repeat(cols + 1, table[rows, cols])
+    r = np.corrcoef(u, v)[0, 1]
+    m2, p = linear_by_linear(table, np.arange(1, table.shape[0] + 1), np.arange(1, table.shape[1] + 1))
+    assert m2 == pytest.approx((table.sum() - 1) * r**2, rel=1e-12)
+    assert p == pytest.approx(stats.chi2.sf(m2, 1), rel=1e-12)
+
+
+def test_linear_by_linear_equals_r_cor():
+    # x <- t33; u <- rep(row(x), x); v <- rep(col(x), x); cor(u, v)  -> 0.54144798184265053
+    # (sum(x) - 1) * cor(u, v)^2 -> 12.899300349825085; pchisq(.., 1, lower.tail = FALSE)
+    # -> 0.00032870498401174896
+    m2, p = linear_by_linear(T33, [1, 2, 3], [1, 2, 3])
+    assert m2 == pytest.approx(44 * 0.54144798184265053**2, rel=1e-12)
+    assert m2 == pytest.approx(12.899300349825085, rel=1e-12)
+    assert p == pytest.approx(0.00032870498401174896, rel=1e-9)
+
+
+def test_cramers_v_and_bergsma_correction_by_hand():
+    chi2, n = 12.547703156836286, 60  # T43
+    assert cramers_v(chi2, n, (4, 3)) == pytest.approx(math.sqrt(12.547703156836286 / (60 * 2)))
+    # Bergsma (2013): phi2~ = chi2/n - (r-1)(c-1)/(n-1); r~ = r - (r-1)^2/(n-1); k~ likewise.
+    phi2 = 12.547703156836286 / 60 - 3 * 2 / 59
+    r_t, k_t = 4 - 9 / 59, 3 - 4 / 59
+    hand = math.sqrt(phi2 / min(r_t - 1, k_t - 1))
+    assert cramers_v_corrected(chi2, n, (4, 3)) == pytest.approx(hand, rel=1e-12)
+    assert hand == pytest.approx(0.23580, abs=5e-6)
+    # Below its expectation under independence the corrected V is 0, not imaginary.
+    assert cramers_v_corrected(1.0, 60, (4, 3)) == 0.0
+
+
+def test_holm_equals_statsmodels():
+    p = np.array([0.01, 0.04, 0.03, 0.2, 0.005, 0.04])
+    np.testing.assert_allclose(holm(p), multipletests(p, method="holm")[1], rtol=1e-14)
+    with_nan = np.array([0.01, np.nan, 0.03])
+    got = holm(with_nan)
+    assert np.isnan(got[1])
+    np.testing.assert_allclose(got[[0, 2]], multipletests([0.01, 0.03], method="holm")[1])
+
+
+def test_cells_keep_empty_levels_and_leave_out_missing():
+    data = frame_from_table([[3, 0, 2], [0, 0, 0], [1, 4, 5]], ["x", "y", "z"], ["s", "m", "l"])
+    data.loc[len(data)] = [pd.NA, "s"]
+    data.loc[len(data)] = ["x", pd.NA]
+    table, n_missing = contingency(data, "a", "b")
+    assert n_missing == 2 and table.to_numpy().sum() == 15
+    cells = crosstab_cells(data, "a", "b")
+    assert list(cells.columns) == CELL_COLUMNS and len(cells) == 9
+    y = cells[cells["row_level"] == "y"]
+    assert (y["n"] == 0).all() and (y["expected"] == 0).all() and y["pct_row"].isna().all()
+    x_s = cells[(cells["row_level"] == "x") & (cells["col_level"] == "s")].iloc[0]
+    assert x_s["pct_row"] == pytest.approx(100 * 3 / 5) and x_s["pct_col"] == pytest.approx(100 * 3 / 4)
+    assert x_s["expected"] == pytest.approx(5 * 4 / 15)
+
+
+def test_tests_drop_empty_levels_and_score_ordered_levels_in_place():
+    counts = [[3, 2, 2], [0, 0, 0], [1, 4, 5]]
+    data = frame_from_table(counts, ["neg", "neu", "pos"], ["s", "m", "l"], ordered=(True, True))
+    out = crosstab_tests(data, "a", "b", draws=1000, seed=1)
+    reduced = np.array([[3, 2, 2], [1, 4, 5]])
+    ref = stats.chi2_contingency(reduced, correction=False)
+    assert out["df"] == 2 and out["chi2"] == pytest.approx(ref.statistic)
+    assert out["min_expected"] == pytest.approx(ref.expected_freq.min())
+    assert out["empty_levels_dropped"] == "a=neu" and out["n_rows_tested"] == 2
+    assert out["p_exact"] == pytest.approx(fisher_exact_enumeration(reduced))
+    # Scores are the levels' positions (1 and 3 here); r, so M2, is the same for any
+    # increasing scores of two levels, but the closed form uses the positions.
+    u = np.repeat([1, 3], [7, 10])
+    v = np.concatenate([np.repeat([1, 2, 3], [3, 2, 2]), np.repeat([1, 2, 3], [1, 4, 5])])
+    assert out["m2_linear_by_linear"] == pytest.approx(16 * np.corrcoef(u, v)[0, 1] ** 2)
+    unordered = crosstab_tests(data.assign(a=data["a"].cat.as_unordered()), "a", "b", draws=1000, seed=1)
+    assert math.isnan(unordered["p_linear_by_linear"]) and unordered["chi2"] == out["chi2"]
+
+
+def test_a_table_with_one_nonempty_row_is_not_tested():
+    data = frame_from_table([[0, 0], [4, 5]], ["x", "y"], ["s", "l"])
+    out = crosstab_tests(data, "a", "b", draws=1000, seed=1)
+    assert math.isnan(out["p_exact"]) and out["exact_method"].startswith("not tested")
+
+
+def test_run_crosstabs_adjusts_within_families():
+    rng = np.random.default_rng(3)
+    data = pd.DataFrame(
+        {
+            name: pd.Categorical(rng.choice(levels, size=60), categories=levels, ordered=True)
+            for name, levels in {
+                "size_class": ["small", "medium", "large"],
+                "p_cat": ["negative", "neutral", "positive"],
+                "q_cat": ["negative", "neutral", "positive"],
+                "r_cat": ["negative", "positive"],
+                "role": ["facilitator", "coproducer", "commissioner", "mixed"],
+            }.items()
+        }
+    )
+    families = {
+        "one": {"col": "size_class", "rows": ["p_cat", "q_cat", "r_cat"]},
+        "two": {"col": "size_class", "rows": ["role"]},
+    }
+    cells, tests = run_crosstabs(data, families, {"seed": 1, "monte_carlo_draws": 1000})
+    assert list(tests.columns) == TEST_COLUMNS
+    assert tests["crosstab"].tolist() == ["p_by_size", "q_by_size", "r_by_size", "role_by_size"]
+    one = tests[tests["family"] == "one"]
+    np.testing.assert_allclose(one["p_holm"], multipletests(one["p_exact"], method="holm")[1])
+    assert tests.loc[3, "p_holm"] == tests.loc[3, "p_exact"]
+    assert len(cells) == 9 + 9 + 6 + 12
+    # Percentages add to 100 within each row and column of every cross-tab.
+    for keys, pct in (("row_level", "pct_row"), ("col_level", "pct_col")):
+        sums = cells.groupby(["crosstab", keys])[pct].sum()
+        np.testing.assert_allclose(sums, 100)
+
+
+def test_the_configured_crosstabs_run_on_the_replica(recoded, config):
+    cells, tests = run_crosstabs(recoded, config["crosstabs"], config["analysis"])
+    headline = tests.set_index("crosstab").loc["role_act_by_size"]
+    assert headline["exact_method"] == "exact enumeration" and headline["n"] > 0
+    assert math.isnan(headline["p_linear_by_linear"])  # roles are not ordered
+    assert (tests["p_holm"] >= tests["p_exact"] - 1e-15).all()
+    assert set(cells["crosstab"]) == set(tests["crosstab"])
