@@ -26,6 +26,7 @@ validate(config, "workflow/schemas/config.schema.yaml")
 include: "workflow/rules/common.smk"
 include: "workflow/rules/synthetic.smk"
 include: "workflow/rules/data.smk"
+include: "workflow/rules/describe.smk"
 include: "workflow/rules/audit.smk"
 include: "workflow/rules/crosstab.smk"
 
@@ -34,5 +35,6 @@ rule all:
     default_target: True
     input:
         rules.recode.output,
+        rules.describe.output,
         rules.audit.output,
         rules.crosstab.output,

@@ -1,0 +1,55 @@
+"""Rule describe: item distributions and intervals, scale reliability, non-response
+against the frame and the paired comparison of involvement against guiding role."""
+
+from leisurenet import describe as ds
+from leisurenet.codebook import Codebook
+from leisurenet.io import read_dataset, stage_logger, write_csv
+
+sm = snakemake
+# The library logs under "leisurenet.describe" (e.g. an item that may need reversing).
+log = stage_logger(sm.log[0], "leisurenet")
+codebook = Codebook.from_yaml(sm.input.codebook)
+data = read_dataset(sm.input.recoded)
+frame = ds.read_frame(sm.input.frame)
+analysis, classes = sm.params.analysis, sm.params.size_class
+confidence = analysis.get("confidence", 0.95)
+n_frame = None if frame is None else len(frame)
+if frame is None:
+    log.info("no population frame: Clopper-Pearson intervals, bounds among the respondents")
+else:
+    log.info("frame of %d networks: hypergeometric intervals, %d respondents", n_frame, len(data))
+    outside = set(data["network_id"].dropna()) - set(frame["network_id"].dropna())
+    if outside:
+        log.warning("respondents' networks not in the frame: %s", sorted(outside))
+
+write_csv(ds.item_summary(data, codebook, n_frame=n_frame, confidence=confidence), sm.output.summary)
+write_csv(ds.item_distribution(data, codebook), sm.output.distribution)
+
+scales = ds.scale_reliability(data, codebook, confidence=confidence)
+for row in scales.itertuples():
+    log.info(
+        "scale %s: n_used=%d alpha=%.3f omega_total=%.3f", row.scale, row.n_used, row.alpha, row.omega_total
+    )
+write_csv(scales, sm.output.scales)
+write_csv(ds.item_total(data, codebook), sm.output.item_total)
+
+breaks, labels = classes["breaks"], classes["labels"]
+write_csv(ds.nonresponse_table(frame, breaks, labels), sm.output.nonresponse)
+tests = ds.nonresponse_tests(
+    frame,
+    breaks,
+    labels,
+    seed=analysis.get("seed", 20161103),
+    draws=analysis.get("monte_carlo_draws", 100_000),
+)
+for row in tests.itertuples():
+    log.info(
+        "non-response, %s: p=%s %s", row.test, row.p_value, row.note if isinstance(row.note, str) else ""
+    )
+write_csv(tests, sm.output.nonresponse_test)
+
+zero_method = analysis.get("paired_zero_method", ds.PAIRED_ZERO_METHOD)
+correction = analysis.get("paired_continuity_correction", ds.PAIRED_CORRECTION)
+paired = ds.paired_comparisons(data, codebook, zero_method=zero_method, correction=correction)
+log.info("paired comparisons: %d (zero_method=%s, correction=%s)", len(paired), zero_method, correction)
+write_csv(paired, sm.output.paired)
