@@ -29,6 +29,7 @@ include: "workflow/rules/data.smk"
 include: "workflow/rules/describe.smk"
 include: "workflow/rules/audit.smk"
 include: "workflow/rules/crosstab.smk"
+include: "workflow/rules/models.smk"
 
 
 rule all:
@@ -38,3 +39,4 @@ rule all:
         rules.describe.output,
         rules.audit.output,
         rules.crosstab.output,
+        rules.models.output,

@@ -25,7 +25,7 @@ def deep_merge(base: dict, override: dict) -> dict:
     return merged
 
 
-def _with_defaults(validator_class):
+def with_defaults(validator_class):
     """A validator that fills in schema defaults before validating (the jsonschema FAQ recipe)."""
     validate_properties = validator_class.VALIDATORS["properties"]
 
@@ -41,7 +41,7 @@ def _with_defaults(validator_class):
 def validate_config(config: dict) -> dict:
     """Fill defaults into ``config`` (in place) and validate it; return it."""
     schema = yaml.safe_load((SCHEMAS / "config.schema.yaml").read_text(encoding="utf-8"))
-    validator = _with_defaults(jsonschema.Draft202012Validator)(schema)
+    validator = with_defaults(jsonschema.Draft202012Validator)(schema)
     errors = sorted(validator.iter_errors(config), key=str)
     if errors:
         details = "\n".join(
