@@ -30,6 +30,8 @@ include: "workflow/rules/describe.smk"
 include: "workflow/rules/audit.smk"
 include: "workflow/rules/crosstab.smk"
 include: "workflow/rules/models.smk"
+include: "workflow/rules/figures.smk"
+include: "workflow/rules/paper.smk"
 
 
 rule all:
@@ -40,3 +42,5 @@ rule all:
         rules.audit.output,
         rules.crosstab.output,
         rules.models.output,
+        FIGURE_FILES,
+        rules.paper.output,

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from leisurenet.codebook import Codebook
@@ -12,6 +16,8 @@ from leisurenet.published import load_published
 from leisurenet.synthetic import generate
 
 ROOT = Path(__file__).resolve().parents[1]
+SNAKEMAKE = str(Path(sys.executable).parent / "snakemake")
+PROJECT_FILES = ["Snakefile", "environment.yml", "config", "workflow", "scripts", "src", "paper"]
 
 
 @pytest.fixture(scope="session")
@@ -54,3 +60,52 @@ def recoded(tmp_path_factory, replica, codebook, config):
     raw, frame = read_export(export), read_frame(frame_path)
     assert [p for p in validate_export(raw, codebook, frame) if p.severity == "error"] == []
     return recode(codebook, clean(raw, codebook, frame).data, config)
+
+
+# --- the workflow end to end, in scratch copies of the project ---------------------------
+
+
+def scratch_project(folder: Path) -> Path:
+    for name in PROJECT_FILES:
+        source = ROOT / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, folder / name)
+    return folder
+
+
+def run(folder: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [SNAKEMAKE, "--cores", "2", *args], cwd=folder, capture_output=True, text=True, timeout=900
+    )
+
+
+@pytest.fixture(scope="session")
+def replica_run(tmp_path_factory):
+    """The whole pipeline on the synthetic replica, to the rendered paper."""
+    folder = scratch_project(tmp_path_factory.mktemp("pipeline"))
+    result = run(folder)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return folder
+
+
+@pytest.fixture(scope="session")
+def own_data_run(replica_run, tmp_path_factory):
+    """The replica's answers as a user's SPSS export, selected by a config naming only the data keys."""
+    import pyreadstat
+
+    folder = scratch_project(tmp_path_factory.mktemp("own_data"))
+    export = pd.read_csv(replica_run / "results/synthetic/raw_export.csv", dtype=str, keep_default_na=False)
+    shutil.copy(replica_run / "results/synthetic/frame.csv", folder / "frame.csv")
+    numeric = export.copy()
+    for column in numeric.columns[2:]:
+        numeric[column] = pd.to_numeric(numeric[column].replace("", None))
+    labels = {"vis_defined": {1.0: "helemaal niet akkoord", 5.0: "helemaal akkoord"}}
+    pyreadstat.write_sav(
+        numeric,
+        folder / "export.sav",
+        variable_value_labels=labels,
+        missing_ranges={c: [9] for c in numeric.columns[3:]},
+    )
+    (folder / "mine.yaml").write_text("data:\n  raw: export.sav\n  frame: frame.csv\npublished: null\n")
+    result = run(folder, "--configfile", "mine.yaml")
+    assert result.returncode == 0, result.stderr[-3000:]
+    return folder

@@ -81,10 +81,11 @@ def test_environment_yml_matches_the_lock():
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     assert env["channels"] == ["conda-forge"]
     conda = {}
-    for dep in env["dependencies"]:
-        if isinstance(dep, str) and re.match(r"^[\w.-]+=[\w.]+$", dep):
-            name, version = dep.split("=")
-            conda[name.lower()] = version
+    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    for dep in [*env["dependencies"], *pip]:
+        match = isinstance(dep, str) and re.match(r"^([\w.-]+)==?([\w.]+)$", dep)
+        if match:
+            conda[match[1].lower()] = match[2]
     assert any(str(d).startswith("quarto") for d in env["dependencies"])
     top = [
         re.split(r"[<>=]", line)[0].strip().lower()

@@ -2,42 +2,26 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from .conftest import ROOT
+from .conftest import run, scratch_project
 
-SNAKEMAKE = str(Path(sys.executable).parent / "snakemake")
-PROJECT_FILES = ["Snakefile", "environment.yml", "config", "workflow", "scripts", "src"]
-STAGE_OUTPUTS = ["results/validate", "results/clean", "results/recode", "results/audit"]
+STAGE_OUTPUTS = [
+    "results/validate",
+    "results/clean",
+    "results/recode",
+    "results/audit",
+    "results/descriptives",
+    "results/crosstabs",
+    "results/models",
+    "results/figures",
+    "results/paper",
+]
 
 pytestmark = pytest.mark.slow
-
-
-def scratch_project(folder: Path) -> Path:
-    for name in PROJECT_FILES:
-        source = ROOT / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, folder / name)
-    return folder
-
-
-def run(folder: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [SNAKEMAKE, "--cores", "2", *args], cwd=folder, capture_output=True, text=True, timeout=600
-    )
-
-
-@pytest.fixture(scope="module")
-def replica_run(tmp_path_factory):
-    folder = scratch_project(tmp_path_factory.mktemp("pipeline"))
-    result = run(folder)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return folder
 
 
 def output_bytes(folder: Path) -> dict[str, bytes]:
@@ -71,31 +55,13 @@ def test_a_second_run_is_byte_identical(replica_run, tmp_path):
     assert output_bytes(folder) == first
 
 
-def test_own_data_from_a_configfile(replica_run, tmp_path):
+def test_own_data_from_a_configfile(replica_run, own_data_run):
     """A user's export in another format, selected by a config naming only the data keys."""
-    import pyreadstat
-
-    folder = scratch_project(tmp_path)
-    export = pd.read_csv(replica_run / "results/synthetic/raw_export.csv", dtype=str, keep_default_na=False)
-    shutil.copy(replica_run / "results/synthetic/frame.csv", folder / "frame.csv")
-    numeric = export.copy()
-    for column in numeric.columns[2:]:
-        numeric[column] = pd.to_numeric(numeric[column].replace("", None))
-    labels = {"vis_defined": {1.0: "helemaal niet akkoord", 5.0: "helemaal akkoord"}}
-    pyreadstat.write_sav(
-        numeric,
-        folder / "export.sav",
-        variable_value_labels=labels,
-        missing_ranges={c: [9] for c in numeric.columns[3:]},
-    )
-    (folder / "mine.yaml").write_text("data:\n  raw: export.sav\n  frame: frame.csv\npublished: null\n")
-    result = run(folder, "--configfile", "mine.yaml")
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert not (folder / "results/synthetic").exists()
-    mine = pd.read_parquet(folder / "results/recode/recoded.parquet")
+    assert not (own_data_run / "results/synthetic").exists()
+    mine = pd.read_parquet(own_data_run / "results/recode/recoded.parquet")
     ours = pd.read_parquet(replica_run / "results/recode/recoded.parquet")
     pd.testing.assert_frame_equal(mine, ours)
-    audit = pd.read_csv(folder / "results/audit/figures.csv")
+    audit = pd.read_csv(own_data_run / "results/audit/figures.csv")
     assert audit.empty and "figure_id" in audit.columns  # published: null skips the audit
 
 

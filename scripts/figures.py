@@ -1,0 +1,58 @@
+"""Rules figures_*: the paper's figures as SVG, PDF and PNG, from the stage outputs.
+
+One script for the four figure rules; ``params.figure`` says which figure(s) to draw.
+"""
+
+from pathlib import Path
+
+import pandas as pd
+
+from leisurenet import figures
+from leisurenet.codebook import Codebook
+from leisurenet.io import read_dataset, stage_logger
+
+sm = snakemake
+log = stage_logger(sm.log[0], "figures")
+kind = sm.params.figure
+synthetic = sm.params.synthetic
+size_labels = figures.size_class_labels(**{k: sm.params.size_class[k] for k in ("breaks", "labels")})
+
+
+def save(fig, png_path, table):
+    paths = figures.save_figure(fig, Path(png_path).with_suffix(""))
+    log.info("%s: %d rows plotted -> %s", Path(png_path).stem, len(table), ", ".join(map(str, paths)))
+
+
+if kind in ("likert", "role_by_size"):
+    codebook = Codebook.from_yaml(sm.input.codebook)
+    data = read_dataset(sm.input.recoded)
+    source = figures.source_line(synthetic, len(data))
+    if kind == "likert":
+        for png in sm.output.png:
+            construct = Path(png).stem.removeprefix("likert_")
+            fig, table = figures.plot_likert(data, codebook, construct, source)
+            save(fig, png, table)
+    else:
+        fig, table = figures.plot_role_by_size(data, source, codebook=codebook, size_labels=size_labels)
+        save(fig, sm.output.png, table)
+elif kind == "model_odds_ratios":
+    coefficients = pd.read_csv(sm.input.coefficients)
+    codebook = Codebook.from_yaml(sm.input.codebook)
+    source = figures.source_line(synthetic)
+    fig, table = figures.plot_odds_ratios(
+        coefficients, source, codebook=codebook, confidence=sm.params.confidence
+    )
+    if table.empty:
+        log.warning("no logit-family model in %s: the figure says so", sm.input.coefficients)
+    save(fig, sm.output.png, table)
+elif kind == "response_by_size":
+    nonresponse = pd.read_csv(sm.input.nonresponse)
+    n_resp, n_frame = int(nonresponse["n_respondents"].sum()), int(nonresponse["n_frame"].sum())
+    source = figures.source_line(synthetic, n_resp, f"respondents of {n_frame} networks")
+    if nonresponse.empty:
+        log.warning("no population frame: the figure says that non-response was not assessed")
+        source = figures.source_line(synthetic)
+    fig, table = figures.plot_response_by_size(nonresponse, source, size_labels=size_labels)
+    save(fig, sm.output.png, table)
+else:
+    raise ValueError(f"unknown figure kind {kind!r}")

@@ -1,0 +1,540 @@
+"""What the manuscript reads: every number in its text and every table, from ``results/``.
+
+The paper computes nothing. This module formats results the rules wrote into
+``_variables.yml`` (read in the text with Quarto's ``var`` shortcode) and into Markdown pipe
+tables with captions and cross-reference labels, which both renderers understand.
+Rounding happens here and only here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import platform
+
+import pandas as pd
+
+from .codebook import Codebook
+from .labels import is_structural_term, term_label
+
+PACKAGES = ["snakemake", "pandas", "numpy", "scipy", "statsmodels", "pingouin", "matplotlib", "seaborn",
+            "pyreadstat", "pyarrow", "pypandoc_binary", "typst"]  # fmt: skip
+
+
+# --- formatting ------------------------------------------------------------------------
+
+
+def pct(value: float, decimals: int = 1) -> str:
+    return "n/a" if value is None or pd.isna(value) else f"{value:.{decimals}f}%"
+
+
+def num(value: float, decimals: int = 2) -> str:
+    return "n/a" if value is None or pd.isna(value) else f"{value:.{decimals}f}"
+
+
+def pvalue(p: float) -> str:
+    """APA-style p: three decimals, '< .001' below that."""
+    if p is None or pd.isna(p):
+        return "n/a"
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def interval(low: float, high: float, decimals: int = 1, percent: bool = False) -> str:
+    unit = "%" if percent else ""
+    if pd.isna(low) or pd.isna(high):
+        return "n/a"
+    return f"{low:.{decimals}f}–{high:.{decimals}f}{unit}"
+
+
+def escape(text: str) -> str:
+    """Text safe inside a pipe-table cell; identifiers may break after an underscore."""
+    return str(text).replace("|", "\\|").replace("\n", " ").replace("_", "_\u200b")
+
+
+def pipe_table(df: pd.DataFrame, label: str, caption: str, align: str | None = None) -> str:
+    """A Markdown pipe table with a caption and a ``tbl-`` label (Quarto and Pandoc alike).
+
+    The dashes of the separator line set the relative column widths of a wide table, so each
+    column gets as many as its longest cell or header word (within limits): long wording gets
+    the room, and headers wrap.
+    """
+    align = align or "l" + "r" * (len(df.columns) - 1)
+    header = [escape(c) for c in df.columns]
+    body = [[escape(v) for v in row] for row in df.itertuples(index=False)]
+    widths = [
+        min(40, max(6, *(len(word) for word in header[i].split()), *(len(row[i]) for row in body)))
+        for i in range(len(header))
+    ]
+    rule = {"l": ":{}", "r": "{}:", "c": ":{}:"}
+    lines = [
+        "| " + " | ".join(header) + " |",
+        "|" + "|".join(rule[a].format("-" * w) for a, w in zip(align, widths, strict=True)) + "|",
+        *("| " + " | ".join(row) + " |" for row in body),
+    ]
+    return "\n".join(lines) + f"\n\n: {caption} {{#tbl-{label}}}\n"
+
+
+# --- the data and the software -------------------------------------------------------------
+
+
+def sha256(path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def software_table() -> pd.DataFrame:
+    rows = [("Python", platform.python_version())]
+    rows += [(name, importlib.metadata.version(name)) for name in PACKAGES]
+    return pd.DataFrame(rows, columns=["Package", "Version"])
+
+
+def data_variables(
+    flow: pd.DataFrame, cleaning_log: pd.DataFrame, raw_path, synthetic: bool, config: dict
+) -> dict:
+    """The sample, the data file and the notices that say whether the data are synthetic."""
+    overall = flow[flow["item"].isna() | (flow["item"] == "")].set_index("step")["n"]
+    n_resp = int(overall["export"])
+    n_frame = int(overall["frame"]) if "frame" in overall else None
+    breaks, labels = config["size_class"]["breaks"], config["size_class"]["labels"]
+    classes = [f"{labels[0]}: fewer than {breaks[0]:,} inhabitants"]
+    classes += [f"{labels[i]}: {breaks[i - 1]:,} to {breaks[i] - 1:,}" for i in range(1, len(breaks))]
+    classes.append(f"{labels[-1]}: {breaks[-1]:,} or more")
+    out = {
+        "synthetic": synthetic,
+        "n_frame": str(n_frame) if n_frame else "an unknown number of",
+        "n_respondents": str(n_resp),
+        "n_analysed": str(int(overall["analysed"])),
+        "response_rate": pct(100 * n_resp / n_frame) if n_frame else "unknown (no frame)",
+        "n_changes": str(int(cleaning_log["rule"].isin(["missing_code", "missing_label", "blank", "label",
+                                                            "code_format", "declared_missing"]).sum())),
+        "size_classes": "; ".join(classes),
+        "file": str(raw_path).split("/")[-1],
+        "checksum": sha256(raw_path),
+    }  # fmt: skip
+    if synthetic:
+        out["notice"] = (
+            "**Synthetic data.** Every number, table and figure in this document comes from a synthetic "
+            "replica of the survey, generated to reproduce the study's published figures and its stated "
+            "findings. It is not the study's data and is no evidence about the real networks."
+        )
+        out["notice_short"] = (
+            "[Synthetic data: every result here comes from a generated replica, not the survey.]"
+        )
+        out["source_line"] = (
+            "Source: synthetic replica of the 2016 coordinator survey (not the study's data)."
+        )
+        out["method_note"] = (
+            "**The data analysed here are synthetic.** The survey's microdata are not public. The pipeline "
+            "generates a replica with the same items, codes and sample size whose answer counts reproduce "
+            "every published figure, and whose associations follow the study's stated findings through "
+            "documented assumptions (the facilitator role more common in large municipalities and the "
+            "commissioner role in small ones, involvement of people in poverty rated above its guiding "
+            "role, participation weakest in small municipalities). Tests of those associations therefore "
+            "test the assumptions, not the networks."
+        )
+        out["discussion_note"] = (
+            "Above all, the data here are a synthetic replica: where a finding in this paper agrees with "
+            "the study's conclusions, it does so because the replica was built to agree with them."
+        )
+    else:
+        out.update(notice="", notice_short="", method_note="", discussion_note="")
+        out["source_line"] = f"Source: coordinator survey ({out['file']})."
+    return out
+
+
+def sample_flow_table(flow: pd.DataFrame) -> str:
+    overall = flow[flow["item"].isna() | (flow["item"] == "")]
+    table = overall[["step", "n", "note"]].rename(columns={"step": "Step", "n": "n", "note": "Note"})
+    valid = flow[flow["step"] == "valid"]["n"]
+    extra = pd.DataFrame(
+        [["valid answers per item", f"{int(valid.min())}–{int(valid.max())}", "range over the items"]],
+        columns=table.columns,
+    )
+    return pipe_table(
+        pd.concat([table, extra]),
+        "sample-flow",
+        "Sample flow from the population frame to the valid answers.",
+        "lrl",
+    )
+
+
+def codebook_table(codebook: Codebook) -> str:
+    rows = [(item, spec["scale"], spec["nl"], spec["en"]) for item, spec in codebook.items.items()]
+    df = pd.DataFrame(rows, columns=["Item", "Scale", "Dutch (reconstructed)", "English"])
+    return pipe_table(df, "codebook", "The items of the questionnaire, with their IDs and scales.", "llll")
+
+
+# --- the study's own tables, published beside reproduced -------------------------------
+
+
+def published_table(
+    items: pd.DataFrame,
+    audit: pd.DataFrame,
+    codebook: Codebook,
+    item_ids: list[str],
+    sides: dict,
+    label: str,
+    caption: str,
+) -> str:
+    """One of the study's tables: the published figure beside the reproduced ones.
+
+    ``sides`` maps a figure-id suffix to (heading, side): e.g. ``{"weak": ("Weak effort",
+    "negative")}`` reads figure ``<item>_weak`` from the audit and ``pct_negative`` from the items.
+    Without published figures only the reproduced percentages are shown.
+    """
+    by_figure = audit.set_index("figure_id") if not audit.empty else None
+    by_item = items.set_index("item")
+    rows = []
+    for item in item_ids:
+        row = [codebook.items[item]["en"]]
+        for suffix, (_, side) in sides.items():
+            fid = f"{item}_{suffix}"
+            if by_figure is not None and fid in by_figure.index:
+                fig = by_figure.loc[fid]
+                d = int(fig["decimals"])
+                row += [f"{fig['published']:.{d}f}", f"{fig['reproduced_as_published']:.{d}f}"]
+            elif by_figure is not None:
+                row += ["", ""]
+            row.append(num(by_item.loc[item, f"pct_{side}"], 1))
+        rows.append(row)
+    columns = ["Item"]
+    for heading, _ in sides.values():
+        columns += ([f"{heading}: published", "as published"] if by_figure is not None else []) + [
+            f"{heading}: exact" if by_figure is not None else heading
+        ]
+    return pipe_table(pd.DataFrame(rows, columns=columns), label, caption)
+
+
+def audit_table(audit: pd.DataFrame) -> str:
+    df = pd.DataFrame(
+        {
+            "Figure": audit["figure_id"],
+            "Published": [
+                f"{v:.{int(d)}f}" for v, d in zip(audit["published"], audit["decimals"], strict=True)
+            ],
+            "Exact": audit["reproduced_exact"].map(lambda v: num(v, 2)),
+            "As published": [
+                num(v, int(d))
+                for v, d in zip(audit["reproduced_as_published"], audit["decimals"], strict=True)
+            ],
+            "Granularity": audit["granularity"].str.replace("_", " "),
+            "Status": audit["status"].str.replace("_", " "),
+        }
+    )
+    caption = (
+        "Every published figure: as printed, recomputed exactly, and computed as the study did "
+        "(percent of all respondents)."
+    )
+    return pipe_table(df, "audit", caption, "lrrrll")
+
+
+def audit_variables(audit: pd.DataFrame, codebook: Codebook) -> dict:
+    if audit.empty:
+        text = "There are no published figures to audit for these data."
+        return {"abstract": "", "discussion": text, "appendix": text}
+    n = len(audit)
+    exact = int((audit["status"] == "reproduced").sum())
+    summed = audit[audit["granularity"] == "summed_rounding"]
+    pairs = audit[audit["conflicts_with"].fillna("") != ""]
+    pair_text = ""
+    if not pairs.empty:
+        first = pairs.iloc[0]
+        other = audit.set_index("figure_id").loc[first["conflicts_with"].split()[0]]
+        statement = codebook.items[first["items"].split()[0]]["en"]
+        pair_text = (
+            f" Two figures on the statement '{statement}', {first['published']:g}% and "
+            f"{other['published']:g}% on its two sides, cannot both hold: together they need more than "
+            f"the {int(first['n_base'])} respondents."
+        )
+    reproduced = int(audit["status"].isin(["reproduced", "reproduced_as_published"]).sum())
+    base = int(audit["n_base"].iloc[0])
+    return {
+        "abstract": f"Of the {n} published figures, {reproduced} are reproduced as printed; "
+        f"{len(summed)} can only have arisen by summing category percentages that were rounded first."
+        + pair_text,
+        "discussion": f"{len(summed)} of the {n} published figures cannot be a percentage of {base} "
+        "respondents: they are sums of category percentages that were rounded first, which moves them "
+        "off the exact percentage." + pair_text + " A reproduction should report the exact percentage "
+        "beside the printed one.",
+        "appendix": f"{exact} figures are reproduced exactly, {len(summed)} only by the study's summed "
+        f"rounding (granularity 'summed rounding'), and {n - reproduced} not at all." + pair_text,
+    }
+
+
+# --- cross-tabs ------------------------------------------------------------------------------
+
+HEADLINE_CROSSTAB = "role_act_by_size"
+
+
+def crosstab_table(cells: pd.DataFrame, name: str = HEADLINE_CROSSTAB) -> str:
+    """Counts with the column percentage (the share of each row level within a column level)."""
+    part = cells[cells["crosstab"] == name]
+    rows = list(dict.fromkeys(part["row_level"]))
+    cols = list(dict.fromkeys(part["col_level"]))
+    lookup = part.set_index(["row_level", "col_level"])
+    body = [
+        [row]
+        + [
+            f"{int(lookup.loc[(row, col), 'n'])} ({pct(lookup.loc[(row, col), 'pct_col'], 0)})"
+            for col in cols
+        ]
+        for row in rows
+    ]
+    totals = part.groupby("col_level", sort=False)["n"].sum()
+    body.append(["total"] + [str(int(totals[col])) for col in cols])
+    df = pd.DataFrame(body, columns=[part["row_var"].iloc[0], *cols])
+    caption = f"{part['row_var'].iloc[0]} by {part['col_var'].iloc[0]}: respondents (percent of the column)."
+    return pipe_table(df, "crosstab-role", caption)
+
+
+def crosstab_tests_table(tests: pd.DataFrame) -> str:
+    df = pd.DataFrame(
+        {
+            "Cross-tab": tests["crosstab"],
+            "n": tests["n"].astype(int),
+            "χ² (df)": [f"{num(c, 2)} ({int(d)})" for c, d in zip(tests["chi2"], tests["df"], strict=True)],
+            "p exact": tests["p_exact"].map(pvalue),
+            "p Holm": tests["p_holm"].map(pvalue),
+            "V": tests["cramers_v"].map(num),
+            "V corrected": tests["cramers_v_corrected"].map(num),
+            "min. expected": tests["min_expected"].map(num),
+        }
+    )
+    caption = (
+        "Tests of every cross-tab: Pearson's χ² without continuity correction, the Fisher–Freeman–Halton "
+        "exact p, Holm-adjusted within its family, Cramér's V and Bergsma's bias-corrected V."
+    )
+    return pipe_table(df, "crosstab-tests", caption)
+
+
+def crosstab_variables(tests: pd.DataFrame, alpha: float = 0.05) -> dict:
+    by_name = tests.set_index("crosstab")
+    head = by_name.loc[HEADLINE_CROSSTAB]
+    verdict = "evidence of" if head["p_exact"] < alpha else "no evidence of"
+    sentence = (
+        f"For the role in drawing up the actions, the exact test gives p = {pvalue(head['p_exact'])} "
+        f"(Cramér's V = {num(head['cramers_v'])}, bias-corrected {num(head['cramers_v_corrected'])}): "
+        f"{verdict} an association with municipality size at the {alpha:.0%} level."
+    )
+    significant = tests[tests["p_holm"] < alpha]["crosstab"].tolist()
+    listed = ", ".join(significant) if significant else "none"
+    discussion = (
+        f"Of the {len(tests)} cross-tabs with municipality size, {len(significant)} reach p < {alpha} after "
+        f"Holm's adjustment within their family ({listed}); for the headline table the exact p is "
+        f"{pvalue(head['p_exact'])}."
+    )
+    return {
+        "sentence": sentence,
+        "discussion": discussion,
+        "abstract": "The governance role for actions and municipality size: "
+        f"exact p = {pvalue(head['p_exact'])}.",
+    }
+
+
+# --- descriptives ----------------------------------------------------------------------------
+
+
+def item_variables(items: pd.DataFrame) -> dict:
+    """Per item: agreement and disagreement (of all respondents, as published) and the 95% CI."""
+    out = {}
+    for row in items.itertuples(index=False):
+        out[row.item] = {
+            "agree": pct(row.pct_positive),
+            "disagree": pct(row.pct_negative),
+            "agree_valid": pct(row.pct_positive_valid),
+            "ci": interval(100 * row.ci_low, 100 * row.ci_high, 1, percent=True),
+            "n_valid": str(int(row.n_valid)),
+        }
+    return out
+
+
+def items_table(items: pd.DataFrame, codebook: Codebook) -> str:
+    df = pd.DataFrame(
+        {
+            "Item": items["item"],
+            "n valid": items["n_valid"].astype(int),
+            "% positive (all)": items["pct_positive"].map(lambda v: num(v, 1)),
+            "% positive (valid)": items["pct_positive_valid"].map(lambda v: num(v, 1)),
+            "95% CI (finite population)": [
+                interval(100 * lo, 100 * hi) for lo, hi in zip(items["ci_low"], items["ci_high"], strict=True)
+            ],
+            "95% CI (Wilson)": [
+                interval(100 * lo, 100 * hi)
+                for lo, hi in zip(items["wilson_low"], items["wilson_high"], strict=True)
+            ],
+            "Bounds": [
+                interval(100 * lo, 100 * hi)
+                for lo, hi in zip(items["bound_low"], items["bound_high"], strict=True)
+            ],
+        }
+    )
+    method = items["ci_method"].iloc[0] if len(items) else ""
+    caption = (
+        "Every item: the share of positive answers (agree, strong effort, useful) of all respondents and of "
+        f"the valid answers, with the 95% interval for the share of all networks ({method}), the "
+        "infinite-population Wilson interval, and the worst-case bounds over the non-respondents."
+    )
+    return pipe_table(df, "items", caption)
+
+
+def scales_table(scales: pd.DataFrame, codebook: Codebook) -> str:
+    df = pd.DataFrame(
+        {
+            "Scale": [codebook.multi_item_scales[s]["en"] for s in scales["scale"]],
+            "Items": scales["n_items"].astype(int),
+            "n used": scales["n_used"].astype(int),
+            "Cronbach's α [95% CI]": [
+                f"{num(a)} [{interval(lo, hi, 2)}]"
+                for a, lo, hi in zip(
+                    scales["alpha"], scales["alpha_ci_low"], scales["alpha_ci_high"], strict=True
+                )
+            ],
+            "McDonald's ω": scales["omega_total"].map(num),
+        }
+    )
+    caption = (
+        "Internal consistency of the multi-item scales (respondents who answered every item of a scale; "
+        "the interval of α after Feldt, ω total from a one-factor model)."
+    )
+    return pipe_table(df, "scales", caption)
+
+
+def paired_table(paired: pd.DataFrame) -> str:
+    df = pd.DataFrame(
+        {
+            "Domain": paired["domain"],
+            "Involvement item": paired["involvement_item"],
+            "n pairs": paired["n_pairs"].astype(int),
+            "higher / equal / lower": [
+                f"{int(h)} / {int(e)} / {int(lo)}"
+                for h, e, lo in zip(paired["n_higher"], paired["n_equal"], paired["n_lower"], strict=True)
+            ],
+            "V": paired["v_statistic"].map(lambda v: num(v, 0)),
+            "p": paired["p_value"].map(pvalue),
+            "rank-biserial r": paired["rank_biserial"].map(num),
+        }
+    )
+    caption = (
+        "Involvement of people in poverty (from the start; expertise) against the guiding role of their "
+        "input, per domain: pairs rating involvement higher, equal or lower, the Wilcoxon signed-rank test "
+        "and the matched-pairs rank-biserial correlation (positive: involvement rated higher)."
+    )
+    return pipe_table(df, "paired", caption, "llrrrrr")
+
+
+def paired_variables(paired: pd.DataFrame, alpha: float = 0.05) -> dict:
+    higher = paired[(paired["rank_biserial"] > 0) & (paired["p_value"] < alpha)]
+    r = paired["rank_biserial"]
+    return {
+        "sentence": f"in {len(higher)} of the {len(paired)} comparisons involvement is rated significantly "
+        f"higher than guiding input (p < {alpha}), with rank-biserial correlations from {num(r.min())} to "
+        f"{num(r.max())}."
+    }
+
+
+def representation_variables(items: pd.DataFrame, codebook: Codebook) -> dict:
+    """The smallest agreement over the domains, as the study's "at least ...%" figures state it."""
+    positive = items.set_index("item")["pct_positive"]
+    rep = codebook.items_where(construct="representation")
+    return {
+        f"min_{kind}": pct(min(positive[i] for i in rep if i.endswith(f"_{kind}")))
+        for kind in ("from_start", "expertise", "guiding")
+    }
+
+
+def role_variables(recoded: pd.DataFrame, codebook: Codebook) -> dict:
+    """The most frequent governance role per domain, and whether it is the same everywhere."""
+    modes = {}
+    for domain, names in codebook.spec["domains"].items():
+        counts = recoded[f"role_{domain}"].value_counts()
+        modes[names["en"]] = (counts.idxmax(), int(counts.max()))
+    roles = {role for role, _ in modes.values()}
+    if len(roles) == 1:
+        parts = [f"{domain} {k} of {len(recoded)}" for domain, (_, k) in modes.items()]
+        return {"modal_sentence": f"the {roles.pop()} in every domain ({'; '.join(parts)})"}
+    parts = [f"{domain} {role} ({k} of {len(recoded)})" for domain, (role, k) in modes.items()]
+    return {"modal_sentence": f"not the same in every domain: {'; '.join(parts)}"}
+
+
+def nonresponse_variables(test: pd.DataFrame) -> dict:
+    by = test.set_index("test")
+    if "fisher_freeman_halton" not in by.index:
+        return {"sentence": "without a population frame, non-response cannot be compared."}
+    exact, gof = by.loc["fisher_freeman_halton"], by.loc["chi_square_gof"]
+    verdict = "differs" if exact["p_value"] < 0.05 else "does not differ detectably"
+    return {
+        "sentence": f"the respondents' distribution over the size classes {verdict} from the frame's "
+        f"(exact test p = {pvalue(exact['p_value'])}; χ² goodness of fit p = {pvalue(gof['p_value'])})."
+    }
+
+
+# --- models ----------------------------------------------------------------------------------
+
+PRIMARY_MODEL = "rep_voice_ordinal"
+
+
+def odds_ratio(row) -> str:
+    return f"{num(row.odds_ratio)} [{interval(row.or_ci_low, row.or_ci_high, 2)}]"
+
+
+def is_effect(term: str) -> bool:
+    return not is_structural_term(term)
+
+
+def models_table(coefficients: pd.DataFrame, codebook: Codebook) -> str:
+    logit = coefficients[coefficients["odds_ratio"].notna() & coefficients["term"].map(is_effect)]
+    df = pd.DataFrame(
+        {
+            "Model": logit["model"],
+            "Term": logit["term"].map(lambda t: term_label(t, codebook)),
+            "OR [95% CI]": [odds_ratio(r) for r in logit.itertuples(index=False)],
+            "p": logit["p_value"].map(pvalue),
+            "Flag": logit["flag"].fillna("") if "flag" in logit else "",
+        }
+    )
+    caption = (
+        "Odds ratios of the logistic models (references: the small municipalities and the coproducer role); "
+        "an odds ratio above 1 means higher agreement."
+    )
+    return pipe_table(df, "models", caption, "llrrl")
+
+
+def model_fit_table(fit: pd.DataFrame) -> str:
+    df = pd.DataFrame(
+        {
+            "Model": fit["model"],
+            "Family": fit["family"],
+            "n": fit["n"].astype(int),
+            "Parameters": fit["n_parameters"].astype(int),
+            "log L": fit["loglik"].map(num),
+            "AIC": fit["aic"].map(num),
+            "Proportional odds p": fit["po_p"].map(pvalue) if "po_p" in fit else "",
+            "Flag": fit["flag"].fillna(""),
+        }
+    )
+    caption = "Fit of the models, with the test of the proportional-odds assumption for the ordinal models."
+    return pipe_table(df, "model-fit", caption, "llrrrrrl")
+
+
+def model_variables(coefficients: pd.DataFrame, fit: pd.DataFrame, codebook: Codebook) -> dict:
+    primary = coefficients[(coefficients["model"] == PRIMARY_MODEL) & coefficients["term"].map(is_effect)]
+    if primary.empty:
+        return {"sentence": "The primary model could not be fitted.", "abstract": ""}
+    effects = [
+        f"{r.term}: OR {odds_ratio(r)}, p = {pvalue(r.p_value)}" for r in primary.itertuples(index=False)
+    ]
+    size = primary[primary["term"].str.startswith("size_class[")]
+    n = int(fit.set_index("model").loc[PRIMARY_MODEL, "n"])
+    size_text = "; ".join(
+        f"{term_label(r.term, codebook)}, {odds_ratio(r)}" for r in size.itertuples(index=False)
+    )
+    return {
+        "sentence": f"In the proportional-odds model of the voice of people in poverty (n = {n}), "
+        + "; ".join(effects)
+        + ".",
+        "abstract": f"In a proportional-odds model, the odds ratios of agreement that the voice of people in "
+        f"poverty is well represented, against small municipalities, are {size_text}.",
+    }

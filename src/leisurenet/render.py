@@ -1,0 +1,153 @@
+"""Rendering the manuscript: Quarto where it is installed, Pandoc and Typst where it is not.
+
+Both renderers work on the same build folder: the Quarto project from ``paper/`` with the
+files the pipeline wrote beside it (``_variables.yml``, ``tables/``, ``figures/``). Quarto
+resolves its own shortcodes and cross-references. The fallback expands the two shortcodes
+the paper uses (``include`` and ``var``) itself, resolves cross-references with
+``paper/filters/crossref.lua`` and citations with citeproc, writes HTML with Pandoc and PDF
+with Pandoc's Typst writer and the Typst compiler.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import yaml
+
+SHORTCODE = re.compile(r"\{\{<\s*(include|var)\s+([^\s>]+)\s*>\}\}")
+
+
+def quarto_version() -> str | None:
+    """The installed Quarto's version, or None when ``quarto`` is not on PATH."""
+    if shutil.which("quarto") is None:
+        return None
+    result = subprocess.run(["quarto", "--version"], capture_output=True, text=True, check=True)
+    return result.stdout.strip()
+
+
+def choose_renderer(setting: str) -> str:
+    """``quarto`` or ``pandoc``: what ``paper.renderer`` (auto, quarto, pandoc) asks for."""
+    if setting == "pandoc":
+        return "pandoc"
+    if quarto_version() is not None:
+        return "quarto"
+    if setting == "quarto":
+        raise RuntimeError(
+            "paper.renderer is 'quarto' but quarto is not on PATH: install Quarto 1.7+ or use 'auto'"
+        )
+    return "pandoc"
+
+
+def lookup(variables: dict, dotted: str):
+    """A value from nested variables by its dotted key, as Quarto's var shortcode reads it."""
+    value = variables
+    for part in dotted.split("."):
+        if not isinstance(value, dict) or part not in value:
+            raise KeyError(f"the paper uses {{{{< var {dotted} >}}}} but _variables.yml has no '{dotted}'")
+        value = value[part]
+    return value
+
+
+def expand(text: str, folder: Path, variables: dict, depth: int = 0) -> str:
+    """Expand ``include`` and ``var`` shortcodes the way Quarto does (includes first, recursively)."""
+    if depth > 10:
+        raise RecursionError("include shortcodes nest more than 10 levels deep")
+
+    def replace(match: re.Match) -> str:
+        kind, argument = match.groups()
+        if kind == "include":
+            included = (folder / argument).read_text(encoding="utf-8")
+            return expand(included, folder, variables, depth + 1)
+        return str(lookup(variables, argument))
+
+    return SHORTCODE.sub(replace, text)
+
+
+def run(command: list[str], cwd: Path) -> None:
+    """Run a renderer; on failure, raise with what it printed."""
+    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(
+            f"{' '.join(command[:3])} ... failed ({result.returncode}):\n{result.stderr[-4000:]}"
+        )
+    if result.stderr.strip():
+        print(result.stderr.strip())
+
+
+def render_fallback(build: Path, source: str, html: Path, pdf: Path, pandoc: str, filters: Path) -> None:
+    """Pandoc (HTML) and Pandoc + Typst (PDF) on the expanded source."""
+    import typst
+
+    filters = filters.resolve()
+    variables = yaml.safe_load((build / "_variables.yml").read_text(encoding="utf-8"))
+    expanded = build / "paper.expanded.md"
+    expanded.write_text(
+        expand((build / source).read_text(encoding="utf-8"), build, variables), encoding="utf-8"
+    )
+    common = [
+        pandoc, expanded.name, "--standalone", "--number-sections", "--resource-path", ".",
+        "--lua-filter", str(filters / "crossref.lua"), "--citeproc", "--bibliography", "references.bib",
+        "--metadata", "link-citations=true",
+    ]  # fmt: skip
+    run([*common, "--to", "html5", "--embed-resources", "--toc", "--toc-depth", "2",
+         "--css", str(filters / "fallback.css"), "--output", "paper.html"], build)  # fmt: skip
+    run([*common, "--to", "typst", "--metadata-file", str(filters / "typst-fallback.yaml"),
+         "--include-in-header", "typst-header.typ", "--output", "paper.typ"], build)  # fmt: skip
+    typst.compile(str(build / "paper.typ"), output=str(build / "paper.pdf"), root=str(build))
+    shutil.copyfile(build / "paper.html", html)
+    shutil.copyfile(build / "paper.pdf", pdf)
+
+
+def render_quarto(build: Path, source: str, html: Path, pdf: Path) -> None:
+    """Quarto renders HTML and, through its Typst format, PDF (no LaTeX needed)."""
+    for fmt in ("html", "typst"):
+        run(["quarto", "render", source, "--to", fmt], build)
+    stem = Path(source).stem
+    shutil.copyfile(build / f"{stem}.html", html)
+    shutil.copyfile(build / f"{stem}.pdf", pdf)
+
+
+def assemble(source: Path, build: Path, variables: str, tables: str, figure_dirs: list[Path]) -> None:
+    """A fresh build folder: the Quarto project, the numbers, the tables and the figures."""
+    if build.exists():
+        shutil.rmtree(build)
+    shutil.copytree(source, build)
+    shutil.copyfile(variables, build / "_variables.yml")
+    shutil.copytree(tables, build / "tables")
+    (build / "figures").mkdir()
+    for folder in figure_dirs:
+        for figure in sorted(folder.iterdir()):
+            if figure.suffix in {".svg", ".png", ".pdf"}:
+                shutil.copyfile(figure, build / "figures" / figure.name)
+
+
+def render(build: Path, setting: str, html: Path, pdf: Path) -> str:
+    """Render with the renderer ``setting`` asks for; return a description of the one that ran."""
+    import typst
+
+    renderer = choose_renderer(setting)
+    if renderer == "quarto":
+        described = f"Quarto {quarto_version()}"
+    else:
+        import pypandoc
+
+        described = (
+            f"Pandoc {pypandoc.get_pandoc_version()} and Typst {typst.__version__} (the fallback renderer)"
+        )
+    variables_path = build / "_variables.yml"
+    variables = yaml.safe_load(variables_path.read_text(encoding="utf-8"))
+    variables.setdefault("software", {})["renderer"] = described
+    variables_path.write_text(
+        yaml.safe_dump(variables, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
+    if renderer == "quarto":
+        render_quarto(build, "paper.qmd", html, pdf)
+    else:
+        import pypandoc
+
+        filters = build / "filters"
+        render_fallback(build, "paper.qmd", html, pdf, pypandoc.get_pandoc_path(), filters)
+    return described

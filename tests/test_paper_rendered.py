@@ -1,0 +1,143 @@
+"""The rendered paper (HTML and PDF): its numbers, figures, tables, citations and notices."""
+
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+import pypdf
+import pytest
+import yaml
+
+from .conftest import ROOT, run, scratch_project
+
+pytestmark = pytest.mark.slow
+SOURCE = (ROOT / "paper" / "paper.qmd").read_text(encoding="utf-8")
+
+
+class _Text(HTMLParser):
+    """The text a reader sees: everything but styles, scripts and the document head."""
+
+    def __init__(self):
+        super().__init__()
+        self.parts: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag, attrs):
+        self.hidden += tag in {"style", "script", "head"}
+
+    def handle_endtag(self, tag):
+        self.hidden -= tag in {"style", "script", "head"}
+
+    def handle_data(self, data):
+        if not self.hidden:
+            self.parts.append(data)
+
+
+def html_text(path: Path) -> str:
+    parser = _Text()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return " ".join(" ".join(parser.parts).split())
+
+
+def pdf_text(path: Path) -> str:
+    return " ".join(" ".join(page.extract_text() for page in pypdf.PdfReader(path).pages).split())
+
+
+def texts(folder: Path) -> dict[str, str]:
+    paper = folder / "results" / "paper"
+    return {"html": html_text(paper / "paper.html"), "pdf": pdf_text(paper / "paper.pdf")}
+
+
+@pytest.fixture(scope="module")
+def replica_texts(replica_run):
+    return texts(replica_run)
+
+
+def test_headline_numbers_are_those_in_results(replica_run, replica_texts):
+    items = pd.read_csv(replica_run / "results/descriptives/items.csv").set_index("item")
+    tests = pd.read_csv(replica_run / "results/crosstabs/tests.csv").set_index("crosstab")
+    coefficients = pd.read_csv(replica_run / "results/models/coefficients.csv")
+    large = coefficients[
+        (coefficients["model"] == "rep_voice_ordinal") & (coefficients["term"] == "size_class[large]")
+    ]
+    expected = [
+        f"{items.loc['vis_defined', 'pct_positive']:.1f}%",
+        f"{items.loc['act_same_orgs', 'pct_positive']:.1f}%",
+        "{:.1f}–{:.1f}%".format(*(100 * items.loc["vis_defined", ["ci_low", "ci_high"]])),
+        f"p = {tests.loc['role_act_by_size', 'p_exact']:.3f}",
+        "{:.2f} [{:.2f}–{:.2f}]".format(*large[["odds_ratio", "or_ci_low", "or_ci_high"]].iloc[0]),
+        "77 of the 104",
+    ]
+    for fmt, text in replica_texts.items():
+        for number in expected:
+            assert number in text, (fmt, number)
+
+
+def test_every_figure_and_table_is_present_and_referenced(replica_run, replica_texts):
+    labels = re.findall(r"\{#((?:fig|tbl)-[\w-]+)", SOURCE)
+    tables = sorted((replica_run / "results/paper/assets/tables").glob("*.md"))
+    labels += [re.search(r"\{#(tbl-[\w-]+)\}", t.read_text()).group(1) for t in tables]
+    labels = sorted(set(labels))
+    page = (replica_run / "results/paper/paper.html").read_text(encoding="utf-8")
+    for label in labels:
+        assert f"@{label}" in SOURCE, f"{label} is never referenced in the text"
+        assert f'id="{label}"' in page and f'href="#{label}"' in page, label
+    n_fig = sum(1 for label in labels if label.startswith("fig-"))
+    n_tbl = len(labels) - n_fig
+    for fmt, text in replica_texts.items():
+        assert f"Figure {n_fig}" in text and f"Table {n_tbl}" in text, fmt
+        assert f"Figure {n_fig + 1}:" not in text and f"Table {n_tbl + 1}:" not in text, fmt
+    assert page.count("<img") >= n_fig  # every figure embedded (self-contained HTML)
+    assert 'src="data:image' in page and 'src="figures/' not in page
+
+
+def test_citations_and_cross_references_resolve(replica_texts):
+    keys = re.findall(r"@(\w+)", SOURCE)
+    bib = (ROOT / "paper/references.bib").read_text()
+    cited = {k for k in keys if not re.match(r"(fig|tbl|sec)", k)}
+    assert cited <= set(re.findall(r"@\w+\{(\w+),", bib))
+    for fmt, text in replica_texts.items():
+        assert "??" not in text, fmt
+        assert not re.search(r"@(fig|tbl|sec)-|@(" + "|".join(cited) + r")\b", text), fmt
+        assert "Provan" in text and "Span" in text and "Firth" in text, fmt
+        assert "{{<" not in text, fmt
+
+
+def test_synthetic_notice_and_renderer_colophon(replica_texts):
+    for fmt, text in replica_texts.items():
+        assert "Synthetic data" in text[:1000], fmt  # in the abstract, on the first page
+        assert "Synthetic data. Every number" in text, fmt  # the notice above the introduction
+        assert "The data analysed here are synthetic" in text, fmt
+        assert "synthetic replica of the 2016 coordinator survey" in text.lower(), fmt  # figure captions
+        assert "rendered by Pandoc 3.9 and Typst" in text, fmt
+
+
+@pytest.fixture(scope="module")
+def other_run(tmp_path_factory):
+    """The same pipeline on another dataset: 120 generated respondents, another seed."""
+    folder = scratch_project(tmp_path_factory.mktemp("other"))
+    (folder / "other.yaml").write_text("synthetic:\n  n_respondents: 120\n  seed: 7\n")
+    result = run(folder, "--configfile", "other.yaml")
+    assert result.returncode == 0, result.stderr[-3000:]
+    return folder
+
+
+def test_another_dataset_gives_other_numbers_in_the_text(replica_run, other_run):
+    ours, theirs = texts(replica_run), texts(other_run)
+    assert "120 of the 162" in theirs["html"] and "120 of the 162" in theirs["pdf"]
+    mine = yaml.safe_load((other_run / "results/paper/assets/_variables.yml").read_text())
+    first = yaml.safe_load((replica_run / "results/paper/assets/_variables.yml").read_text())
+    assert mine["items"]["obj_achieved"]["agree"] != first["items"]["obj_achieved"]["agree"]
+    for fmt in ("html", "pdf"):
+        assert f"{mine['items']['obj_achieved']['agree']} that they are achieved" in theirs[fmt]
+        assert f"{first['items']['obj_achieved']['agree']} that they are achieved" in ours[fmt]
+
+
+def test_the_notice_is_absent_when_the_data_are_not_synthetic(own_data_run):
+    for fmt, text in texts(own_data_run).items():
+        assert "synthetic" not in text.lower(), fmt
+        assert html.unescape("Source: coordinator survey") in text, fmt

@@ -1,0 +1,123 @@
+# The paper's figures (results/figures/), each as SVG, PDF and PNG (200 dpi), named by
+# content. All four rules run scripts/figures.py; params.figure says which figure.
+from leisurenet.codebook import Codebook
+from leisurenet.figures import likert_constructs, likert_figure_name
+
+LIKERT_FIGURES = [
+    likert_figure_name(c)
+    for c in likert_constructs(Codebook.from_yaml(config["codebook"]))
+]
+FIGURES = [
+    *LIKERT_FIGURES,
+    "role_by_size",
+    "model_odds_ratios",
+    "response_by_size",
+]
+# Every figure file, for `rule all` (or `snakemake <file>`).
+FIGURE_FILES = expand(
+    "results/figures/{name}.{ext}", name=FIGURES, ext=["svg", "pdf", "png"]
+)
+
+
+rule figures_likert:
+    """Diverging stacked bar charts of the answers, one per construct of the codebook."""
+    input:
+        recoded=rules.recode.output.parquet,
+        codebook=config["codebook"],
+    output:
+        svg=expand("results/figures/{name}.svg", name=LIKERT_FIGURES),
+        pdf=expand("results/figures/{name}.pdf", name=LIKERT_FIGURES),
+        png=[
+            report(
+                path,
+                caption="../report/figures_likert.rst",
+                category="Figures",
+                subcategory="Answers per construct",
+            )
+            for path in expand("results/figures/{name}.png", name=LIKERT_FIGURES)
+        ],
+    log:
+        "results/logs/figures_likert.log",
+    conda:
+        "../../environment.yml"
+    params:
+        figure="likert",
+        synthetic=config["data"]["raw"] == "synthetic",
+        size_class=config["size_class"],
+    script:
+        "../../scripts/figures.py"
+
+
+rule figures_role_by_size:
+    """The coordinator's governance role within each municipality size class."""
+    input:
+        recoded=rules.recode.output.parquet,
+        codebook=config["codebook"],
+    output:
+        svg="results/figures/role_by_size.svg",
+        pdf="results/figures/role_by_size.pdf",
+        png=report(
+            "results/figures/role_by_size.png",
+            caption="../report/figures_role_by_size.rst",
+            category="Figures",
+        ),
+    log:
+        "results/logs/figures_role_by_size.log",
+    conda:
+        "../../environment.yml"
+    params:
+        figure="role_by_size",
+        synthetic=config["data"]["raw"] == "synthetic",
+        size_class=config["size_class"],
+    script:
+        "../../scripts/figures.py"
+
+
+rule figures_model_odds_ratios:
+    """Forest plot of the odds ratios of the logit-family models."""
+    input:
+        coefficients="results/models/coefficients.csv",
+        codebook=config["codebook"],
+    output:
+        svg="results/figures/model_odds_ratios.svg",
+        pdf="results/figures/model_odds_ratios.pdf",
+        png=report(
+            "results/figures/model_odds_ratios.png",
+            caption="../report/figures_model_odds_ratios.rst",
+            category="Figures",
+        ),
+    log:
+        "results/logs/figures_model_odds_ratios.log",
+    conda:
+        "../../environment.yml"
+    params:
+        figure="model_odds_ratios",
+        synthetic=config["data"]["raw"] == "synthetic",
+        size_class=config["size_class"],
+        confidence=config["analysis"]["confidence"],
+    script:
+        "../../scripts/figures.py"
+
+
+rule figures_response_by_size:
+    """Respondents against the population frame by municipality size class."""
+    input:
+        nonresponse="results/descriptives/nonresponse.csv",
+    output:
+        svg="results/figures/response_by_size.svg",
+        pdf="results/figures/response_by_size.pdf",
+        png=report(
+            "results/figures/response_by_size.png",
+            caption="../report/figures_response_by_size.rst",
+            category="Figures",
+        ),
+    log:
+        "results/logs/figures_response_by_size.log",
+    conda:
+        "../../environment.yml"
+    params:
+        figure="response_by_size",
+        synthetic=config["data"]["raw"] == "synthetic",
+        size_class=config["size_class"],
+    script:
+        "../../scripts/figures.py"

@@ -1,0 +1,55 @@
+# Every file of the manuscript's source: editing any of them re-renders the paper, and only it.
+PAPER_FILES = sorted(str(p) for p in Path("paper").rglob("*") if p.is_file())
+
+
+rule paper_assets:
+    """Every number the manuscript's text uses (_variables.yml) and its tables, from results/."""
+    input:
+        codebook=config["codebook"],
+        raw=raw_export(),
+        flow=rules.clean.output.flow,
+        cleaning_log=rules.clean.output.log,
+        audit=rules.audit.output.figures,
+        cells=rules.crosstab.output.cells,
+        tests=rules.crosstab.output.tests,
+        summary=rules.describe.output.summary,
+        scales=rules.describe.output.scales,
+        paired=rules.describe.output.paired,
+        nonresponse_test=rules.describe.output.nonresponse_test,
+        recoded=rules.recode.output.parquet,
+        coefficients=rules.models.output.coefficients,
+        fit=rules.models.output.fit,
+    output:
+        variables="results/paper/assets/_variables.yml",
+        tables=directory("results/paper/assets/tables"),
+    log:
+        "results/logs/paper_assets.log",
+    conda:
+        "../../environment.yml"
+    params:
+        synthetic=SYNTHETIC,
+        size_class=config["size_class"],
+    script:
+        "../../scripts/paper_assets.py"
+
+
+rule paper:
+    """Render the manuscript to HTML and PDF (Quarto if installed, else Pandoc + Typst)."""
+    input:
+        source="paper/paper.qmd",
+        project=PAPER_FILES,
+        variables=rules.paper_assets.output.variables,
+        tables=rules.paper_assets.output.tables,
+        figures=FIGURE_FILES,
+    output:
+        html="results/paper/paper.html",
+        pdf="results/paper/paper.pdf",
+    log:
+        "results/logs/paper.log",
+    conda:
+        "../../environment.yml"
+    params:
+        renderer=config["paper"]["renderer"],
+        build="results/paper/build",
+    script:
+        "../../scripts/render_paper.py"
