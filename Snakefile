@@ -34,13 +34,19 @@ include: "workflow/rules/figures.smk"
 include: "workflow/rules/paper.smk"
 
 
+# Every final output of the analysis (the manifest and the release build on this list).
+ALL_OUTPUTS = [
+    *rules.recode.output,
+    *rules.describe.output,
+    *rules.audit.output,
+    *rules.crosstab.output,
+    *rules.models.output,
+    *FIGURE_FILES,
+    *rules.paper.output,
+]
+
+
 rule all:
     default_target: True
     input:
-        rules.recode.output,
-        rules.describe.output,
-        rules.audit.output,
-        rules.crosstab.output,
-        rules.models.output,
-        FIGURE_FILES,
-        rules.paper.output,
+        ALL_OUTPUTS,
