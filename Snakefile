@@ -1,5 +1,6 @@
 # The pipeline: raw survey export (or the synthetic replica) -> validated, cleaned and
-# recoded data -> (later stages) analyses -> paper. Run with `make` (see the README).
+# recoded data -> descriptives, cross-tabs, models, audit -> figures -> paper.
+# Run with `make` (see the README).
 import os
 import sys
 from pathlib import Path
@@ -34,7 +35,7 @@ include: "workflow/rules/figures.smk"
 include: "workflow/rules/paper.smk"
 
 
-# Every final output of the analysis (the manifest and the release build on this list).
+# Every final output of the analysis, for rule all and for rules that need them all.
 ALL_OUTPUTS = [
     *rules.recode.output,
     *rules.describe.output,

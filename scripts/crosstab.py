@@ -1,19 +1,13 @@
 """Rule crosstab: the cells and tests of every configured cross-tab."""
 
-from leisurenet.crosstab import DEFAULT_MAX_TABLES, run_crosstabs
+from leisurenet.crosstab import run_crosstabs
 from leisurenet.io import read_dataset, stage_logger, write_csv
 
 HEADLINE = "role_act_by_size"
 
 sm = snakemake
 log = stage_logger(sm.log[0], "crosstab")
-analysis = sm.params.analysis
-cells, tests = run_crosstabs(
-    read_dataset(sm.input.parquet),
-    sm.params.crosstabs,
-    analysis,
-    max_tables=analysis.get("exact_max_tables", DEFAULT_MAX_TABLES),
-)
+cells, tests = run_crosstabs(read_dataset(sm.input.parquet), sm.params.crosstabs, sm.params.analysis)
 log.info("%d cross-tabs", len(tests))  # no timings: logs are compared byte for byte across runs
 for t in tests.itertuples():
     log.info(

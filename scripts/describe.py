@@ -12,7 +12,7 @@ codebook = Codebook.from_yaml(sm.input.codebook)
 data = read_dataset(sm.input.recoded)
 frame = ds.read_frame(sm.input.frame)
 analysis, classes = sm.params.analysis, sm.params.size_class
-confidence = analysis.get("confidence", 0.95)
+confidence = analysis["confidence"]
 n_frame = None if frame is None else len(frame)
 if frame is None:
     log.info("no population frame: Clopper-Pearson intervals, bounds among the respondents")
@@ -39,8 +39,9 @@ tests = ds.nonresponse_tests(
     frame,
     breaks,
     labels,
-    seed=analysis.get("seed", 20161103),
-    draws=analysis.get("monte_carlo_draws", 100_000),
+    draws=analysis["monte_carlo_draws"],
+    seed=analysis["seed"],
+    max_tables=analysis["exact_max_tables"],
 )
 for row in tests.itertuples():
     log.info(
@@ -48,8 +49,8 @@ for row in tests.itertuples():
     )
 write_csv(tests, sm.output.nonresponse_test)
 
-zero_method = analysis.get("paired_zero_method", ds.PAIRED_ZERO_METHOD)
-correction = analysis.get("paired_continuity_correction", ds.PAIRED_CORRECTION)
+zero_method = analysis["paired_zero_method"]
+correction = analysis["paired_continuity_correction"]
 paired = ds.paired_comparisons(data, codebook, zero_method=zero_method, correction=correction)
 log.info("paired comparisons: %d (zero_method=%s, correction=%s)", len(paired), zero_method, correction)
 write_csv(paired, sm.output.paired)

@@ -17,17 +17,21 @@ csv = {name: pd.read_csv(sm.input[name]) for name in
         "coefficients", "fit")}  # fmt: skip
 audit, items = csv["audit"], csv["summary"]
 recoded = read_dataset(sm.input.recoded)
+settings = sm.params.paper
+study = {"size_class": sm.params.size_class, "governance_role": sm.params.governance_role}
 
 variables = {
-    "data": paper.data_variables(csv["flow"], csv["cleaning_log"], sm.input.raw, sm.params.synthetic,
-                                 {"size_class": sm.params.size_class}),
+    "data": paper.data_variables(
+        csv["flow"], csv["cleaning_log"], items, sm.input.raw, sm.params.synthetic, study
+    ),
     "items": paper.item_variables(items),
+    "constructs": paper.construct_variables(items, codebook),
     "representation": paper.representation_variables(items, codebook),
     "roles": paper.role_variables(recoded, codebook),
-    "paired": paper.paired_variables(csv["paired"]),
-    "nonresponse": paper.nonresponse_variables(csv["nonresponse_test"]),
-    "crosstab": paper.crosstab_variables(csv["tests"]),
-    "model": paper.model_variables(csv["coefficients"], csv["fit"], codebook),
+    "paired": paper.paired_variables(csv["paired"], settings["alpha"]),
+    "nonresponse": paper.nonresponse_variables(csv["nonresponse_test"], settings["alpha"]),
+    "crosstab": paper.crosstab_variables(csv["tests"], settings["headline_crosstab"], settings["alpha"]),
+    "model": paper.model_variables(csv["coefficients"], csv["fit"], codebook, settings["primary_model"]),
     "audit": paper.audit_variables(audit, codebook),
 }  # fmt: skip
 
@@ -49,7 +53,7 @@ tables = {
     "items": paper.items_table(items, codebook),
     "scales": paper.scales_table(csv["scales"], codebook),
     "paired": paper.paired_table(csv["paired"]),
-    "crosstab_role": paper.crosstab_table(csv["cells"]),
+    "crosstab_role": paper.crosstab_table(csv["cells"], settings["headline_crosstab"]),
     "crosstab_tests": paper.crosstab_tests_table(csv["tests"]),
     "models": paper.models_table(csv["coefficients"], codebook),
     "model_fit": paper.model_fit_table(csv["fit"]),

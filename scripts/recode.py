@@ -2,13 +2,23 @@
 
 from leisurenet.codebook import Codebook
 from leisurenet.io import read_dataset, stage_logger, write_csv, write_dataset
-from leisurenet.recode import recode, role_columns, variable_dictionary
+from leisurenet.recode import partial_role_counts, recode, role_columns, variable_dictionary
 
 sm = snakemake
 log = stage_logger(sm.log[0], "recode")
 codebook = Codebook.from_yaml(sm.input.codebook)
 settings = {"size_class": sm.params.size_class, "governance_role": sm.params.governance_role}
-recoded = recode(codebook, read_dataset(sm.input.clean), settings)
+clean = read_dataset(sm.input.clean)
+recoded = recode(codebook, clean, settings)
+minimum = settings["governance_role"]["min_statements"]
+for domain, n in partial_role_counts(codebook, clean).items():
+    if n:
+        log.info(
+            "role_%s: %d respondent(s) answered only some role statements; a role needs %d (min_statements)",
+            domain,
+            n,
+            minimum,
+        )
 for column in ["size_class", *[f"role_{d}" for d in role_columns(codebook)], "role_overall"]:
     counts = recoded[column].value_counts(dropna=False).sort_index()
     log.info("%s: %s", column, ", ".join(f"{k}={v}" for k, v in counts.items()))

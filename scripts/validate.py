@@ -1,13 +1,14 @@
 """Rule validate: check the raw export and frame against the codebook, all problems at once."""
 
+import dataclasses
 import sys
 
 import pandas as pd
 
 from leisurenet.codebook import Codebook
-from leisurenet.errors import InputError
+from leisurenet.errors import InputError, Problem
 from leisurenet.ingest import read_export, read_frame
-from leisurenet.io import stage_logger, write_csv
+from leisurenet.io import atomic_path, stage_logger, write_csv
 from leisurenet.validate import validate_export, validation_report
 
 sm = snakemake
@@ -28,10 +29,9 @@ if errors:
         "%d error(s): fix them in the input and run again; nothing downstream was written.", len(errors)
     )
     sys.exit(1)
-write_csv(
-    pd.DataFrame([vars(p) for p in problems], columns=list(vars(problems[0]) if problems else [])),
-    sm.output.problems,
-)
-with open(sm.output.report, "w", encoding="utf-8") as fh:
-    fh.write(validation_report(raw, frame, problems))
+# The header is written even when there are no problems, so the file always reads as a table.
+columns = [f.name for f in dataclasses.fields(Problem)]
+write_csv(pd.DataFrame([dataclasses.asdict(p) for p in problems], columns=columns), sm.output.problems)
+with atomic_path(sm.output.report) as tmp:
+    tmp.write_text(validation_report(raw, frame, problems), encoding="utf-8")
 log.info("valid: %d respondents, %d warning(s)", len(raw.data), len(problems))

@@ -11,11 +11,13 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
 from leisurenet.crosstab import (
     CELL_COLUMNS,
+    DEFAULT_MAX_TABLES,
     TEST_COLUMNS,
     contingency,
     cramers_v,
@@ -32,6 +34,7 @@ from leisurenet.crosstab import (
     pearson_chi2,
     run_crosstabs,
 )
+from leisurenet.paths import SCHEMAS
 
 # t33 <- matrix(c(8, 3, 2, 4, 6, 5, 1, 4, 12), nrow = 3, byrow = TRUE)
 T33 = np.array([[8, 3, 2], [4, 6, 5], [1, 4, 12]])
@@ -42,6 +45,9 @@ T43 = np.array([[3, 1, 5], [10, 8, 2], [4, 6, 3], [2, 9, 7]])
 T77 = np.array([[2, 3, 4], [15, 14, 7], [5, 7, 1], [9, 6, 4]])
 # t23 <- matrix(c(0, 5, 3, 31, 25, 13), nrow = 2, byrow = TRUE)
 T23 = np.array([[0, 5, 3], [31, 25, 13]])
+# A 2 x 3 table with a tiny p (the tail of many tables).
+# t23b <- matrix(c(10, 30, 25, 10, 18, 2), nrow = 2)
+T23B = np.array([[10, 25, 18], [30, 10, 2]])
 
 # fisher.test(t, workspace = 2e8)$p.value
 R_FISHER = {
@@ -49,6 +55,7 @@ R_FISHER = {
     "t43": (T43, 0.039103933506682197),
     "t77": (T77, 0.53957180814780825),
     "t23": (T23, 0.031420579654179583),
+    "t23b": (T23B, 3.6528266547537848e-07),
 }
 
 
@@ -101,6 +108,12 @@ def test_monte_carlo_is_reproducible_and_close_to_exact():
     assert se == pytest.approx(math.sqrt(p1 * (1 - p1) / 100_000))
     # The p can never be 0: (1 + hits) / (1 + draws).
     assert fisher_monte_carlo(np.array([[20, 0], [0, 20]]), draws=999, seed=1)[0] >= 1 / 1000
+
+
+def test_library_default_budget_is_the_schema_default():
+    # The library's default for callers outside the pipeline may not drift from the config's.
+    schema = yaml.safe_load((SCHEMAS / "config.schema.yaml").read_text(encoding="utf-8"))
+    assert schema["properties"]["analysis"]["properties"]["exact_max_tables"]["default"] == DEFAULT_MAX_TABLES
 
 
 def test_over_budget_falls_back_to_monte_carlo():
@@ -223,7 +236,8 @@ def test_run_crosstabs_adjusts_within_families():
         "one": {"col": "size_class", "rows": ["p_cat", "q_cat", "r_cat"]},
         "two": {"col": "size_class", "rows": ["role"]},
     }
-    cells, tests = run_crosstabs(data, families, {"seed": 1, "monte_carlo_draws": 1000})
+    analysis = {"seed": 1, "monte_carlo_draws": 1000, "exact_max_tables": DEFAULT_MAX_TABLES}
+    cells, tests = run_crosstabs(data, families, analysis)
     assert list(tests.columns) == TEST_COLUMNS
     assert tests["crosstab"].tolist() == ["p_by_size", "q_by_size", "r_by_size", "role_by_size"]
     one = tests[tests["family"] == "one"]

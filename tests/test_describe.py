@@ -312,35 +312,40 @@ def test_nonresponse_table():
     assert got["pct_frame"].sum() == pytest.approx(100) and got["pct_respondents"].iloc[2] == 100 * 16 / 77
 
 
+# The limits of the exact test as the config's analysis section sets them.
+LIMITS = {"draws": 100_000, "seed": 20161103, "max_tables": 50_000_000}
+
+
 def test_nonresponse_tests_match_r():
-    got = ds.nonresponse_tests(FRAME, BREAKS, LABELS).set_index("test")
-    # chisq.test(c(31, 30, 16), p = c(45, 39, 20) / 104)  # X-squared = 0.3010101010101, df = 2
-    gof = got.loc["chi_square_gof"]
-    assert gof.statistic == pytest.approx(0.3010101010101, abs=1e-12) and gof.df == 2
-    assert gof.p_value == pytest.approx(0.860273385181365, abs=1e-12)
-    assert gof.min_expected == pytest.approx(77 * 20 / 104)
+    got = ds.nonresponse_tests(FRAME, BREAKS, LABELS, **LIMITS).set_index("test")
+    assert got.index.tolist() == ["chi_square", "fisher_freeman_halton"]
+    # Respondents (first row) against non-respondents by size class, all 104 networks:
+    # r <- chisq.test(matrix(c(31, 14, 30, 9, 16, 4), nrow = 2), correct = FALSE)
+    # r$statistic: 1.15944631500187; r$parameter: 2; r$p.value: 0.560053391686205
+    # min(r$expected): 5.19230769230769
+    chi = got.loc["chi_square"]
+    assert chi.statistic == pytest.approx(1.15944631500187, rel=1e-12) and chi.df == 2
+    assert chi.p_value == pytest.approx(0.560053391686205, rel=1e-12)
+    assert chi.min_expected == pytest.approx(5.19230769230769, rel=1e-12) and chi.n == 104
     # fisher.test(matrix(c(31, 14, 30, 9, 16, 4), nrow = 2))$p.value
     ffh = got.loc["fisher_freeman_halton"]
     assert ffh.p_value == pytest.approx(0.616410092151818, abs=1e-12) and ffh.n == 104
-    assert ffh.method.startswith("exact")
+    assert ffh.method.startswith("exact enumeration")
 
 
-def test_freeman_halton_against_r_and_scipy():
-    # fisher.test(matrix(c(10, 30, 25, 10, 18, 2), nrow = 2))$p.value
-    p, _ = ds.freeman_halton_2xk([10, 25, 18], [40, 35, 20])
-    assert p == pytest.approx(3.65282665475378e-07, rel=1e-9)
-    for row1, row2 in [([3, 1], [1, 3]), ([12, 5], [4, 20]), ([0, 7], [9, 2])]:
-        expected = stats.fisher_exact([row1, row2]).pvalue
-        got, _ = ds.freeman_halton_2xk(row1, np.add(row1, row2))
-        assert got == pytest.approx(expected, rel=1e-9)
-    mc = ds.freeman_halton_monte_carlo([31, 30, 16], [45, 39, 20], draws=20_000, seed=1)
-    assert mc == pytest.approx(0.616410092151818, abs=0.015)
+def test_nonresponse_exact_test_honours_the_table_budget():
+    limits = LIMITS | {"draws": 20_000, "seed": 1, "max_tables": 1}
+    got = ds.nonresponse_tests(FRAME, BREAKS, LABELS, **limits).set_index("test")
+    ffh = got.loc["fisher_freeman_halton"]
+    assert ffh.method.startswith("Monte Carlo, 20000 draws, seed 1")
+    # Within 3 Monte Carlo standard errors of the exact p of R's fisher.test above.
+    assert ffh.p_value == pytest.approx(0.616410092151818, abs=3 * np.sqrt(0.62 * 0.38 / 20_000))
 
 
 def test_no_frame_gives_empty_tables_and_a_note():
     table = ds.nonresponse_table(None, BREAKS, LABELS)
     assert table.empty and list(table.columns) == ds.NONRESPONSE_COLUMNS
-    tests = ds.nonresponse_tests(None, BREAKS, LABELS)
+    tests = ds.nonresponse_tests(None, BREAKS, LABELS, **LIMITS)
     assert list(tests.columns) == ds.TEST_COLUMNS and len(tests) == 1
     assert tests["test"].iloc[0] == "none" and "no population frame" in tests["note"].iloc[0]
 

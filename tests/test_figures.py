@@ -6,8 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.colors import to_rgba
 
 from leisurenet import figures as F
+from leisurenet import labels as L
+from leisurenet.describe import NONRESPONSE_COLUMNS
 
 SOURCE = "Source: test fixture (not the study's data); n = 77"
 SIZE_LABELS = F.size_class_labels([15000, 40000], ["small", "medium", "large"])
@@ -158,6 +161,20 @@ def test_role_shares_within_each_size_class(recoded, codebook):
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()][0] == "small\n< 15,000"
 
 
+def test_the_none_role_has_a_colour_of_its_own(recoded, codebook):
+    # governance_role.rule highest_agreed adds the level 'none' (no role statement agreed with)
+    data = recoded.copy()
+    for column in ("role_act", "role_overall"):
+        data[column] = data[column].cat.add_categories("none")
+        data.loc[data.index[:6], column] = "none"
+    fig, table = F.plot_role_by_size(data, SOURCE, codebook=codebook)
+    assert "none" in set(table["role"])
+    part = table[table["column"] == "role_act"]
+    colours = dict(zip(part["role"], [p.get_facecolor() for p in fig.axes[0].patches], strict=True))
+    assert colours["none"] == to_rgba(F.ROLE_COLOURS["none"])
+    assert len({F.ROLE_COLOURS[r] for r in set(table["role"])}) == len(set(table["role"]))
+
+
 # --- odds ratios --------------------------------------------------------------------------
 
 
@@ -208,14 +225,65 @@ def test_forest_plot_without_odds_ratios_says_so(coefficients):
 
 
 def test_term_labels(codebook):
-    assert F.term_label("role_act[facilitator]", codebook) == "role (actions): facilitator"
-    assert F.term_label("C(size_class, Treatment('small'))[T.large]") == "size class: large"
+    assert L.term_label("role_act[facilitator]", codebook) == "role (actions): facilitator"
+    assert L.term_label("C(size_class, Treatment('small'))[T.large]") == "size class: large"
     assert (
-        F.term_label("size_class[large]:role_overall[mixed]")
+        L.term_label("size_class[large]:role_overall[mixed]")
         == "size class: large \u00d7 role (overall): mixed"
     )
-    assert F.is_structural_term("threshold[1|2]") and F.is_structural_term("1|2")
-    assert not F.is_structural_term("size_class[large]")
+    assert L.is_structural_term("threshold[1|2]") and L.is_structural_term("1|2")
+    assert not L.is_structural_term("size_class[large]")
+
+
+def test_coefficient_labels_name_the_equation_of_a_multinomial_model(codebook):
+    row = {"term": "size_class[medium]", "equation": "facilitator", "equation_reference": "coproducer"}
+    assert L.coefficient_label(row, codebook) == "facilitator vs coproducer: size class: medium"
+    # a pandas row, a named tuple and a CSV's empty equation (NaN) of a one-equation model
+    assert L.coefficient_label(pd.Series(row)) == "facilitator vs coproducer: size class: medium"
+    frame = pd.DataFrame([row | {"equation": np.nan}])
+    assert [L.coefficient_label(r) for r in frame.itertuples(index=False)] == ["size class: medium"]
+    assert L.coefficient_label({"term": "role_act[mixed]"}, codebook) == "role (actions): mixed"
+
+
+@pytest.fixture
+def multinomial(coefficients) -> pd.DataFrame:
+    """The coefficients with a multinomial model of three equations against 'coproducer'."""
+    rows = [
+        (equation, term, or_, or_ / 2, or_ * 2)
+        for equation, ors in {
+            "facilitator": (1.6, 4.3),
+            "commissioner": (1.5, 0.43),
+            "mixed": (0.7, 0.95),
+        }.items()
+        for term, or_ in zip(["size_class[medium]", "size_class[large]"], ors, strict=True)
+    ]
+    multi = pd.DataFrame(rows, columns=["equation", "term", "odds_ratio", "or_ci_low", "or_ci_high"])
+    multi = multi.assign(model="role_act_by_size", equation_reference="coproducer", flag="")
+    return pd.concat(
+        [coefficients.assign(equation=np.nan, equation_reference=np.nan), multi], ignore_index=True
+    )
+
+
+def test_forest_plot_labels_the_equations_and_relative_risk_ratios(multinomial):
+    fig, table = F.plot_odds_ratios(multinomial, SOURCE)
+    part = table[table["model"] == "role_act_by_size"]
+    assert (
+        part["multinomial"].all() and not table.loc[table["model"] != "role_act_by_size", "multinomial"].any()
+    )
+    ax = fig.axes[2]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels[:2] == [
+        "facilitator vs coproducer: size class: medium",
+        "facilitator vs coproducer: size class: large",
+    ]
+    assert len(set(labels)) == 6  # no term label repeated across the equations
+    assert "RRR against coproducer" in ax.get_title(loc="left") and "RRR" not in fig.axes[0].get_title(
+        loc="left"
+    )
+    assert any(t.get_text().startswith("RRR (") for t in ax.texts)
+    assert any(t.get_text().startswith("OR (") for t in fig.axes[0].texts)
+    assert "relative risk ratio" in fig.axes[-1].get_xlabel()
+    assert any(t == F.OR_RRR_TITLE for t in texts(fig))
 
 
 # --- response by size ---------------------------------------------------------------------
@@ -244,6 +312,14 @@ def test_response_by_size(nonresponse):
     assert "43% (45)" in printed and "69% (31 of 45)" in printed
     assert any(t.startswith("all: 74% (77 of 104)") for t in texts(fig))
     assert SOURCE in texts(fig, "source")
+
+
+def test_response_table_reads_the_stored_columns(nonresponse):
+    assert F.RESPONSE_COLUMNS == NONRESPONSE_COLUMNS
+    stored = nonresponse.assign(response_rate=[0.1, 0.2, 0.3])  # the figure shows what is stored
+    pd.testing.assert_frame_equal(F.response_table(stored), stored[NONRESPONSE_COLUMNS])
+    with pytest.raises(ValueError, match="pct_frame"):
+        F.response_table(nonresponse.drop(columns="pct_frame"))
 
 
 def test_response_without_a_frame_says_so(nonresponse):

@@ -312,6 +312,7 @@ def test_multinomial_logit_equals_the_closed_form_and_nnet():
     result = multinomial_logit(multinomial_data(), "o", ["g"], reference={"o": "q"})
     got = result.coefficients.set_index(["equation", "term"])
     assert list(got.index.get_level_values(0).unique()) == ["p", "r", "s"]
+    assert (got["equation_reference"] == "q").all()  # every equation against the reference outcome
     counts = pd.DataFrame(MULTINOMIAL_COUNTS, index=list("pqrs"))
     for level in "prs":
         # one categorical predictor: the MLE reproduces the cell proportions, so the
@@ -406,6 +407,21 @@ def test_a_model_the_data_cannot_support_is_a_flagged_row(change, code):
     assert len(result.coefficients) == 0 and list(result.coefficients.columns) == COEFFICIENT_COLUMNS
     assert code in result.fit.loc[0, "flag"] and "not fitted" in result.fit.loc[0, "note"]
     assert any(level == logging.ERROR for level, _ in result.messages)
+
+
+def test_no_model_fitted_gives_an_empty_coefficient_table():
+    # Every answer the same: each model is a flagged row of fit.csv and has no coefficients.
+    constant = ordinal_data().assign(y=pd.array([2] * 73, dtype="Int8"))
+    specs = {
+        "models": {
+            "m1": {"family": "ordinal_logit", "outcome": "y", "predictors": ["g"]},
+            "m2": {"family": "logit", "outcome": "y", "predictors": ["h"], "positive_codes": [4]},
+        }
+    }
+    result = fit_models(constant, specs)
+    assert result.coefficients.empty and list(result.coefficients.columns) == COEFFICIENT_COLUMNS
+    assert result.fit["model"].tolist() == ["m1", "m2"]
+    assert result.fit["flag"].str.contains("constant_outcome").all()
 
 
 def test_specification_errors_stop_with_the_model_and_key():

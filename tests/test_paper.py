@@ -54,3 +54,109 @@ def test_renderer_choice(monkeypatch):
 def test_audit_variables_without_published_figures(codebook):
     empty = pd.DataFrame(columns=["figure_id"])
     assert paper.audit_variables(empty, codebook)["abstract"] == ""
+
+
+# --- the generated sentences, on crafted results ---------------------------------------
+
+
+def crosstab_tests(p_exact, p_holm):
+    return pd.DataFrame(
+        {
+            "crosstab": ["a_by_size", "b_by_size"],
+            "row_var": ["a", "b"],
+            "col_var": ["size_class", "size_class"],
+            "p_exact": p_exact,
+            "p_holm": p_holm,
+            "cramers_v": [0.3, 0.1],
+            "cramers_v_corrected": [0.2, 0.0],
+            "share_expected_below_5": [0.5, 0.0],
+            "min_expected": [1.5, 6.0],
+        }
+    )
+
+
+def test_crosstab_sentences_follow_the_p_values_and_alpha():
+    significant = paper.crosstab_variables(crosstab_tests([0.01, 0.5], [0.02, 0.5]), "a_by_size", 0.05)
+    assert "evidence of an association" in significant["sentence"]
+    assert "no evidence" not in significant["sentence"]
+    assert "1 reach p < 0.05" in significant["discussion"] and "(a_by_size)" in significant["discussion"]
+    strict = paper.crosstab_variables(crosstab_tests([0.01, 0.5], [0.02, 0.5]), "a_by_size", 0.001)
+    assert "no evidence of an association at the 0.001 level" in strict["sentence"]
+    assert "50% of the expected counts" in strict["expected_sentence"]
+    missing = paper.crosstab_variables(crosstab_tests([0.01, 0.5], [0.02, 0.5]), "c_by_size", 0.05)
+    assert "was not computed" in missing["sentence"]
+
+
+def fit_table(flag="", po_p=0.2):
+    return pd.DataFrame(
+        {
+            "model": ["m"],
+            "family": ["ordinal_logit"],
+            "formula": ["y ~ size_class (reference: size_class=small)"],
+            "n": [50],
+            "n_parameters": [float("nan")],
+            "loglik": [-10.0],
+            "aic": [24.0],
+            "po_p": [po_p],
+            "flag": [flag],
+        }
+    )
+
+
+def test_model_sentence_reports_its_checks(codebook):
+    coefficients = pd.DataFrame(
+        {
+            "model": ["m", "m"],
+            "term": ["threshold[1|2]", "size_class[large]"],
+            "odds_ratio": [float("nan"), 2.5],
+            "or_ci_low": [float("nan"), 1.1],
+            "or_ci_high": [float("nan"), 5.0],
+            "p_value": [0.5, 0.03],
+        }
+    )
+    text = paper.model_variables(coefficients, fit_table("po_boundary", 0.01), codebook, "m")["sentence"]
+    assert "size class: large: OR 2.50 [1.10–5.00], p = 0.030" in text
+    assert "proportional-odds assumption gives p = 0.010" in text and "flagged (po_boundary)" in text
+    assert "reference levels size_class=small" in text
+    assert "threshold" not in text
+    assert (
+        "could not be fitted" in paper.model_variables(coefficients, fit_table(), codebook, "x")["sentence"]
+    )
+    assert "| n/a |" in paper.model_fit_table(fit_table())  # a model without parameters does not crash
+
+
+def test_role_sentence_names_ties(codebook):
+    roles = pd.Categorical(["coproducer", "facilitator", "coproducer", "facilitator"])
+    recoded = pd.DataFrame({"role_vis": roles, "role_obj": roles, "role_act": pd.Categorical(["mixed"] * 4)})
+    text = paper.role_variables(recoded, codebook)["modal_sentence"]
+    assert text.startswith("not the same in every domain")
+    assert "vision coproducer and facilitator (2 of 4)" in text and "actions mixed (4 of 4)" in text
+
+
+def test_nonresponse_and_paired_sentences():
+    test = pd.DataFrame({"test": ["chi_square", "fisher_freeman_halton"], "p_value": [0.04, 0.03]})
+    assert "differs from" in paper.nonresponse_variables(test, 0.05)["sentence"]
+    assert "does not differ" in paper.nonresponse_variables(test, 0.01)["sentence"]
+    no_frame = pd.DataFrame({"test": ["none"], "p_value": [float("nan")]})
+    assert "cannot be compared" in paper.nonresponse_variables(no_frame, 0.05)["sentence"]
+    paired = pd.DataFrame({"rank_biserial": [0.6, -0.2, 0.1], "p_value": [0.001, 0.01, 0.2]})
+    assert "in 1 of the 3 comparisons" in paper.paired_variables(paired, 0.05)["sentence"]
+
+
+def test_audit_sentences_count_by_status(codebook):
+    audit = pd.DataFrame(
+        {
+            "figure_id": ["a", "b", "c"],
+            "items": ["vis_defined"] * 3,
+            "published": [91.0, 89.7, 50.0],
+            "n_base": [77] * 3,
+            "granularity": ["consistent", "summed_rounding", "summed_rounding"],
+            "status": ["reproduced", "reproduced_as_published", "not_reproduced"],
+            "conflicts_with": ["", "", ""],
+        }
+    )
+    text = paper.audit_variables(audit, codebook)
+    assert text["appendix"].startswith(
+        "1 figures are reproduced exactly, 1 only by the study's summed rounding"
+    )
+    assert "and 1 not at all; 2 printed values" in text["appendix"]

@@ -107,13 +107,14 @@ def test_citations_and_cross_references_resolve(replica_texts):
         assert "{{<" not in text, fmt
 
 
-def test_synthetic_notice_and_renderer_colophon(replica_texts):
+def test_synthetic_notice_and_renderer_colophon(replica_run, replica_texts):
+    renderer = yaml.safe_load((replica_run / "results/paper/build/_variables.yml").read_text())["software"]
     for fmt, text in replica_texts.items():
         assert "Synthetic data" in text[:1000], fmt  # in the abstract, on the first page
         assert "Synthetic data. Every number" in text, fmt  # the notice above the introduction
         assert "The data analysed here are synthetic" in text, fmt
         assert "synthetic replica of the 2016 coordinator survey" in text.lower(), fmt  # figure captions
-        assert "rendered by Pandoc 3.9 and Typst" in text, fmt
+        assert f"rendered by {renderer['renderer']}" in text, fmt
 
 
 @pytest.fixture(scope="module")

@@ -112,3 +112,20 @@ def test_scale_score_uses_available_items_above_min_valid(codebook):
     got = scale_scores(book, data)["score_vision"]
     assert got.iloc[0] == 4.0
     assert pd.isna(got.iloc[1])  # 1 of 4 answered, min_valid 3
+
+
+def test_role_can_require_every_statement(codebook):
+    rows = [(5, 4, 1), (NA, 3, NA), (4, NA, 2)]
+    data = role_rows(codebook, {"vis": rows, "obj": rows, "act": rows})
+    lenient = governance_roles(codebook, data, SETTINGS)["role_act"]
+    strict = governance_roles(codebook, data, {**SETTINGS, "min_statements": 3})["role_act"]
+    assert [None if pd.isna(v) else v for v in lenient] == ["facilitator", "coproducer", "facilitator"]
+    assert [None if pd.isna(v) else v for v in strict] == ["facilitator", None, None]
+
+
+def test_partial_role_answers_are_counted(codebook):
+    from leisurenet.recode import partial_role_counts
+
+    rows = [(5, 4, 1), (NA, 3, NA), (NA, NA, NA)]
+    data = role_rows(codebook, {"vis": rows, "obj": rows, "act": rows})
+    assert partial_role_counts(codebook, data) == {"vis": 1, "obj": 1, "act": 1}

@@ -140,7 +140,7 @@ class Codebook:
         text = token.strip()
         if text == "":
             return Answer(None, "blank", "blank")
-        number = _as_whole_number(text)
+        number = parse_whole_number(text)
         if number is not None:
             exact = str(number) == text
             if text in declared_missing or str(number) in declared_missing:
@@ -166,11 +166,33 @@ class Codebook:
         return f"codes {codes}; missing: {missing}, 'weet niet' or blank"
 
 
-def _as_whole_number(text: str) -> int | None:
-    """``'4'``, ``'4.0'``, ``'4,0'`` -> 4; anything else (``'4.5'``, ``'vier'``) -> None."""
-    # One trailing zero decimal at most: '9.000' or '4,000' may be a Dutch thousands separator.
-    match = re.fullmatch(r"[+-]?[0-9]+(?:[.,]0)?", text)
-    return int(re.split(r"[.,]", text)[0]) if match else None
+# Digits with an optional minus sign, then at most a decimal point or comma and one or two
+# zeros. Not three: '12.000' and '4,000' are a Dutch or English thousands separator as often
+# as decimals, so they are refused rather than guessed.
+_WHOLE = re.compile(r"(-?[0-9]+)(?:[.,]0{1,2})?")
+
+
+def parse_whole_number(text: str) -> int | None:
+    """A whole number written as digits; anything else is None. The one parser of whole
+    numbers: item codes (:meth:`Codebook.interpret`) and populations (validation, cleaning).
+
+    Accepted, after stripping surrounding spaces: ASCII digits with an optional leading
+    ``-`` (the caller checks a minimum, so that ``-3`` gets "must be at least 1" rather than
+    "not a number"), and an optional decimal point or comma followed by one or two zeros
+    (``4.0``, ``4,0``, ``12000.00``: how spreadsheets in either locale write a whole number;
+    a decimal part of one or two digits cannot be a thousands group). Refused: ``12.000``
+    and ``4,000`` (a point or comma followed by three digits is a thousands separator as
+    often as a decimal point, so it is not guessed), any other decimals (``4.5``), thousands
+    separators (``12,000``, ``12 000``), a leading ``+`` (no export writes one; it is
+    reported rather than read), exponents and non-ASCII digits.
+
+    Examples
+    --------
+    >>> [parse_whole_number(t) for t in ("12000", "12000.0", " 4,00 ", "-3", "12.000", "+4", "4.5", "abc")]
+    [12000, 12000, 4, -3, None, None, None, None]
+    """
+    match = _WHOLE.fullmatch(str(text).strip())
+    return int(match.group(1)) if match else None
 
 
 def _check_cross_references(spec: dict, source: str) -> None:

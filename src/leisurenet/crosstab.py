@@ -27,7 +27,9 @@ REL_TOL = 1e-7
 # Budget of the exact enumeration: an upper bound on the candidate tables it examines.
 # About 8 million candidates a second on one core: the headline 4 x 3 table at n = 77 needs
 # 1.2 million (0.2 s), a balanced 4 x 3 at n = 85 about 9 million (1 s); the budget caps
-# the enumeration at about 6 s, beyond which Monte Carlo takes over.
+# the enumeration at about 6 s, beyond which Monte Carlo takes over. The default of the
+# library functions; the pipeline passes analysis.exact_max_tables, whose schema default is
+# the same (tests/test_crosstab.py checks that they agree).
 DEFAULT_MAX_TABLES = 50_000_000
 SUFFIXES = ("_cat", "_class")
 
@@ -516,9 +518,7 @@ def crosstab_tests(
     }
 
 
-def run_crosstabs(
-    data: pd.DataFrame, families: dict, analysis: dict, max_tables: int = DEFAULT_MAX_TABLES
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+def run_crosstabs(data: pd.DataFrame, families: dict, analysis: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every cross-tab of the config's ``crosstabs`` section.
 
     Parameters
@@ -528,7 +528,8 @@ def run_crosstabs(
     families : dict
         ``{family: {"col": column, "rows": [row variables]}}``.
     analysis : dict
-        The config's ``analysis`` section: ``seed`` and ``monte_carlo_draws``.
+        The config's ``analysis`` section (as the schema fills it): ``seed``,
+        ``monte_carlo_draws`` and ``exact_max_tables``.
 
     Returns
     -------
@@ -548,7 +549,7 @@ def run_crosstabs(
                 spec["col"],
                 draws=analysis["monte_carlo_draws"],
                 seed=analysis["seed"],
-                max_tables=max_tables,
+                max_tables=analysis["exact_max_tables"],
             )
             for row in spec["rows"]
         ]

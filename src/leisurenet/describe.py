@@ -25,14 +25,14 @@ Conventions chosen here (and stated in the output where a reader needs them):
 from __future__ import annotations
 
 import logging
-import math
 
 import numpy as np
 import pandas as pd
 import pingouin as pg
-from scipy import optimize, special, stats
+from scipy import optimize, stats
 
 from .codebook import MISSING_TYPES, Codebook
+from .crosstab import fisher_exact_rxc, pearson_chi2
 from .recode import size_class
 
 log = logging.getLogger(__name__)
@@ -47,10 +47,6 @@ GUIDING_KIND = "guiding"
 # analysis.paired_continuity_correction): those of R's wilcox.test, which most readers use.
 PAIRED_ZERO_METHOD = "wilcox"
 PAIRED_CORRECTION = True
-# Above this many 2 x k tables the exact test gives way to a Monte Carlo p-value.
-MAX_EXACT_TABLES = 2_000_000
-# The relative tolerance with which R's fisher.test counts a table "as or less likely".
-TIE_TOLERANCE = 1e-7
 
 ITEM_COLUMNS = [
     "item",
@@ -539,71 +535,36 @@ def _frame_counts(frame: pd.DataFrame, breaks, labels) -> pd.DataFrame:
     )
 
 
-def freeman_halton_2xk(row1: np.ndarray, column_totals: np.ndarray) -> tuple[float, int]:
-    """Exact Fisher-Freeman-Halton p-value of a 2 x k table, by enumerating every table.
-
-    Under independence with fixed margins the first row is multivariate hypergeometric;
-    the p-value sums the probabilities of all tables no more likely than the observed one
-    (relative tolerance 1e-7, as R ``fisher.test``). Checked against R ``fisher.test``
-    and, for 2 x 2, ``scipy.stats.fisher_exact``.
-
-    Returns
-    -------
-    (p_value, number of tables enumerated)
-    """
-    row1, totals = np.asarray(row1, dtype=int), np.asarray(column_totals, dtype=int)
-    size = row1.sum()
-    head = [np.arange(min(t, size) + 1) for t in totals[:-1]]
-    grid = np.stack(np.meshgrid(*head, indexing="ij"), axis=-1).reshape(-1, len(head))
-    last = size - grid.sum(axis=1)
-    keep = (last >= 0) & (last <= totals[-1])
-    tables = np.column_stack([grid[keep], last[keep]])
-    logp = _log_table_probability(tables, totals)
-    observed = _log_table_probability(row1[None, :], totals)[0]
-    p = np.exp(logp)[logp <= observed + np.log1p(TIE_TOLERANCE)].sum()
-    return float(min(p, 1.0)), len(tables)
-
-
-def _log_table_probability(rows: np.ndarray, totals: np.ndarray) -> np.ndarray:
-    """log P(first row) of 2 x k tables with the column totals and first-row total fixed."""
-
-    def log_comb(n, k):
-        return special.gammaln(n + 1) - special.gammaln(k + 1) - special.gammaln(n - k + 1)
-
-    return log_comb(totals, rows).sum(axis=1) - log_comb(totals.sum(), rows[0].sum())
-
-
-def freeman_halton_monte_carlo(row1, column_totals, draws: int, seed: int) -> float:
-    """Monte Carlo p-value of the Fisher-Freeman-Halton test, (1 + hits) / (1 + draws)."""
-    row1, totals = np.asarray(row1, dtype=int), np.asarray(column_totals, dtype=int)
-    rng = np.random.default_rng(seed)
-    tables = rng.multivariate_hypergeometric(totals, row1.sum(), size=draws)
-    logp = _log_table_probability(tables, totals)
-    observed = _log_table_probability(row1[None, :], totals)[0]
-    return float((1 + np.sum(logp <= observed + np.log1p(TIE_TOLERANCE))) / (1 + draws))
-
-
 def nonresponse_tests(
     frame: pd.DataFrame | None,
     breaks: list[int],
     labels: list[str],
-    seed: int = 20161103,
-    draws: int = 100_000,
+    *,
+    draws: int,
+    seed: int,
+    max_tables: int,
 ) -> pd.DataFrame:
-    """Do the respondents differ from the frame on municipality size class?
+    """Do the respondents differ from the non-respondents on municipality size class?
 
-    Two tests over the size classes that have networks in the frame:
+    Both tests are on the 2 x k table of the networks of the frame, respondents and
+    non-respondents (rows) by the size classes that have networks in the frame (columns):
 
-    - ``chi_square_gof``: Pearson chi-square goodness of fit of the respondents' class
-      counts against the frame's class shares (``scipy.stats.chisquare``, df = k - 1);
-      approximate, and ``min_expected`` shows how far to trust it. Checked against R
-      ``chisq.test(x, p=)``.
-    - ``fisher_freeman_halton``: the exact conditional test of responded x size class on
-      the networks of the frame (2 x k, :func:`freeman_halton_2xk`), the test to read
-      when expected counts are small; beyond ``MAX_EXACT_TABLES`` tables a Monte Carlo
-      p-value with ``draws`` and ``seed`` (``method`` says which).
+    - ``chi_square``: Pearson's chi-square test of that table without continuity
+      correction (:func:`leisurenet.crosstab.pearson_chi2`), df = k - 1; approximate, and
+      ``min_expected`` shows how far to trust it. Checked against R
+      ``chisq.test(matrix(...), correct = FALSE)``.
+    - ``fisher_freeman_halton``: the exact conditional test of the same table
+      (:func:`leisurenet.crosstab.fisher_exact_rxc`), the test to read when expected counts
+      are small: exact enumeration when at most ``max_tables`` tables are needed,
+      otherwise a Monte Carlo p-value with ``draws`` and ``seed`` (``method`` says which).
+      Checked against R ``fisher.test``.
 
-    Without a frame: one row, test ``none``, with a note. Columns ``TEST_COLUMNS``.
+    ``draws``, ``seed`` and ``max_tables`` are the config's ``analysis.monte_carlo_draws``,
+    ``analysis.seed`` and ``analysis.exact_max_tables`` (outside the pipeline:
+    ``leisurenet.config.load_config()["analysis"]``).
+
+    Without a frame: one row, test ``none``, with a note. Columns ``TEST_COLUMNS``; ``n``
+    is the number of networks in the frame.
     """
     if frame is None:
         note = "no population frame (data.frame is null): non-response cannot be assessed"
@@ -612,42 +573,34 @@ def nonresponse_tests(
     counts = counts[counts["n_frame"] > 0]
     dropped = sorted(set(labels) - set(counts.index.astype(str)))
     note = f"classes without networks in the frame left out: {dropped}" if dropped else ""
-    observed, in_frame = counts["n_respondents"].to_numpy(), counts["n_frame"].to_numpy()
-    n_resp, n_frame = int(observed.sum()), int(in_frame.sum())
+    responded, in_frame = counts["n_respondents"].to_numpy(), counts["n_frame"].to_numpy()
+    n_resp, n_frame = int(responded.sum()), int(in_frame.sum())
     if len(counts) < 2 or n_resp in (0, n_frame):
         note = "fewer than two size classes, or no network (or every network) responded: nothing to test"
         return pd.DataFrame([{"test": "none", "note": note}], columns=TEST_COLUMNS)
-    expected = n_resp * in_frame / n_frame
-    chi = stats.chisquare(observed, expected)
-    gof = {
-        "test": "chi_square_gof",
-        "method": "Pearson chi-square goodness of fit: respondents' size classes vs the frame's shares",
-        "statistic": float(chi.statistic),
-        "df": len(counts) - 1,
-        "p_value": float(chi.pvalue),
-        "n": n_resp,
-        "min_expected": float(expected.min()),
-        "note": note,
-    }
-    n_tables = math.prod(min(int(t), n_resp) + 1 for t in in_frame[:-1])  # an upper bound
-    if n_tables <= MAX_EXACT_TABLES:
-        p, n_tables = freeman_halton_2xk(observed, in_frame)
-        method = f"exact conditional test, responded x size class, {n_tables} tables enumerated"
-    else:
-        p = freeman_halton_monte_carlo(observed, in_frame, draws, seed)
-        method = f"Monte Carlo, {draws} tables drawn with fixed margins, seed {seed}"
-    table_expected = np.outer([n_resp, n_frame - n_resp], in_frame) / n_frame
-    ffh = {
-        "test": "fisher_freeman_halton",
-        "method": method,
-        "statistic": np.nan,
-        "df": np.nan,
-        "p_value": p,
-        "n": n_frame,
-        "min_expected": float(table_expected.min()),
-        "note": note,
-    }
-    out = pd.DataFrame([gof, ffh], columns=TEST_COLUMNS)
+    table = np.vstack([responded, in_frame - responded])
+    chi2, df, p_chi2, expected = pearson_chi2(table)
+    exact = fisher_exact_rxc(table, draws=draws, seed=seed, max_tables=max_tables)
+    bound = f" of at most {exact.n_tables_bound} tables" if exact.n_draws == 0 else ""
+    rows = [
+        {
+            "test": "chi_square",
+            "method": "Pearson chi-square, respondents vs non-respondents x size class "
+            "(no continuity correction)",
+            "statistic": chi2,
+            "df": df,
+            "p_value": p_chi2,
+        },
+        {
+            "test": "fisher_freeman_halton",
+            "method": f"{exact.method}{bound}, respondents vs non-respondents x size class",
+            "statistic": np.nan,
+            "df": np.nan,
+            "p_value": exact.p,
+        },
+    ]
+    common = {"n": n_frame, "min_expected": float(expected.min()), "note": note}
+    out = pd.DataFrame([row | common for row in rows], columns=TEST_COLUMNS)
     out["df"] = out["df"].astype("Int64")
     return out
 

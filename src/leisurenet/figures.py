@@ -38,7 +38,7 @@ from matplotlib.transforms import blended_transform_factory
 
 from .codebook import Codebook
 from .io import atomic_path
-from .labels import is_structural_term, term_label
+from .labels import coefficient_label, equation_label, is_structural_term
 
 STYLE = Path(__file__).with_name("figures.mplstyle")
 FORMATS = ("svg", "pdf", "png")
@@ -64,12 +64,14 @@ MISSING_STYLE = {
     "dont_know": {"facecolor": "#7f7f7f", "edgecolor": "white", "hatch": None},
     "blank": {"facecolor": "white", "edgecolor": "#8c8c8c", "hatch": "////"},
 }
-# Okabe-Ito colours for the governance roles; "mixed" (a tie) in grey.
+# Okabe-Ito colours for the governance roles; "mixed" (a tie) in light grey and "none" (no
+# role statement agreed with, governance_role.rule highest_agreed) in dark grey.
 ROLE_COLOURS = {
     "facilitator": "#0072B2",
     "coproducer": "#009E73",
     "commissioner": "#E69F00",
     "mixed": "#BBBBBB",
+    "none": "#666666",
 }
 MODEL_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
 MISSING_PANEL_WIDTH = 0.16  # the "no answer" panel, as a fraction of the scale panel's width
@@ -81,7 +83,7 @@ ROLE_LABEL_MIN_PCT = 5  # the same for the (wider) bars of the roles by size
 FIGURE_NAMES = {
     "likert_<construct>": "diverging stacked bars of the answers to a construct's statements",
     "role_by_size": "governance role by municipality size class",
-    "model_odds_ratios": "odds ratios of the logit-family models",
+    "model_odds_ratios": "odds ratios of the logit-family models (relative risk ratios if multinomial)",
     "response_by_size": "respondents against the population frame by municipality size class",
 }
 
@@ -676,7 +678,7 @@ def _role_label(codebook: Codebook | None, role: str) -> str:
     roles = codebook.spec.get("roles", {}) if codebook is not None else {}
     if role in roles:
         return roles[role]["en"]
-    return "mixed (a tie)" if role == "mixed" else role
+    return {"mixed": "mixed (a tie)", "none": "none (no role agreed with)"}.get(role, role)
 
 
 @_styled
@@ -754,19 +756,25 @@ def plot_role_by_size(
 # --- odds ratios --------------------------------------------------------------------------
 
 OR_CLIP = 100.0  # the forest plot shows odds ratios between 1/100 and 100; beyond: an arrow
+OR_TITLE = "Odds ratios of the models"
+OR_RRR_TITLE = "Odds ratios and relative risk ratios of the models"  # with a multinomial model
 TICKS_LOG = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100]
 
 
 def odds_ratio_table(coefficients: pd.DataFrame, codebook: Codebook | None = None) -> pd.DataFrame:
     """The terms of the forest plot: logit-family models (non-missing ``odds_ratio``),
-    without thresholds and intercepts, in file order; adds ``label``, ``flagged`` and
-    ``row`` (position within the model's panel)."""
+    without thresholds and intercepts, in file order; adds ``label``
+    (:func:`leisurenet.labels.coefficient_label`: a multinomial model's terms carry their
+    equation, "facilitator vs coproducer: size class: medium"), ``multinomial`` (the row
+    belongs to an equation of a multinomial model, so its ratio is a relative risk ratio),
+    ``flagged`` and ``row`` (position within the model's panel)."""
     required = {"model", "term", "odds_ratio", "or_ci_low", "or_ci_high"}
     if not required <= set(coefficients.columns):
         raise ValueError(f"coefficients: columns {sorted(required - set(coefficients.columns))} are missing")
     keep = coefficients["odds_ratio"].notna() & ~coefficients["term"].map(is_structural_term)
     out = coefficients.loc[keep].copy()
-    out["label"] = out["term"].map(lambda t: term_label(t, codebook))
+    out["label"] = [coefficient_label(row, codebook) for _, row in out.iterrows()]
+    out["multinomial"] = [equation_label(row) != "" for _, row in out.iterrows()]
     if "flag" in out:
         flag = out["flag"].astype("string").fillna("").str.strip()
         out["flagged"] = flag.ne("") & flag.str.lower().ne("ok")
@@ -792,16 +800,20 @@ def plot_odds_ratios(
     codebook: Codebook | None = None,
     confidence: float = 0.95,
     model_labels: dict[str, str] | None = None,
-    title: str | None = "Odds ratios of the models",
+    title: str | None = OR_TITLE,
 ) -> tuple[Figure, pd.DataFrame]:
     """Forest plot of the odds ratios with their confidence intervals, one panel per model.
 
     Takes the models' coefficient table (``model, term, odds_ratio, or_ci_low,
-    or_ci_high``, optionally ``flag``); plots the logit-family models (those with an odds
-    ratio) without thresholds and intercepts, on a log scale shared by all panels, with a
-    reference line at 1. Flagged coefficients get an open marker. Intervals beyond
-    1/100 or 100 (separation) end in an arrow at the edge. Each estimate is printed at
-    the right. Returns the figure and :func:`odds_ratio_table`.
+    or_ci_high``, optionally ``flag``, ``equation`` and ``equation_reference``); plots the
+    logit-family models (those with an odds ratio) without thresholds and intercepts, on a
+    log scale shared by all panels, with a reference line at 1. A multinomial model's
+    panel shows relative risk ratios (exp(coef): the odds of the equation's outcome level
+    against the reference outcome level), each labelled with its equation, and says so in
+    its title and column header; the axis and the default title then name both kinds.
+    Flagged coefficients get an open marker. Intervals beyond 1/100 or 100 (separation) end
+    in an arrow at the edge. Each estimate is printed at the right. Returns the figure and
+    :func:`odds_ratio_table`.
     """
     table = odds_ratio_table(coefficients, codebook)
     models = list(dict.fromkeys(table["model"]))
@@ -816,6 +828,9 @@ def plot_odds_ratios(
         _add_header(fig, title, [])
         _add_source(fig, source)
         return fig, table
+    any_rrr = bool(table["multinomial"].any())
+    if any_rrr and title == OR_TITLE:
+        title = OR_RRR_TITLE
     sizes = [int((table["model"] == m).sum()) for m in models]
     height = top + sum(0.27 * s + 0.42 for s in sizes) + 0.45 + SOURCE_HEIGHT
     fig = _new_figure(height, top=top)
@@ -825,12 +840,13 @@ def plot_odds_ratios(
         part = table[table["model"] == model]
         colour = MODEL_COLOURS[i % len(MODEL_COLOURS)]
         _draw_forest(ax, part, colour, lo, hi)
-        ax.set_title(model_labels.get(model, model.replace("_", " ")), color=colour)
+        rrr = bool(part["multinomial"].any())
+        ax.set_title(_panel_title(model_labels.get(model, model.replace("_", " ")), part), color=colour)
         at_right = blended_transform_factory(ax.transAxes, ax.transData)
         ax.text(
             1.04,
             -0.6,
-            f"OR ({level} CI)",
+            f"{'RRR' if rrr else 'OR'} ({level} CI)",
             transform=at_right,
             ha="left",
             va="bottom",
@@ -853,17 +869,35 @@ def plot_odds_ratios(
     axes[-1].xaxis.set_major_locator(FixedLocator([t for t in TICKS_LOG if lo <= t <= hi]))
     axes[-1].xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
     axes[-1].xaxis.set_minor_locator(NullLocator())
-    axes[-1].set_xlabel(
-        f"odds ratio against the reference level (log scale), with its {level} confidence interval"
-    )
+    if any_rrr:
+        axes[-1].set_xlabel(
+            f"exp(coefficient) against the reference level (log scale), with its {level} confidence "
+            "interval:\nan odds ratio, or in a multinomial model a relative risk ratio (RRR)"
+        )
+    else:
+        axes[-1].set_xlabel(
+            f"odds ratio against the reference level (log scale), with its {level} confidence interval"
+        )
     handles = [
         Line2D([], [], marker="o", color="#333333", markerfacecolor="#333333", linewidth=1, markersize=4.5),
         Line2D([], [], marker="o", color="#333333", markerfacecolor="white", linewidth=1, markersize=4.5),
     ]
-    labels = ["odds ratio and confidence interval", "flagged coefficient (see the flag in coefficients.csv)"]
+    estimate = "odds ratio or relative risk ratio" if any_rrr else "odds ratio"
+    labels = [f"{estimate} and confidence interval", "flagged coefficient (see the flag in coefficients.csv)"]
     _add_header(fig, title, [(handles, labels)])
     _add_source(fig, source)
     return fig, table
+
+
+def _panel_title(name: str, part: pd.DataFrame) -> str:
+    """The model's name; for a multinomial model, that it shows relative risk ratios against
+    the reference outcome level (RRR, explained on the axis)."""
+    if not part["multinomial"].any():
+        return name
+    references = part.get("equation_reference", pd.Series(dtype=object)).dropna().astype(str)
+    references = [r for r in dict.fromkeys(references) if r.strip()]
+    against = f" {', '.join(references)}" if references else ""
+    return f"{name}: RRR against{against or ' the reference outcome'}"
 
 
 def _or_text(row: pd.Series) -> str:
@@ -914,22 +948,23 @@ def _draw_forest(ax, part: pd.DataFrame, colour: str, lo: float, hi: float) -> N
 
 # --- response by size class ---------------------------------------------------------------
 
+# The columns of results/descriptives/nonresponse.csv (leisurenet.describe.NONRESPONSE_COLUMNS,
+# not imported: describe pulls in pingouin, and the workflow imports this module when it
+# parses the rules; tests/test_figures.py checks that the two lists agree).
+RESPONSE_COLUMNS = ["size_class", "n_frame", "n_respondents", "response_rate", "pct_frame", "pct_respondents"]
 FRAME_COLOUR = "#BBBBBB"
 RESPONDENT_COLOUR = "#0072B2"
 
 
 def response_table(nonresponse: pd.DataFrame) -> pd.DataFrame:
-    """The non-response table with its shares recomputed from the counts (so that the
-    figure never depends on how a share was scaled): ``response_rate`` a proportion,
-    ``pct_frame`` and ``pct_respondents`` percentages."""
-    required = {"size_class", "n_frame", "n_respondents"}
-    if not required <= set(nonresponse.columns):
-        raise ValueError(f"nonresponse: columns {sorted(required - set(nonresponse.columns))} are missing")
-    out = nonresponse[["size_class", "n_frame", "n_respondents"]].copy()
+    """The columns of ``nonresponse.csv`` the figure plots, as
+    :func:`leisurenet.describe.nonresponse_table` stored them (``RESPONSE_COLUMNS``):
+    ``response_rate`` a proportion, ``pct_frame`` and ``pct_respondents`` percentages."""
+    missing = [c for c in RESPONSE_COLUMNS if c not in nonresponse.columns]
+    if missing:
+        raise ValueError(f"nonresponse: columns {missing} are missing")
+    out = nonresponse[RESPONSE_COLUMNS].copy()
     out["size_class"] = out["size_class"].astype(str)
-    out["response_rate"] = out["n_respondents"] / out["n_frame"].where(out["n_frame"] > 0)
-    out["pct_frame"] = 100 * out["n_frame"] / out["n_frame"].sum()
-    out["pct_respondents"] = 100 * out["n_respondents"] / out["n_respondents"].sum()
     return out.reset_index(drop=True)
 
 

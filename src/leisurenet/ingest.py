@@ -287,34 +287,55 @@ def _ragged_rows(path: Path, width: int, body: list, delimiter: str | None) -> l
 
 
 def _check_names(
-    path: Path, names: list[str], body: list[list[str]], header_row: int, notes: list[str]
+    path: Path,
+    names: list[str],
+    body: list[list[str]],
+    header_row: int,
+    notes: list[str],
+    spss: bool = False,
 ) -> tuple[list[int], list[Problem]]:
-    """Positions of the columns to keep, and problems with unnamed or duplicate names."""
+    """Positions of the columns to keep, and problems with unnamed or duplicate names.
+
+    ``names`` are the header's names after :func:`_clean_name`. With ``spss`` the columns
+    are named as SPSS variables, by their number in the file, not as spreadsheet columns.
+    """
+
+    def place(i: int) -> str:
+        return str(i + 1) if spss else get_column_letter(i + 1)
+
+    kind = "variable" if spss else "spreadsheet column"
     keep, problems = [], []
     for i, name in enumerate(names):
-        letter = get_column_letter(i + 1)
         if name:
             keep.append(i)
         elif any(i < len(r) and r[i].strip() for r in body):
             problems.append(
                 Problem(
                     file=str(path),
-                    message=f"spreadsheet column {letter} holds data but has no name in the header",
-                    fix=f"type the column's name in cell {letter}{header_row}, or delete the column",
+                    message=f"{kind} {place(i)} holds data but has no name in the header",
+                    fix="give the variable a name in SPSS's Variable View, or delete it"
+                    if spss
+                    else f"type the column's name in cell {place(i)}{header_row}, or delete the column",
                     row=header_row,
                 )
             )
         else:
-            notes.append(f"ignored spreadsheet column {letter}: no name and no data")
+            notes.append(f"ignored {kind} {place(i)}: no name and no data")
     counts = Counter(names[i] for i in keep)
     for name, n in counts.items():
         if n > 1:
-            letters = ", ".join(get_column_letter(i + 1) for i in keep if names[i] == name)
+            places = ", ".join(place(i) for i in keep if names[i] == name)
             problems.append(
                 Problem(
                     file=str(path),
-                    message=f"the column name occurs {n} times in the header (spreadsheet columns {letters})",
-                    fix="rename or delete the extra copies; every column needs a unique name",
+                    message=f"the variable name occurs {n} times once surrounding spaces are removed "
+                    f"(variables {places})"
+                    if spss
+                    else f"the column name occurs {n} times in the header (spreadsheet columns {places})",
+                    fix="rename or delete the extra copies in SPSS's Variable View; every variable needs a "
+                    "unique name"
+                    if spss
+                    else "rename or delete the extra copies; every column needs a unique name",
                     column=name,
                     row=header_row,
                 )
@@ -350,13 +371,20 @@ def _read_sav(path: Path) -> RawTable:
             "the SPSS file defines variables but holds no cases",
             "export the respondents' answers too, not only the variable definitions",
         )
-    data = pd.DataFrame({c: [cell_text(v) for v in frame[c]] for c in frame.columns}, dtype=object)
-    data.columns = [_clean_name(str(c)) for c in data.columns]
+    cells = [[cell_text(v) for v in frame.iloc[:, j]] for j in range(frame.shape[1])]
+    names = [_clean_name(str(c)) for c in frame.columns]
+    notes = [f"format: SPSS .sav ({len(frame)} cases, {len(frame.columns)} variables)"]
+    # the same name checks as for CSV and Excel: the header is row 1, the cases rows 2, 3, ...
+    keep, problems = _check_names(
+        path, names, [list(r) for r in zip(*cells, strict=True)], 1, notes, spss=True
+    )
+    if problems:
+        raise InputError(problems)
+    data = pd.DataFrame({names[j]: cells[j] for j in keep}, dtype=object)
     labels = {
         _clean_name(c): {cell_text(k): str(v) for k, v in mapping.items()}
         for c, mapping in meta.variable_value_labels.items()
     }
-    notes = [f"format: SPSS .sav ({len(frame)} cases, {len(frame.columns)} variables)"]
     if meta.file_encoding:
         notes.append(f"encoding: {meta.file_encoding} (declared in the file)")
     return RawTable(

@@ -7,8 +7,9 @@ Each model function takes the tidy respondent-level data plus column names and r
 :class:`ModelResult` with two tidy tables:
 
 ``coefficients`` (one row per term; :data:`COEFFICIENT_COLUMNS`)
-    ``model``; ``equation`` (multinomial models: the outcome level compared with the
-    reference level, empty otherwise); ``term`` (``Intercept``, ``variable[level]`` for a
+    ``model``; ``equation`` and ``equation_reference`` (multinomial models: the outcome
+    level of the equation and the reference outcome level it is compared with, e.g.
+    ``facilitator`` and ``coproducer``; empty otherwise); ``term`` (``Intercept``, ``variable[level]`` for a
     level of a categorical predictor against its reference, the name of a numeric
     predictor, ``threshold[a|b]`` for the cut-point between adjacent observed outcome
     levels of an ordinal model); ``estimate``, ``std_error``, ``statistic``, ``p_value``
@@ -16,7 +17,9 @@ Each model function takes the tidy respondent-level data plus column names and r
     t for OLS, and for a Firth logit the signed root of the penalised likelihood ratio and
     the penalised-profile interval;
     ``odds_ratio``, ``or_ci_low``, ``or_ci_high`` (exp of the estimate and CI, logit
-    families only, NaN for intercepts and thresholds); ``flag`` (problem codes, ``;``-joined).
+    families only, NaN for intercepts and thresholds; for a multinomial model the relative
+    risk ratio, the odds of the equation's level against the reference outcome level);
+    ``flag`` (problem codes, ``;``-joined).
 
 ``fit`` (one row per model; :data:`FIT_COLUMNS`)
     ``model``, ``family``, ``outcome``, ``formula``; ``n`` (complete cases used),
@@ -53,6 +56,7 @@ FAMILIES = ("ordinal_logit", "logit", "multinomial_logit", "ols")
 COEFFICIENT_COLUMNS = [
     "model",
     "equation",
+    "equation_reference",
     "term",
     "estimate",
     "std_error",
@@ -574,6 +578,7 @@ def _finish(
     else:
         if "equation" not in table:
             table.insert(0, "equation", "")
+            table.insert(1, "equation_reference", "")
         # flags are keyed by term, by "equation:term" or by "equation:*" (a whole equation)
         keys = (table["equation"] + ":").where(table["equation"] != "", "") + table["term"]
         if family != "ols":
@@ -620,6 +625,16 @@ def _finish(
 def _formula(outcome: str, predictors: list[str], reference: dict) -> str:
     refs = ", ".join(f"{k}={v}" for k, v in reference.items())
     return f"{outcome} ~ {' + '.join(predictors)}" + (f" (reference: {refs})" if refs else "")
+
+
+def _setup(
+    name: str, outcome: str, predictors: list[str], reference: dict | None, checks: dict | None
+) -> tuple[dict, dict, _Log, str]:
+    """What every family starts with: the references (default none), the checks over
+    ``DEFAULT_CHECKS``, the model's log and its formula as ``fit.csv`` shows it."""
+    reference = reference or {}
+    checks = {**DEFAULT_CHECKS, **(checks or {})}
+    return reference, checks, _Log(name), _formula(outcome, predictors, reference)
 
 
 def _guarded(name, family, outcome, formula, log, checks, body) -> ModelResult:
@@ -699,9 +714,7 @@ def ordinal_logit(
     """
     from statsmodels.miscmodels.ordinal_model import OrderedModel
 
-    reference, checks = reference or {}, {**DEFAULT_CHECKS, **(checks or {})}
-    log = _Log(name)
-    formula = _formula(outcome, predictors, reference)
+    reference, checks, log, formula = _setup(name, outcome, predictors, reference, checks)
 
     def body():
         frame = model_frame(data, outcome, predictors, reference, exclude, log)
@@ -825,10 +838,9 @@ def binary_logit(
     Checked against R ``glm(family = binomial)`` (ML, with ``confint.default``) and ``glm(method
     = brglm2::brglmFit, type = "MPL_Jeffreys")`` (Firth) in tests/test_models.py.
     """
-    reference, checks = reference or {}, {**DEFAULT_CHECKS, **(checks or {})}
-    log = _Log(name)
+    reference, checks, log, formula = _setup(name, outcome, predictors, reference, checks)
     shown = ", ".join(map(str, positive_codes))
-    formula = f"I({outcome} in {{{shown}}}) ~ {_formula(outcome, predictors, reference).split(' ~ ', 1)[1]}"
+    formula = f"I({outcome} in {{{shown}}}) ~ {formula.split(' ~ ', 1)[1]}"
 
     def body():
         frame = model_frame(data, outcome, predictors, reference, exclude, log)
@@ -911,9 +923,7 @@ def multinomial_logit(
     """
     from statsmodels.discrete.discrete_model import MNLogit
 
-    reference, checks = reference or {}, {**DEFAULT_CHECKS, **(checks or {})}
-    log = _Log(name)
-    formula = _formula(outcome, predictors, reference)
+    reference, checks, log, formula = _setup(name, outcome, predictors, reference, checks)
 
     def body():
         frame = model_frame(data, outcome, predictors, reference, exclude, log)
@@ -978,6 +988,7 @@ def multinomial_logit(
         for j, lev in enumerate(levels[1:]):
             part = _wald_table(["Intercept", *names], result.params[:, j], result.bse[:, j], confidence)
             part.insert(0, "equation", str(lev))
+            part.insert(1, "equation_reference", str(ref))
             parts.append(part)
         log.notes.append(f"baseline-category logit, reference outcome level {ref}")
         values = {
@@ -1022,9 +1033,7 @@ def linear(
     """
     import statsmodels.api as sm
 
-    reference, checks = reference or {}, {**DEFAULT_CHECKS, **(checks or {})}
-    log = _Log(name)
-    formula = _formula(outcome, predictors, reference)
+    reference, checks, log, formula = _setup(name, outcome, predictors, reference, checks)
 
     def body():
         frame = model_frame(data, outcome, predictors, reference, exclude, log)
@@ -1084,8 +1093,16 @@ def fit_models(data: pd.DataFrame, specs: dict, confidence: float = 0.95) -> Mod
     """Every model of ``specs`` (as ``load_model_specs`` returns them), in the file's order."""
     checks = {**DEFAULT_CHECKS, **copy.deepcopy(specs.get("checks", {}))}
     results = [fit_model(data, name, spec, checks, confidence) for name, spec in specs["models"].items()]
-    coefficients = pd.concat([r.coefficients for r in results if len(r.coefficients)], ignore_index=True)
-    fit = pd.concat([r.fit for r in results], ignore_index=True)
+    fitted = [r.coefficients for r in results if len(r.coefficients)]
+    # no model fitted (every one flagged, or none specified): the table keeps its columns
+    coefficients = (
+        pd.concat(fitted, ignore_index=True) if fitted else pd.DataFrame(columns=COEFFICIENT_COLUMNS)
+    )
+    fit = (
+        pd.concat([r.fit for r in results], ignore_index=True)
+        if results
+        else pd.DataFrame(columns=FIT_COLUMNS)
+    )
     return ModelResult(
         coefficients.reindex(columns=COEFFICIENT_COLUMNS),
         fit,

@@ -11,11 +11,14 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import platform
+import re
 
 import pandas as pd
 
+from .clean import REASONS
 from .codebook import Codebook
-from .labels import is_structural_term, term_label
+from .describe import GUIDING_KIND, INVOLVEMENT_KINDS
+from .labels import coefficient_label, is_structural_term, term_label
 
 PACKAGES = ["snakemake", "pandas", "numpy", "scipy", "statsmodels", "pingouin", "matplotlib", "seaborn",
             "pyreadstat", "pyarrow", "pypandoc_binary", "typst"]  # fmt: skip
@@ -33,7 +36,7 @@ def num(value: float, decimals: int = 2) -> str:
 
 
 def pvalue(p: float) -> str:
-    """APA-style p: three decimals, '< .001' below that."""
+    """p with three decimals, '< 0.001' below that."""
     if p is None or pd.isna(p):
         return "n/a"
     return "< 0.001" if p < 0.001 else f"{p:.3f}"
@@ -92,9 +95,15 @@ def software_table() -> pd.DataFrame:
 
 
 def data_variables(
-    flow: pd.DataFrame, cleaning_log: pd.DataFrame, raw_path, synthetic: bool, config: dict
+    flow: pd.DataFrame,
+    cleaning_log: pd.DataFrame,
+    items: pd.DataFrame,
+    raw_path,
+    synthetic: bool,
+    config: dict,
 ) -> dict:
-    """The sample, the data file and the notices that say whether the data are synthetic."""
+    """The sample, the methods as configured, the data file, and the notices that say whether
+    the data are synthetic."""
     overall = flow[flow["item"].isna() | (flow["item"] == "")].set_index("step")["n"]
     n_resp = int(overall["export"])
     n_frame = int(overall["frame"]) if "frame" in overall else None
@@ -108,12 +117,24 @@ def data_variables(
         "n_respondents": str(n_resp),
         "n_analysed": str(int(overall["analysed"])),
         "response_rate": pct(100 * n_resp / n_frame) if n_frame else "unknown (no frame)",
-        "n_changes": str(int(cleaning_log["rule"].isin(["missing_code", "missing_label", "blank", "label",
-                                                            "code_format", "declared_missing"]).sum())),
+        "n_changes": str(int(cleaning_log["rule"].isin(list(REASONS)).sum())),
         "size_classes": "; ".join(classes),
         "file": str(raw_path).split("/")[-1],
         "checksum": sha256(raw_path),
+        "role_rule": role_rule_text(config["governance_role"]),
+        "ci_method": ci_method_text(items),
     }  # fmt: skip
+    if n_frame:
+        out["population_sentence"] = f"By 2016 there were {n_frame} such networks."
+        out["sample_sentence"] = (
+            f"All {n_frame} network coordinators were invited; {n_resp} answered "
+            f"(response rate {out['response_rate']})."
+        )
+        out["abstract_sample"] = f"{n_resp} of the {n_frame} network coordinators"
+    else:
+        out["population_sentence"] = ""
+        out["sample_sentence"] = f"{n_resp} network coordinators answered; the population frame is not known."
+        out["abstract_sample"] = f"{n_resp} network coordinators"
     if synthetic:
         out["notice"] = (
             "**Synthetic data.** Every number, table and figure in this document comes from a synthetic "
@@ -143,6 +164,30 @@ def data_variables(
         out.update(notice="", notice_short="", method_note="", discussion_note="")
         out["source_line"] = f"Source: coordinator survey ({out['file']})."
     return out
+
+
+def role_rule_text(settings: dict) -> str:
+    """The configured governance-role rule, in words."""
+    text = "the role whose statement received the highest agreement; a tie for the highest is *mixed*"
+    if settings["rule"] == "highest_agreed":
+        text += f", and *none* when no statement reaches code {settings['agreed_min_code']}"
+    if settings["min_statements"] > 1:
+        text += f"; at least {settings['min_statements']} of the three statements must be answered"
+    return text
+
+
+def ci_method_text(items: pd.DataFrame) -> str:
+    """How the intervals for shares of networks were computed, as the descriptives say."""
+    if (items["ci_method"] == "hypergeometric").all():
+        return (
+            "Because the respondents are a large part of a known, finite population of networks, "
+            "confidence intervals for a share of networks use the hypergeometric distribution of the "
+            "finite population [@wright1992]"
+        )
+    return (
+        "Without a population frame, confidence intervals for a share use the exact binomial "
+        "(Clopper–Pearson) interval"
+    )
 
 
 def sample_flow_table(flow: pd.DataFrame) -> str:
@@ -234,7 +279,7 @@ def audit_table(audit: pd.DataFrame) -> str:
 def audit_variables(audit: pd.DataFrame, codebook: Codebook) -> dict:
     if audit.empty:
         text = "There are no published figures to audit for these data."
-        return {"abstract": "", "discussion": text, "appendix": text}
+        return {"abstract": "", "discussion": text, "appendix": text, "n_base": "the"}
     n = len(audit)
     exact = int((audit["status"] == "reproduced").sum())
     summed = audit[audit["granularity"] == "summed_rounding"]
@@ -251,7 +296,9 @@ def audit_variables(audit: pd.DataFrame, codebook: Codebook) -> dict:
         )
     reproduced = int(audit["status"].isin(["reproduced", "reproduced_as_published"]).sum())
     base = int(audit["n_base"].iloc[0])
+    as_published = int((audit["status"] == "reproduced_as_published").sum())
     return {
+        "n_base": str(base),
         "abstract": f"Of the {n} published figures, {reproduced} are reproduced as printed; "
         f"{len(summed)} can only have arisen by summing category percentages that were rounded first."
         + pair_text,
@@ -259,17 +306,16 @@ def audit_variables(audit: pd.DataFrame, codebook: Codebook) -> dict:
         "respondents: they are sums of category percentages that were rounded first, which moves them "
         "off the exact percentage." + pair_text + " A reproduction should report the exact percentage "
         "beside the printed one.",
-        "appendix": f"{exact} figures are reproduced exactly, {len(summed)} only by the study's summed "
-        f"rounding (granularity 'summed rounding'), and {n - reproduced} not at all." + pair_text,
+        "appendix": f"{exact} figures are reproduced exactly, {as_published} only by the study's summed "
+        f"rounding, and {n - reproduced} not at all; {len(summed)} printed values cannot be a share of "
+        f"{base} respondents at all (granularity 'summed rounding')." + pair_text,
     }
 
 
 # --- cross-tabs ------------------------------------------------------------------------------
 
-HEADLINE_CROSSTAB = "role_act_by_size"
 
-
-def crosstab_table(cells: pd.DataFrame, name: str = HEADLINE_CROSSTAB) -> str:
+def crosstab_table(cells: pd.DataFrame, name: str) -> str:
     """Counts with the column percentage (the share of each row level within a column level)."""
     part = cells[cells["crosstab"] == name]
     rows = list(dict.fromkeys(part["row_level"]))
@@ -310,27 +356,33 @@ def crosstab_tests_table(tests: pd.DataFrame) -> str:
     return pipe_table(df, "crosstab-tests", caption)
 
 
-def crosstab_variables(tests: pd.DataFrame, alpha: float = 0.05) -> dict:
+def crosstab_variables(tests: pd.DataFrame, headline: str, alpha: float) -> dict:
+    """Sentences on the headline cross-tab (its exact p, unadjusted: one pre-specified test) and
+    on every family (Holm-adjusted p, as the tests table gives them)."""
     by_name = tests.set_index("crosstab")
-    head = by_name.loc[HEADLINE_CROSSTAB]
+    if headline not in by_name.index:
+        missing = f"The cross-tab {headline} was not computed."
+        return {"sentence": missing, "discussion": missing, "abstract": "", "expected_sentence": ""}
+    head = by_name.loc[headline]
     verdict = "evidence of" if head["p_exact"] < alpha else "no evidence of"
     sentence = (
-        f"For the role in drawing up the actions, the exact test gives p = {pvalue(head['p_exact'])} "
+        f"For {head['row_var']} by {head['col_var']}, the exact test gives p = {pvalue(head['p_exact'])} "
         f"(Cramér's V = {num(head['cramers_v'])}, bias-corrected {num(head['cramers_v_corrected'])}): "
-        f"{verdict} an association with municipality size at the {alpha:.0%} level."
+        f"{verdict} an association at the {alpha:g} level."
     )
     significant = tests[tests["p_holm"] < alpha]["crosstab"].tolist()
     listed = ", ".join(significant) if significant else "none"
     discussion = (
-        f"Of the {len(tests)} cross-tabs with municipality size, {len(significant)} reach p < {alpha} after "
-        f"Holm's adjustment within their family ({listed}); for the headline table the exact p is "
-        f"{pvalue(head['p_exact'])}."
+        f"Of the {len(tests)} cross-tabs, {len(significant)} reach p < {alpha:g} after Holm's adjustment "
+        f"within their family ({listed}); for {headline} the exact p is {pvalue(head['p_exact'])}."
     )
     return {
         "sentence": sentence,
         "discussion": discussion,
-        "abstract": "The governance role for actions and municipality size: "
-        f"exact p = {pvalue(head['p_exact'])}.",
+        "abstract": f"For {head['row_var']} by {head['col_var']}, the exact p is {pvalue(head['p_exact'])}.",
+        "expected_sentence": f"{pct(100 * head['share_expected_below_5'], 0)} of the expected counts of "
+        f"{headline} are below 5 (the smallest is {num(head['min_expected'])}), which limits what any test "
+        "of it can detect.",
     }
 
 
@@ -345,8 +397,26 @@ def item_variables(items: pd.DataFrame) -> dict:
             "agree": pct(row.pct_positive),
             "disagree": pct(row.pct_negative),
             "agree_valid": pct(row.pct_positive_valid),
-            "ci": interval(100 * row.ci_low, 100 * row.ci_high, 1, percent=True),
+            "ci": f"{pct(row.pct_positive_valid)} of the valid answers; 95% CI for all networks "
+            + interval(100 * row.ci_low, 100 * row.ci_high, 1, percent=True),
             "n_valid": str(int(row.n_valid)),
+        }
+    return out
+
+
+def construct_variables(items: pd.DataFrame, codebook: Codebook) -> dict:
+    """Per construct, its items with the highest and the lowest positive share (of respondents)."""
+    out = {}
+    by_item = items.set_index("item")
+    for construct in codebook.spec["constructs"]:
+        ids = [i for i in codebook.items_where(construct=construct) if i in by_item.index]
+        if not ids:
+            continue
+        shares = by_item.loc[ids, "pct_positive"]
+        high, low = shares.idxmax(), shares.idxmin()
+        out[construct] = {
+            "highest": f"{codebook.items[high]['en'].rstrip('.').lower()} ({pct(shares[high])})",
+            "lowest": f"{codebook.items[low]['en'].rstrip('.').lower()} ({pct(shares[low])})",
         }
     return out
 
@@ -425,13 +495,13 @@ def paired_table(paired: pd.DataFrame) -> str:
     return pipe_table(df, "paired", caption, "llrrrrr")
 
 
-def paired_variables(paired: pd.DataFrame, alpha: float = 0.05) -> dict:
+def paired_variables(paired: pd.DataFrame, alpha: float) -> dict:
     higher = paired[(paired["rank_biserial"] > 0) & (paired["p_value"] < alpha)]
     r = paired["rank_biserial"]
     return {
-        "sentence": f"in {len(higher)} of the {len(paired)} comparisons involvement is rated significantly "
-        f"higher than guiding input (p < {alpha}), with rank-biserial correlations from {num(r.min())} to "
-        f"{num(r.max())}."
+        "sentence": f"in {len(higher)} of the {len(paired)} comparisons involvement is rated higher than "
+        f"guiding input with p < {alpha:g} (unadjusted), and the rank-biserial correlations range from "
+        f"{num(r.min())} to {num(r.max())}."
     }
 
 
@@ -439,41 +509,39 @@ def representation_variables(items: pd.DataFrame, codebook: Codebook) -> dict:
     """The smallest agreement over the domains, as the study's "at least ...%" figures state it."""
     positive = items.set_index("item")["pct_positive"]
     rep = codebook.items_where(construct="representation")
-    return {
-        f"min_{kind}": pct(min(positive[i] for i in rep if i.endswith(f"_{kind}")))
-        for kind in ("from_start", "expertise", "guiding")
-    }
+    out = {}
+    for kind in (*INVOLVEMENT_KINDS, GUIDING_KIND):
+        shares = [positive[i] for i in rep if i.endswith(f"_{kind}") and i in positive.index]
+        out[f"min_{kind}"] = pct(min(shares)) if shares else "n/a"
+    return out
 
 
 def role_variables(recoded: pd.DataFrame, codebook: Codebook) -> dict:
-    """The most frequent governance role per domain, and whether it is the same everywhere."""
-    modes = {}
+    """The most frequent governance role per domain; ties between roles are said as ties."""
+    parts, modes = [], set()
     for domain, names in codebook.spec["domains"].items():
         counts = recoded[f"role_{domain}"].value_counts()
-        modes[names["en"]] = (counts.idxmax(), int(counts.max()))
-    roles = {role for role, _ in modes.values()}
-    if len(roles) == 1:
-        parts = [f"{domain} {k} of {len(recoded)}" for domain, (_, k) in modes.items()]
-        return {"modal_sentence": f"the {roles.pop()} in every domain ({'; '.join(parts)})"}
-    parts = [f"{domain} {role} ({k} of {len(recoded)})" for domain, (role, k) in modes.items()]
-    return {"modal_sentence": f"not the same in every domain: {'; '.join(parts)}"}
+        top = " and ".join(counts[counts == counts.max()].index.astype(str))
+        modes.add(top)
+        parts.append(f"{names['en']} {top} ({int(counts.max())} of {len(recoded)})")
+    same = "the same in every domain" if len(modes) == 1 else "not the same in every domain"
+    return {"modal_sentence": f"{same}: {'; '.join(parts)}"}
 
 
-def nonresponse_variables(test: pd.DataFrame) -> dict:
+def nonresponse_variables(test: pd.DataFrame, alpha: float) -> dict:
     by = test.set_index("test")
     if "fisher_freeman_halton" not in by.index:
         return {"sentence": "without a population frame, non-response cannot be compared."}
-    exact, gof = by.loc["fisher_freeman_halton"], by.loc["chi_square_gof"]
-    verdict = "differs" if exact["p_value"] < 0.05 else "does not differ detectably"
+    exact, chi2 = by.loc["fisher_freeman_halton"], by.drop(index="fisher_freeman_halton").iloc[0]
+    verdict = "differs" if exact["p_value"] < alpha else "does not differ detectably"
     return {
-        "sentence": f"the respondents' distribution over the size classes {verdict} from the frame's "
-        f"(exact test p = {pvalue(exact['p_value'])}; χ² goodness of fit p = {pvalue(gof['p_value'])})."
+        "sentence": f"the respondents' distribution over the size classes {verdict} from the "
+        f"non-respondents' (exact test p = {pvalue(exact['p_value'])}; "
+        f"χ² test p = {pvalue(chi2['p_value'])})."
     }
 
 
 # --- models ----------------------------------------------------------------------------------
-
-PRIMARY_MODEL = "rep_voice_ordinal"
 
 
 def odds_ratio(row) -> str:
@@ -489,15 +557,16 @@ def models_table(coefficients: pd.DataFrame, codebook: Codebook) -> str:
     df = pd.DataFrame(
         {
             "Model": logit["model"],
-            "Term": logit["term"].map(lambda t: term_label(t, codebook)),
-            "OR [95% CI]": [odds_ratio(r) for r in logit.itertuples(index=False)],
+            "Term": [coefficient_label(r, codebook) for r in logit.itertuples(index=False)],
+            "OR or RRR [95% CI]": [odds_ratio(r) for r in logit.itertuples(index=False)],
             "p": logit["p_value"].map(pvalue),
             "Flag": logit["flag"].fillna("") if "flag" in logit else "",
         }
     )
     caption = (
-        "Odds ratios of the logistic models (references: the small municipalities and the coproducer role); "
-        "an odds ratio above 1 means higher agreement."
+        "Exponentiated coefficients of the logistic models: for the ordinal and binary models the odds ratio "
+        "of a higher answer, for the multinomial model the relative risk ratio of an outcome against the "
+        "reference outcome; the reference levels are in @tbl-model-fit."
     )
     return pipe_table(df, "models", caption, "llrrl")
 
@@ -507,34 +576,55 @@ def model_fit_table(fit: pd.DataFrame) -> str:
         {
             "Model": fit["model"],
             "Family": fit["family"],
-            "n": fit["n"].astype(int),
-            "Parameters": fit["n_parameters"].astype(int),
+            "Reference levels": fit["formula"].map(reference_levels),
+            "n": fit["n"].map(lambda v: num(v, 0)),
+            "Parameters": fit["n_parameters"].map(lambda v: num(v, 0)),
             "log L": fit["loglik"].map(num),
             "AIC": fit["aic"].map(num),
-            "Proportional odds p": fit["po_p"].map(pvalue) if "po_p" in fit else "",
+            "Proportional odds p": fit["po_p"].map(pvalue),
             "Flag": fit["flag"].fillna(""),
         }
     )
     caption = "Fit of the models, with the test of the proportional-odds assumption for the ordinal models."
-    return pipe_table(df, "model-fit", caption, "llrrrrrl")
+    return pipe_table(df, "model-fit", caption, "lllrrrrrl")
 
 
-def model_variables(coefficients: pd.DataFrame, fit: pd.DataFrame, codebook: Codebook) -> dict:
-    primary = coefficients[(coefficients["model"] == PRIMARY_MODEL) & coefficients["term"].map(is_effect)]
-    if primary.empty:
-        return {"sentence": "The primary model could not be fitted.", "abstract": ""}
+def reference_levels(formula: str) -> str:
+    """The reference levels a model's formula states, e.g. 'size_class=small, role_act=coproducer'."""
+    found = re.search(r"\(reference: (.*)\)", str(formula))
+    return found.group(1) if found else ""
+
+
+def model_variables(coefficients: pd.DataFrame, fit: pd.DataFrame, codebook: Codebook, primary: str) -> dict:
+    """Sentences on the primary model: its effects, and the checks that qualify them."""
+    effects_table = coefficients[(coefficients["model"] == primary) & coefficients["term"].map(is_effect)]
+    fits = fit.set_index("model")
+    if effects_table.empty or primary not in fits.index:
+        failed = f"The model {primary} could not be fitted (see its flags in the fit table)."
+        return {"sentence": failed, "abstract": ""}
+    row = fits.loc[primary]
     effects = [
-        f"{r.term}: OR {odds_ratio(r)}, p = {pvalue(r.p_value)}" for r in primary.itertuples(index=False)
+        f"{term_label(r.term, codebook)}: OR {odds_ratio(r)}, p = {pvalue(r.p_value)}"
+        for r in effects_table.itertuples(index=False)
     ]
-    size = primary[primary["term"].str.startswith("size_class[")]
-    n = int(fit.set_index("model").loc[PRIMARY_MODEL, "n"])
+    checks = []
+    if pd.notna(row.get("po_p")):
+        checks.append(f"the test of the proportional-odds assumption gives p = {pvalue(row['po_p'])}")
+    if isinstance(row.get("flag"), str) and row["flag"]:
+        checks.append(f"the fit is flagged ({row['flag'].replace(';', ', ')})")
+    caveat = f" As for the model itself, {' and '.join(checks)}." if checks else ""
+    reference = reference_levels(row["formula"])
+    references = f"; reference levels {reference}" if reference else ""
+    size = effects_table[effects_table["term"].str.startswith("size_class[")]
     size_text = "; ".join(
-        f"{term_label(r.term, codebook)}, {odds_ratio(r)}" for r in size.itertuples(index=False)
+        f"{term_label(r.term, codebook)} {odds_ratio(r)}" for r in size.itertuples(index=False)
     )
     return {
-        "sentence": f"In the proportional-odds model of the voice of people in poverty (n = {n}), "
+        "sentence": f"In {primary} ({row['family'].replace('_', ' ')}, n = {int(row['n'])}{references}), "
         + "; ".join(effects)
-        + ".",
-        "abstract": f"In a proportional-odds model, the odds ratios of agreement that the voice of people in "
-        f"poverty is well represented, against small municipalities, are {size_text}.",
+        + "."
+        + caveat,
+        "abstract": f"In {primary}, the odds ratios by municipality size class are {size_text}."
+        if size_text
+        else "",
     }

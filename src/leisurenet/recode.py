@@ -60,8 +60,13 @@ def role_columns(codebook: Codebook) -> dict[str, dict[str, str]]:
 
 
 def governance_roles(codebook: Codebook, data: pd.DataFrame, settings: dict) -> pd.DataFrame:
-    """The coordinator's governance role per domain (``role_<domain>``) and overall."""
+    """The coordinator's governance role per domain (``role_<domain>``) and overall.
+
+    A domain's role needs at least ``min_statements`` answered role statements (default 1:
+    the role is read from whichever statements were answered; 3 requires all three).
+    """
     rule, min_code = settings["rule"], settings["agreed_min_code"]
+    min_statements = settings.get("min_statements", 1)
     roles = list(codebook.spec["roles"])
     levels = roles + [MIXED] + ([NONE] if rule == "highest_agreed" else [])
     out = {}
@@ -69,7 +74,8 @@ def governance_roles(codebook: Codebook, data: pd.DataFrame, settings: dict) -> 
     for domain, items in role_columns(codebook).items():
         scores = pd.DataFrame({role: data[items[role]].astype("Float64") for role in roles if role in items})
         per_domain[domain] = scores
-        out[f"role_{domain}"] = _pick(scores, rule, min_code)
+        enough = scores.notna().sum(axis=1) >= min_statements
+        out[f"role_{domain}"] = _pick(scores, rule, min_code).where(enough, None)
     if settings["overall"] == "highest_mean":
         mean = sum(s.fillna(0) for s in per_domain.values()) / sum(s.notna() for s in per_domain.values())
         out["role_overall"] = _pick(mean.astype("Float64"), rule, min_code)
@@ -88,19 +94,36 @@ def _modal(domain_roles: pd.Series):
     return top.index[0] if len(top) == 1 else MIXED
 
 
-def scale_scores(codebook: Codebook, data: pd.DataFrame) -> pd.DataFrame:
-    """Mean item score per multi-item scale (``score_<scale>``).
+def partial_role_counts(codebook: Codebook, data: pd.DataFrame) -> dict[str, int]:
+    """Per domain, how many respondents answered some but not all of its role statements."""
+    counts = {}
+    for domain, items in role_columns(codebook).items():
+        answered = data[list(items.values())].notna().sum(axis=1)
+        counts[domain] = int(((answered > 0) & (answered < len(items))).sum())
+    return counts
 
-    Reversed items are recoded as (min + max) - code with the scale's fixed code range,
-    never the observed one; a respondent with fewer than ``min_valid`` answered items
-    gets no score.
+
+def scale_items(codebook: Codebook, data: pd.DataFrame, name: str) -> pd.DataFrame:
+    """The items of a multi-item scale, reversed items recoded as (min + max) - code.
+
+    The code range is the scale's fixed one from the codebook, never the observed one.
+    """
+    spec = codebook.multi_item_scales[name]
+    items = pd.DataFrame({i: data[i].astype("Float64") for i in spec["items"]})
+    for item in spec.get("reverse", []):
+        low, high = codebook.code_range(item)
+        items[item] = (low + high) - items[item]
+    return items
+
+
+def scale_scores(codebook: Codebook, data: pd.DataFrame) -> pd.DataFrame:
+    """Mean item score per multi-item scale (``score_<scale>``), reversed items recoded
+    (:func:`scale_items`); a respondent with fewer than ``min_valid`` answered items gets
+    no score.
     """
     out = {}
     for name, spec in codebook.multi_item_scales.items():
-        items = pd.DataFrame({i: data[i].astype("Float64") for i in spec["items"]})
-        for item in spec.get("reverse", []):
-            low, high = codebook.code_range(item)
-            items[item] = (low + high) - items[item]
+        items = scale_items(codebook, data, name)
         valid = items.notna().sum(axis=1)
         out[f"score_{name}"] = items.mean(axis=1, skipna=True).where(valid >= spec["min_valid"])
     return pd.DataFrame(out, index=data.index).astype("Float64")

@@ -8,32 +8,13 @@ what to do. Nothing is changed here: reading cells into codes is the cleaning st
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Iterator
 
-from .codebook import Codebook, normalise_label
+from .codebook import Codebook, normalise_label, parse_whole_number
 from .errors import Problem
 from .ingest import RawTable
 
 FRAME_COLUMNS = ("network_id", "municipality_pop")
-_WHOLE = re.compile(r"(-?[0-9]+)(?:\.0{1,2})?")
-
-
-def parse_whole_number(text: str) -> int | None:
-    """A whole number written as digits, optionally with ``.0``; anything else is None.
-
-    ``'12000'``, ``'12000.0'`` and ``' 12000 '`` give 12000; ``'-3'`` gives -3 (the caller
-    checks the minimum). Thousands separators and decimal commas give None, and so does
-    ``'12.000'``: a point followed by three digits is a Dutch thousands separator as often as
-    a decimal point, so it is refused rather than guessed.
-
-    Examples
-    --------
-    >>> [parse_whole_number(t) for t in ("12000", "12000.0", " 12000 ", "12.000", "12.000,5", "abc")]
-    [12000, 12000, 12000, None, None, None]
-    """
-    match = _WHOLE.fullmatch(str(text).strip())
-    return int(match.group(1)) if match else None
 
 
 def validate_export(raw: RawTable, codebook: Codebook, frame: RawTable | None = None) -> list[Problem]:

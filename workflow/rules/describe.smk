@@ -3,7 +3,7 @@ rule describe:
     non-response against the frame, involvement against guiding role."""
     input:
         recoded=rules.recode.output.parquet,
-        frame="results/clean/frame.csv",
+        frame=rules.clean.output.frame,
         codebook=config["codebook"],
     output:
         summary=report(

@@ -42,7 +42,7 @@ rule figures_likert:
         "../../environment.yml"
     params:
         figure="likert",
-        synthetic=config["data"]["raw"] == "synthetic",
+        synthetic=SYNTHETIC,
         size_class=config["size_class"],
     script:
         "../../scripts/figures.py"
@@ -67,16 +67,16 @@ rule figures_role_by_size:
         "../../environment.yml"
     params:
         figure="role_by_size",
-        synthetic=config["data"]["raw"] == "synthetic",
+        synthetic=SYNTHETIC,
         size_class=config["size_class"],
     script:
         "../../scripts/figures.py"
 
 
 rule figures_model_odds_ratios:
-    """Forest plot of the odds ratios of the logit-family models."""
+    """Forest plot of the logit-family models: odds ratios (relative risk ratios if multinomial)."""
     input:
-        coefficients="results/models/coefficients.csv",
+        coefficients=rules.models.output.coefficients,
         codebook=config["codebook"],
     output:
         svg="results/figures/model_odds_ratios.svg",
@@ -92,7 +92,7 @@ rule figures_model_odds_ratios:
         "../../environment.yml"
     params:
         figure="model_odds_ratios",
-        synthetic=config["data"]["raw"] == "synthetic",
+        synthetic=SYNTHETIC,
         size_class=config["size_class"],
         confidence=config["analysis"]["confidence"],
     script:
@@ -102,7 +102,7 @@ rule figures_model_odds_ratios:
 rule figures_response_by_size:
     """Respondents against the population frame by municipality size class."""
     input:
-        nonresponse="results/descriptives/nonresponse.csv",
+        nonresponse=rules.describe.output.nonresponse,
     output:
         svg="results/figures/response_by_size.svg",
         pdf="results/figures/response_by_size.pdf",
@@ -117,7 +117,7 @@ rule figures_response_by_size:
         "../../environment.yml"
     params:
         figure="response_by_size",
-        synthetic=config["data"]["raw"] == "synthetic",
+        synthetic=SYNTHETIC,
         size_class=config["size_class"],
     script:
         "../../scripts/figures.py"

@@ -29,6 +29,8 @@ rule paper_assets:
     params:
         synthetic=SYNTHETIC,
         size_class=config["size_class"],
+        governance_role=config["governance_role"],
+        paper=config["paper"],
     script:
         "../../scripts/paper_assets.py"
 
