@@ -9,9 +9,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CORES ?= 2
 CONFIG ?=
+MANIFEST ?= results/manifest.json
+# --configfile takes several arguments: targets must come before these.
 SNAKEMAKE_ARGS := --cores $(CORES) $(if $(CONFIG),--configfile $(CONFIG))
 
-.PHONY: all run test lint format lock clean-results
+.PHONY: all run test lint format lock clean-results report verify release
 
 all: run
 
@@ -27,6 +29,18 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/pytest
+
+# A self-contained report of every result with its rule, code and captions, and the DAG.
+report: run
+	$(BIN)/snakemake $(if $(CONFIG),--configfile $(CONFIG)) --report results/report.html
+
+# Rebuild from scratch in a temporary folder and compare with a manifest (MANIFEST=...).
+verify: $(STAMP)
+	$(BIN)/python -m leisurenet.manifest verify $(MANIFEST) --cores $(CORES) $(if $(CONFIG),--configfile $(CONFIG))
+
+# The public release archive, after the disclosure check.
+release: $(STAMP)
+	$(BIN)/snakemake results/release/leisurenet-release.zip $(SNAKEMAKE_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

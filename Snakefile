@@ -47,7 +47,15 @@ ALL_OUTPUTS = [
 ]
 
 
+include: "workflow/rules/manifest.smk"
+include: "workflow/rules/release.smk"
+
+
+report: "workflow/report/workflow.rst"
+
+
 rule all:
     default_target: True
     input:
         ALL_OUTPUTS,
+        rules.manifest.output,

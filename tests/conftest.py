@@ -17,7 +17,10 @@ from leisurenet.synthetic import generate
 
 ROOT = Path(__file__).resolve().parents[1]
 SNAKEMAKE = str(Path(sys.executable).parent / "snakemake")
-PROJECT_FILES = ["Snakefile", "environment.yml", "config", "workflow", "scripts", "src", "paper"]
+PROJECT_FILES = [
+    "Snakefile", "environment.yml", "requirements.in", "LICENSE", "CITATION.cff",
+    "config", "workflow", "scripts", "src", "paper",
+]  # fmt: skip
 # The ten published figures that no k/77 gives, each a sum of category percentages rounded
 # first ("What the published figures reveal about their own arithmetic" in
 # study/INSTRUMENT.md).

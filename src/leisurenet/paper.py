@@ -8,7 +8,6 @@ Rounding happens here and only here.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.metadata
 import platform
 import re
@@ -19,6 +18,7 @@ from .clean import REASONS
 from .codebook import Codebook
 from .describe import GUIDING_KIND, INVOLVEMENT_KINDS
 from .labels import coefficient_label, is_structural_term, term_label
+from .manifest import sha256
 
 PACKAGES = ["snakemake", "pandas", "numpy", "scipy", "statsmodels", "pingouin", "matplotlib", "seaborn",
             "pyreadstat", "pyarrow", "pypandoc_binary", "typst"]  # fmt: skip
@@ -78,14 +78,6 @@ def pipe_table(df: pd.DataFrame, label: str, caption: str, align: str | None = N
 
 
 # --- the data and the software -------------------------------------------------------------
-
-
-def sha256(path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def software_table() -> pd.DataFrame:

@@ -1,0 +1,34 @@
+"""Rule manifest: checksums of every output and input, package versions, the git commit."""
+
+from pathlib import Path
+
+from leisurenet.io import stage_logger
+from leisurenet.manifest import build_manifest, write_manifest
+
+sm = snakemake
+log = stage_logger(sm.log[0], "manifest")
+# Named inputs other than the outputs (which only order this rule last) are what the
+# workflow read; a name with one file comes as a string, one with several as a list.
+inputs = {
+    name: [files] if isinstance(files, str) else list(files)
+    for name, files in sm.input.items()
+    if name not in ("outputs", "requirements")
+}
+requirements = sm.input.requirements[0] if sm.input.requirements else None
+if requirements is None:
+    log.warning("no requirements.in beside the Snakefile: no package versions recorded")
+manifest = build_manifest(
+    Path.cwd(),
+    inputs,
+    requirements=requirements,
+    exclude=[*sm.output, *sm.log, *sm.params.exclude],
+    git=sm.params.git,
+)
+write_manifest(manifest, sm.output.json, sm.output.csv)
+log.info("git: %s", manifest["project"])
+log.info(
+    "%d outputs, %d inputs, %d packages",
+    len(manifest["outputs"]),
+    len(manifest["inputs"]),
+    len(manifest["packages"]),
+)

@@ -1,0 +1,45 @@
+"""Rule release: the archive for the data repository, after the disclosure check passes."""
+
+from pathlib import Path
+
+from leisurenet.disclosure import DisclosureError
+from leisurenet.io import stage_logger
+from leisurenet.release import build_release
+
+sm = snakemake
+log = stage_logger(sm.log[0], "release")
+files = {
+    "LICENSE": sm.input.license,
+    "CITATION.cff": sm.input.citation,
+    "codebook/codebook.yaml": sm.input.codebook,
+    "tables/crosstabs/tests.csv": sm.input.tests,
+    "tables/audit/figures.csv": sm.input.audit,
+    "paper/paper.html": sm.input.html,
+    "paper/paper.pdf": sm.input.pdf,
+    **{f"tables/descriptives/{Path(p).name}": p for p in sm.input.descriptives},
+    **{f"tables/models/{Path(p).name}": p for p in sm.input.models},
+    # The manifest is a declared input only when release.include_manifest is set.
+    **({"manifest.json": sm.params.manifest} if sm.params.manifest else {}),
+}
+try:
+    # The check runs again here, on exactly what goes into the archive: the report from the
+    # rule before is for reading, not trusted as a gate.
+    result = build_release(
+        recoded=sm.input.recoded,
+        variables=sm.input.variables,
+        cells=sm.input.cells,
+        files=files,
+        output=sm.output.archive,
+        settings=sm.params.release,
+        synthetic=sm.params.synthetic,
+    )
+except DisclosureError as error:
+    log.error("%s\nThe full report: %s", error, sm.input.report_md)
+    raise
+log.info(
+    "%s: %d files; %d cross-tab cells suppressed; %d group-disclosure flags",
+    sm.output.archive,
+    len(files) + 5,
+    int(result.cells["suppressed"].sum()),
+    int((result.report["check"] == "group_disclosure").sum()),
+)

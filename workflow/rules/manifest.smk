@@ -1,0 +1,46 @@
+# The run manifest (results/manifest.json and .csv): every output under results/ with its
+# size and SHA-256, the inputs' checksums, package versions, Python and the git commit.
+# `python -m leisurenet.manifest verify` re-runs the workflow from scratch against it.
+from leisurenet.manifest import git_state
+
+
+rule manifest:
+    """Checksums of every output and input, package versions and the git commit: no timestamps."""
+    input:
+        # Every other output of the workflow (ALL_OUTPUTS, from the Snakefile): the
+        # manifest hashes the finished results, so it must run last.
+        outputs=ALL_OUTPUTS,
+        raw=raw_export(),
+        frame=population_frame(),
+        codebook=config["codebook"],
+        models=config["models"],
+        published=config["published"] or [],
+        targets=(config["synthetic"]["targets"] or []) if SYNTHETIC else [],
+        configfiles=workflow.configfiles,
+        # The package list; a bare copy of the workflow may lack it.
+        requirements=[path for path in ["requirements.in"] if Path(path).exists()],
+    output:
+        json="results/manifest.json",
+        csv=report(
+            "results/manifest.csv",
+            caption="../report/manifest.rst",
+            category="Provenance",
+        ),
+    log:
+        "results/logs/manifest.log",
+    conda:
+        "../../environment.yml"
+    params:
+        # Read when the workflow is parsed, so a new commit (or uncommitted changes
+        # appearing or going) re-runs this rule through Snakemake's params trigger.
+        git=git_state(workflow.basedir),
+        # Not outputs of the run: the paper's render folder, the report (`make report`) and
+        # the release, which is built on request, after (and from) the manifest.
+        exclude=[
+            rules.paper.params.build,
+            "results/report.html",
+            "results/report.zip",
+            "results/release",
+        ],
+    script:
+        "../../scripts/manifest.py"
