@@ -13,7 +13,7 @@ def test_pipe_table_has_caption_label_and_width_hints():
     text = paper.pipe_table(df, "demo", "A caption.")
     lines = text.splitlines()
     assert lines[0] == "| Item | n |"
-    assert lines[1] == "|:" + "-" * 24 + "|" + "-" * 6 + ":|"
+    assert lines[1] == "|:" + "-" * 24 + "|" + "-" * 8 + ":|"
     assert lines[-1] == ": A caption. {#tbl-demo}"
     assert "a\\|b" in paper.pipe_table(pd.DataFrame({"x": ["a|b"]}), "x", "c")
 

@@ -65,7 +65,7 @@ def pipe_table(df: pd.DataFrame, label: str, caption: str, align: str | None = N
     header = [escape(c) for c in df.columns]
     body = [[escape(v) for v in row] for row in df.itertuples(index=False)]
     widths = [
-        min(40, max(6, *(len(word) for word in header[i].split()), *(len(row[i]) for row in body)))
+        min(30, max(8, *(len(word) for word in header[i].split()), *(len(row[i]) for row in body)))
         for i in range(len(header))
     ]
     rule = {"l": ":{}", "r": "{}:", "c": ":{}:"}
