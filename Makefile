@@ -13,7 +13,7 @@ MANIFEST ?= results/manifest.json
 # --configfile takes several arguments: targets must come before these.
 SNAKEMAKE_ARGS := --cores $(CORES) $(if $(CONFIG),--configfile $(CONFIG))
 
-.PHONY: all run test lint format lock clean-results report verify release
+.PHONY: all run test lint format lock clean-results report verify release bench
 
 all: run
 
@@ -37,6 +37,11 @@ report: run
 # Rebuild from scratch in a temporary folder and compare with a manifest (MANIFEST=...).
 verify: $(STAMP)
 	$(BIN)/python -m leisurenet.manifest verify $(MANIFEST) --cores $(CORES) $(if $(CONFIG),--configfile $(CONFIG))
+
+# Build times and memory as ratios to baselines of the same run, in a scratch copy:
+# prints the table and writes results/benchmark/benchmark.csv (and profile.csv beside it).
+bench: $(STAMP)
+	$(BIN)/python scripts/benchmark.py --output results/benchmark/benchmark.csv
 
 # The public release archive, after the disclosure check.
 release: $(STAMP)
