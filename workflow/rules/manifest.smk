@@ -34,13 +34,15 @@ rule manifest:
         # Read when the workflow is parsed, so a new commit (or uncommitted changes
         # appearing or going) re-runs this rule through Snakemake's params trigger.
         git=git_state(workflow.basedir),
-        # Not outputs of the run: the paper's render folder, the report (`make report`) and
-        # the release, which is built on request, after (and from) the manifest.
+        # Not outputs of the run: the paper's render folder, the report (`make report`),
+        # the release, built on request after (and from) the manifest, and the benchmark
+        # (`make bench`), which measures this machine.
         exclude=[
             rules.paper.params.build,
             "results/report.html",
             "results/report.zip",
             "results/release",
+            "results/benchmark",
         ],
     script:
         "../../scripts/manifest.py"
