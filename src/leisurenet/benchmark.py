@@ -418,22 +418,26 @@ def run_command(
         )
         root = psutil.Process(proc.pid)
         peak_tree, failure, usage, status = 0.0, "", None, 0
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
+        try:
+            while True:
+                pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+                if pid:
+                    elapsed = time.perf_counter() - start
+                    break
+                peak_tree = max(peak_tree, _tree_rss_mb(root))
                 elapsed = time.perf_counter() - start
-                break
-            peak_tree = max(peak_tree, _tree_rss_mb(root))
-            elapsed = time.perf_counter() - start
-            if elapsed > timeout:
-                failure = f"stopped: over the {timeout:g} s timeout"
-            elif peak_tree > memory_limit_mb:
-                failure = f"stopped: process tree over {memory_limit_mb:,.0f} MB"
-            if failure:
-                _stop(proc)
-                usage = None
-                break
-            time.sleep(SAMPLE_SECONDS)
+                if elapsed > timeout:
+                    failure = f"stopped: over the {timeout:g} s timeout"
+                elif peak_tree > memory_limit_mb:
+                    failure = f"stopped: process tree over {memory_limit_mb:,.0f} MB"
+                if failure:
+                    _stop(proc)
+                    usage = None
+                    break
+                time.sleep(SAMPLE_SECONDS)
+        except BaseException:  # interrupted (Ctrl-C, SIGTERM): leave nothing running
+            _stop(proc)
+            raise
     if proc.returncode is None:
         proc.returncode = os.waitstatus_to_exitcode(status)
     log = err_path.read_text(errors="replace")
@@ -569,6 +573,13 @@ def import_profile(settings: Settings, cwd: Path, top: int = 10) -> list[dict]:
     return [*rows[:top], {"module": "(all top-level imports)", "seconds": total}]
 
 
+def save(report: Report, settings: Settings) -> None:
+    """Write what has been measured so far (after every measurement: an interrupted run keeps it)."""
+    write_rows(report.rows, settings.output)
+    write_records(report.profile, settings.output.with_name("profile.csv"))
+    write_records(report.imports, settings.output.with_name("imports.csv"))
+
+
 def measure(settings: Settings) -> Report:
     report = Report()
     reps = settings.repetitions
@@ -590,6 +601,7 @@ def measure(settings: Settings) -> Report:
             baseline_row(f'python -c "{IMPORT_BASELINE}"', imports),
             baseline_row("snakemake --version", version),
         ]
+        save(report, settings)
 
         wanted = set(settings.measurements)
         built = False
@@ -605,6 +617,7 @@ def measure(settings: Settings) -> Report:
                 if ok:
                     typical = min(ok, key=lambda r: abs(r.seconds - median(x.seconds for x in ok)))
                     report.profile += profile_rows("cold build", typical, typical.seconds)
+                save(report, settings)
         if "noop" in wanted:
             say("no-op rerun")
             if built:
@@ -613,6 +626,7 @@ def measure(settings: Settings) -> Report:
                     ratio_row("no-op rerun", noop, "snakemake --version", version_s, NOOP_MAX_RATIO)
                 )
                 report.imports = import_profile(settings, folder)
+                save(report, settings)
             else:
                 report.rows.append(Row("no-op rerun", math.nan, 0, met="no", note=NOT_BUILT))
         if "edit" in wanted:
@@ -627,10 +641,12 @@ def measure(settings: Settings) -> Report:
                 edits = repeat("edit", reps, smk, folder, settings, before=append_space)
                 noop_s = next((r.seconds for r in report.rows if r.measurement == "no-op rerun"), math.nan)
                 report.rows.append(edit_row(edits, "no-op rerun", noop_s))
+                save(report, settings)
             else:
                 report.rows.append(Row("paper text edit", math.nan, 0, met="no", note=NOT_BUILT))
         if "scaling" in wanted:
             report.rows += scale(settings, folder, report)
+            save(report, settings)
     finally:
         if settings.keep is not None:
             shutil.rmtree(settings.keep, ignore_errors=True)
@@ -664,6 +680,10 @@ def scale(settings: Settings, folder: Path, report: Report) -> list[Row]:
         results[n] = runs
         last = runs[-1]
         report.profile += profile_rows(f"n = {n:,}", last, last.seconds if last.ok else settings.timeout)
+        partial = Report(
+            report.rows + scaling_rows(results, BASE_SIZE, max(sizes)), report.profile, report.imports
+        )
+        save(partial, settings)
         if not last.ok:
             stopped_at = n
     return scaling_rows(results, BASE_SIZE, max(sizes), skipped=skipped)
@@ -700,6 +720,7 @@ def machine() -> dict:
         "platform": platform.platform(),
         "snakemake": snakemake_version,
         "quarto": shutil.which("quarto") or "not on PATH (the paper renders with Pandoc + Typst)",
+        "load_average_1_5_15": " ".join(f"{x:.2f}" for x in os.getloadavg()),
     }
 
 
@@ -826,14 +847,25 @@ def settings_from(args: argparse.Namespace) -> Settings:
     )
 
 
+def _terminate(signum, frame):
+    raise SystemExit(128 + signum)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     settings = settings_from(args)
     if not (settings.project / "Snakefile").exists():
         raise SystemExit(f"no Snakefile in {settings.project}: run from the project or pass --project")
+    # SIGTERM as an exception: the scratch copy is removed and no run is left behind.
+    signal.signal(signal.SIGTERM, _terminate)
     info = machine()
     print("machine: " + ", ".join(f"{k} {v}" for k, v in info.items()), flush=True)
+    if os.getloadavg()[0] > 0.5:
+        print("warning: the machine is busy (load average above 0.5): timings include other work", flush=True)
+    settings.output.parent.mkdir(parents=True, exist_ok=True)
+    settings.output.with_name("machine.json").write_text(json.dumps(info, indent=2) + "\n")
     report = measure(settings)
+    info["load_average_after"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     print()
     print(format_table(report.rows))
     if report.profile:
@@ -845,9 +877,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for row in report.imports:
             print(f"  {row['module']:<40} {row['seconds']:6.2f} s")
     out = settings.output
-    write_rows(report.rows, out)
-    write_records(report.profile, out.with_name("profile.csv"))
-    write_records(report.imports, out.with_name("imports.csv"))
+    save(report, settings)
     out.with_name("machine.json").write_text(json.dumps(info, indent=2) + "\n")
     print(f"\nwritten: {out} (and profile.csv, imports.csv, machine.json beside it)")
     missed = [r.measurement for r in report.rows if r.met == "no"]
