@@ -2,6 +2,7 @@
 # recoded data -> descriptives, cross-tabs, models, audit -> figures -> paper.
 # Run with `make` (see the README).
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -31,6 +32,8 @@ include: "workflow/rules/describe.smk"
 include: "workflow/rules/audit.smk"
 include: "workflow/rules/crosstab.smk"
 include: "workflow/rules/models.smk"
+include: "workflow/rules/bootstrap.smk"
+include: "workflow/rules/multiverse.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/paper.smk"
 
@@ -42,6 +45,8 @@ ALL_OUTPUTS = [
     *rules.audit.output,
     *rules.crosstab.output,
     *rules.models.output,
+    *rules.bootstrap.output,
+    *rules.multiverse.output,
     *FIGURE_FILES,
     *rules.paper.output,
 ]

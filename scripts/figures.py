@@ -1,6 +1,6 @@
 """Rules figures_*: the paper's figures as SVG, PDF and PNG, from the stage outputs.
 
-One script for the four figure rules; ``params.figure`` says which figure(s) to draw.
+One script for the figure rules; ``params.figure`` says which figure(s) to draw.
 """
 
 from pathlib import Path
@@ -53,6 +53,17 @@ elif kind == "response_by_size":
         log.warning("no population frame: the figure says that non-response was not assessed")
         source = figures.source_line(synthetic)
     fig, table = figures.plot_response_by_size(nonresponse, source, size_labels=size_labels)
+    save(fig, sm.output.png, table)
+elif kind == "multiverse":
+    specs = pd.read_csv(sm.input.specifications)
+    source = figures.source_line(synthetic, int(specs["spec"].nunique()), "specifications")
+    fig, table = figures.plot_specification_curve(
+        specs,
+        source,
+        alpha=sm.params.alpha,
+        confidence=sm.params.confidence,
+        test_finding=sm.params.headline,
+    )
     save(fig, sm.output.png, table)
 else:
     raise ValueError(f"unknown figure kind {kind!r}")

@@ -14,7 +14,7 @@ log = stage_logger(sm.log[0], "paper_assets")
 codebook = Codebook.from_yaml(sm.input.codebook)
 csv = {name: pd.read_csv(sm.input[name]) for name in
        ("flow", "cleaning_log", "audit", "cells", "tests", "summary", "scales", "paired", "nonresponse_test",
-        "coefficients", "fit")}  # fmt: skip
+        "coefficients", "fit", "bootstrap", "multiverse", "multiverse_summary")}  # fmt: skip
 audit, items = csv["audit"], csv["summary"]
 recoded = read_dataset(sm.input.recoded)
 settings = sm.params.paper
@@ -33,6 +33,9 @@ variables = {
     "crosstab": paper.crosstab_variables(csv["tests"], settings["headline_crosstab"], settings["alpha"]),
     "model": paper.model_variables(csv["coefficients"], csv["fit"], codebook, settings["primary_model"]),
     "audit": paper.audit_variables(audit, codebook),
+    "bootstrap": paper.bootstrap_variables(csv["bootstrap"], sm.params.bootstrap, settings["primary_model"],
+                                           codebook),
+    "multiverse": paper.multiverse_variables(csv["multiverse_summary"], settings["alpha"]),
 }  # fmt: skip
 
 # The study's three tables: which items (a codebook query), which published figures, the caption.
@@ -57,6 +60,10 @@ tables = {
     "crosstab_tests": paper.crosstab_tests_table(csv["tests"]),
     "models": paper.models_table(csv["coefficients"], codebook),
     "model_fit": paper.model_fit_table(csv["fit"]),
+    "bootstrap": paper.bootstrap_table(
+        csv["bootstrap"], csv["coefficients"], settings["primary_model"], codebook
+    ),
+    "multiverse": paper.multiverse_table(csv["multiverse"], settings["headline_crosstab"]),
     "audit": paper.audit_table(audit),
     "codebook": paper.codebook_table(codebook),
     "software": paper.pipe_table(paper.software_table(), "software", "Software used by the pipeline.", "ll"),

@@ -56,17 +56,24 @@ def write_replica(replica, folder: Path) -> tuple[Path, Path]:
 
 
 @pytest.fixture(scope="session")
-def recoded(tmp_path_factory, replica, codebook, config):
-    """The replica through ingestion, validation, cleaning and recoding, as the pipeline runs them."""
+def cleaned(tmp_path_factory, replica, codebook):
+    """The replica through ingestion, validation and cleaning, as the pipeline runs them."""
     from leisurenet.clean import clean
     from leisurenet.ingest import read_export, read_frame
-    from leisurenet.recode import recode
     from leisurenet.validate import validate_export
 
     export, frame_path = write_replica(replica, tmp_path_factory.mktemp("replica"))
     raw, frame = read_export(export), read_frame(frame_path)
     assert [p for p in validate_export(raw, codebook, frame) if p.severity == "error"] == []
-    return recode(codebook, clean(raw, codebook, frame).data, config)
+    return clean(raw, codebook, frame).data
+
+
+@pytest.fixture(scope="session")
+def recoded(cleaned, codebook, config):
+    """The cleaned replica recoded, as the pipeline recodes it."""
+    from leisurenet.recode import recode
+
+    return recode(codebook, cleaned, config)
 
 
 # --- the workflow end to end, in scratch copies of the project ---------------------------

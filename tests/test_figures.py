@@ -366,3 +366,37 @@ def test_three_formats_byte_identical_on_a_rerun(tmp_path, recoded, codebook, co
     # 200 dpi: the PNG's pixel width is the figure's width in inches times 200
     width = int.from_bytes(png[16:20], "big")
     assert width == round(F.FIGURE_WIDTH * 200)
+
+
+# --- the multiverse -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def specs():
+    rows = []
+    for i, (size, estimate, p) in enumerate(
+        [("study", 2.5, 0.5), ("lower", 1.5, 0.03), ("higher", 4.0, 0.2)]
+    ):
+        base = {"spec": f"s{i}", "size_breaks": size, "role_rule": "highest", "dont_know": "missing",
+                "neutral": "five_point", "study": size == "study", "n": 77, "status": "ok"}  # fmt: skip
+        rows.append(base | {"finding": "role_act_by_size", "term": "cramers_v", "estimate": 0.2,
+                            "ci_low": np.nan, "ci_high": np.nan, "p_value": p})  # fmt: skip
+        p_model = 0.01 if size == "higher" else 0.3
+        rows.append(base | {"finding": "size_effect", "term": "size_class[large]", "estimate": estimate,
+                            "ci_low": estimate / 3, "ci_high": estimate * 3, "p_value": p_model})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def test_specification_curves(specs):
+    fig, table = F.plot_specification_curve(specs, SOURCE)
+    effect = [line for ax in fig.axes for line in ax.lines if line.get_gid() == "spec_estimate"]
+    assert [line.get_ydata()[0] for line in effect] == [1.5, 2.5, 4.0]  # sorted by the estimate
+    assert [line.get_markerfacecolor() == "white" for line in effect] == [True, True, False]
+    assert to_rgba(effect[1].get_color()) == to_rgba(F.SPEC_COLOURS["study"])
+    tests = [line for ax in fig.axes for line in ax.lines if line.get_gid() == "spec_p"]
+    assert [line.get_ydata()[0] for line in tests] == [0.03, 0.2, 0.5]  # sorted by the p-value
+    assert [line.get_markerfacecolor() == "white" for line in tests] == [False, True, True]
+    labels = [t.get_text() for t in fig.axes[2].get_yticklabels()]
+    assert labels[:3] == ["size cut points: study", "size cut points: lower", "size cut points: higher"]
+    assert set(table["curve"]) == {"size_effect", "role_act_by_size"} and len(table) == 6
+    assert SOURCE in texts(fig, "source")

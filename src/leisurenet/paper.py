@@ -620,3 +620,115 @@ def model_variables(coefficients: pd.DataFrame, fit: pd.DataFrame, codebook: Cod
         if size_text
         else "",
     }
+
+
+# --- resampling and sensitivity -----------------------------------------------------------
+
+
+def bootstrap_table(
+    intervals: pd.DataFrame, coefficients: pd.DataFrame, primary: str, codebook: Codebook
+) -> str:
+    """The primary model's odds ratios with Wald and bootstrap intervals side by side."""
+    wald = coefficients[coefficients["model"] == primary].set_index("term")
+    rows = []
+    for r in intervals.itertuples(index=False):
+        w = wald.loc[r.term] if r.term in wald.index else None
+        rows.append(
+            {
+                "Term": term_label(r.term, codebook),
+                "OR": num(r.odds_ratio),
+                "Wald 95% CI": "n/a" if w is None else interval(w["or_ci_low"], w["or_ci_high"], 2),
+                "Bootstrap 95% CI": interval(r.or_ci_low, r.or_ci_high, 2),
+                "SE (Wald)": "n/a" if w is None else num(w["std_error"]),
+                "SE (bootstrap)": num(r.boot_se),
+                "Replicates used": f"{r.n_valid:,} of {r.n_replicates:,}",
+            }
+        )
+    caption = (
+        f"Odds ratios of {primary} with Wald and bootstrap percentile intervals; standard errors on the "
+        "logit scale. A replicate without a finite estimate of a term (separated data) is not used for it."
+    )
+    return pipe_table(pd.DataFrame(rows), "bootstrap", caption, "lrrrrrr")
+
+
+def bootstrap_variables(intervals: pd.DataFrame, settings: dict, primary: str, codebook: Codebook) -> dict:
+    """Sentences on the bootstrap of the primary model."""
+    size = intervals[intervals["term"].str.startswith("size_class[")]
+    ranges = "; ".join(
+        f"{term_label(r.term, codebook)} {interval(r.or_ci_low, r.or_ci_high, 2)}" for r in size.itertuples()
+    )
+    failed = int((intervals["n_replicates"] - intervals["n_valid"]).max()) if len(intervals) else 0
+    failed_text = (
+        "every replicate gave finite estimates"
+        if failed == 0
+        else f"up to {failed:,} replicates had no finite estimate of a term and are left out of its interval"
+    )
+    return {
+        "replicates": f"{settings['replicates']:,}",
+        "seed": str(settings["seed"]),
+        "sentence": f"Resampling the respondents {settings['replicates']:,} times (seed {settings['seed']}), "
+        f"the bootstrap percentile intervals of the size effects in {primary} are "
+        f"{ranges or 'not available'}; {failed_text} (@tbl-bootstrap).",
+    }
+
+
+def _study_mark(row) -> str:
+    return " (study)" if row.study else ""
+
+
+def multiverse_table(specs: pd.DataFrame, headline: str) -> str:
+    """One row per specification: its choices, the size odds ratios and the headline test."""
+    wide = specs.pivot(index="spec", columns="term", values=["estimate", "ci_low", "ci_high", "p_value"])
+    first = specs.drop_duplicates("spec").set_index("spec")
+    size_terms = [t for t in dict.fromkeys(specs["term"]) if t.startswith("size_class[")]
+    rows = []
+    for spec, row in first.iterrows():
+        out = {
+            "Size cut points": f"{row.size_breaks}{_study_mark(row)}",
+            "Role rule": str(row.role_rule).replace("_", " "),
+            "Weet niet": row.dont_know,
+            "Outcome": str(row.neutral).replace("_", " "),
+        }
+        for term in size_terms:
+            level = term.removeprefix("size_class[").removesuffix("]")
+            out[f"OR {level} [95% CI]"] = (
+                f"{num(wide.loc[spec, ('estimate', term)])} "
+                f"[{interval(wide.loc[spec, ('ci_low', term)], wide.loc[spec, ('ci_high', term)], 2)}]"
+            )
+        out[f"{headline.replace('_', ' ')}: V"] = num(wide.loc[spec, ("estimate", "cramers_v")])
+        out["p"] = pvalue(wide.loc[spec, ("p_value", "cramers_v")])
+        rows.append(out)
+    caption = (
+        "The headline findings under every specification of the sensitivity analysis: the primary model's "
+        f"size odds ratios (against the smallest class) and the exact test of {headline.replace('_', ' ')} "
+        "with Cramér's V. The study's own specification is marked."
+    )
+    return pipe_table(pd.DataFrame(rows), "multiverse", caption, "llll" + "r" * (len(rows[0]) - 4))
+
+
+def multiverse_variables(summary: pd.DataFrame, alpha: float) -> dict:
+    """Sentences on the sensitivity analysis from its summary (``results/multiverse/summary.csv``)."""
+    by_term = summary.set_index("term")
+    n_specs = int(summary["n_specs"].max()) if len(summary) else 0
+    parts = []
+    for term, row in by_term.iterrows():
+        if not term.startswith("size_class["):
+            continue
+        level = term.removeprefix("size_class[").removesuffix("]")
+        parts.append(
+            f"the odds ratio of {level} against small municipalities ranges from {num(row.estimate_min)} to "
+            f"{num(row.estimate_max)} (study: {num(row.estimate_study)}) and is significant at {alpha:g} "
+            f"in {row.n_significant} of {row.n_specs}"
+        )
+    test = summary[summary["term"] == "cramers_v"]
+    if len(test):
+        t = test.iloc[0]
+        parts.append(
+            f"the association of {t.finding.replace('_', ' ')} is significant in {t.n_significant} of "
+            f"{t.n_specs} specifications (Cramér's V {num(t.estimate_min)}–{num(t.estimate_max)}, "
+            f"study {num(t.estimate_study)})"
+        )
+    return {
+        "n_specs": str(n_specs),
+        "sentence": f"Over the {n_specs} specifications, " + "; ".join(parts) + ".",
+    }

@@ -12,6 +12,7 @@ FIGURES = [
     "role_by_size",
     "model_odds_ratios",
     "response_by_size",
+    "multiverse",
 ]
 # Every figure file, for `rule all` (or `snakemake <file>`).
 FIGURE_FILES = expand(
@@ -119,5 +120,32 @@ rule figures_response_by_size:
         figure="response_by_size",
         synthetic=SYNTHETIC,
         size_class=config["size_class"],
+    script:
+        "../../scripts/figures.py"
+
+
+rule figures_multiverse:
+    """Specification curves: the headline findings under every specification of the multiverse."""
+    input:
+        specifications=rules.multiverse.output.specifications,
+    output:
+        svg="results/figures/multiverse.svg",
+        pdf="results/figures/multiverse.pdf",
+        png=report(
+            "results/figures/multiverse.png",
+            caption="../report/figures_multiverse.rst",
+            category="Figures",
+        ),
+    log:
+        "results/logs/figures_multiverse.log",
+    conda:
+        "../../environment.yml"
+    params:
+        figure="multiverse",
+        synthetic=SYNTHETIC,
+        size_class=config["size_class"],
+        alpha=config["paper"]["alpha"],
+        confidence=config["analysis"]["confidence"],
+        headline=config["paper"]["headline_crosstab"],
     script:
         "../../scripts/figures.py"

@@ -19,6 +19,9 @@ rule paper_assets:
         recoded=rules.recode.output.parquet,
         coefficients=rules.models.output.coefficients,
         fit=rules.models.output.fit,
+        bootstrap=rules.bootstrap.output.intervals,
+        multiverse=rules.multiverse.output.specifications,
+        multiverse_summary=rules.multiverse.output.summary,
     output:
         variables="results/paper/assets/_variables.yml",
         tables=directory("results/paper/assets/tables"),
@@ -31,6 +34,7 @@ rule paper_assets:
         size_class=config["size_class"],
         governance_role=config["governance_role"],
         paper=config["paper"],
+        bootstrap=config["bootstrap"],
     script:
         "../../scripts/paper_assets.py"
 

@@ -1,0 +1,252 @@
+"""The multiverse: the headline findings under every combination of the analytic choices
+the pipeline documents (Steegen et al. 2016; the specification curve of Simonsohn,
+Simmons and Nelson 2020).
+
+The choices, each a list of alternatives in the config's ``multiverse`` section:
+
+``size_breaks``
+    named cut points of the municipality size classes (``size_class.breaks``);
+``role_rule``
+    the governance-role rule (``governance_role.rule``: ``highest``, ``highest_agreed``);
+``dont_know``
+    ``missing`` (as in the study) or ``neutral``: a "weet niet" on an item whose scale has
+    a neutral middle category counts as that category (on other scales it stays missing);
+``neutral``
+    how the primary model's outcome treats the neutral category: ``five_point`` (every
+    code, as in the study), ``three_point`` (disagree, neutral, agree, as the published
+    figures collapse it), ``agree_vs_rest`` (neutral joins disagreement) or
+    ``disagree_vs_rest`` (neutral joins agreement).
+
+A specification is one alternative of each; every combination is one job. Each reports
+the headline cross-tab (``paper.headline_crosstab``: exact p-value and Cramér's V) and the
+size terms of the primary model (odds ratios with Wald intervals, refitted with
+:mod:`leisurenet.fastfit`). The study's own specification is the one that matches the
+main configuration, and must be among them.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .codebook import Codebook
+from .crosstab import crosstab_name, crosstab_tests
+from .fastfit import fit_patterns, model_patterns
+from .recode import recode
+
+DONT_KNOW = ("missing", "neutral")
+NEUTRAL = ("five_point", "three_point", "agree_vs_rest", "disagree_vs_rest")
+STUDY_DONT_KNOW, STUDY_NEUTRAL = "missing", "five_point"
+DIMENSIONS = ("size_breaks", "role_rule", "dont_know", "neutral")
+SHORT = {"size_breaks": "size", "role_rule": "role", "dont_know": "dk", "neutral": "outcome"}
+COLUMNS = [
+    "spec",
+    *DIMENSIONS,
+    "study",
+    "finding",
+    "term",
+    "estimate",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "n",
+    "status",
+]
+
+
+@dataclass(frozen=True)
+class Specification:
+    size_breaks: str
+    role_rule: str
+    dont_know: str
+    neutral: str
+    study: bool
+
+    @property
+    def name(self) -> str:
+        """``size-<name>.role-<rule>.dk-<treatment>.outcome-<coding>``, the job's wildcard."""
+        return ".".join(f"{SHORT[d]}-{getattr(self, d)}" for d in DIMENSIONS)
+
+
+def specifications(config: dict) -> list[Specification]:
+    """Every combination of the ``multiverse`` alternatives, in the config's order.
+
+    Raises ValueError when an alternative is unknown or the study's own specification
+    (the main config's cut points and role rule, ``missing``, ``five_point``) is not
+    among them.
+    """
+    mv = config["multiverse"]
+    for key, allowed in (("dont_know", DONT_KNOW), ("neutral", NEUTRAL)):
+        unknown = [v for v in mv[key] if v not in allowed]
+        if unknown:
+            raise ValueError(f"multiverse.{key}: unknown {unknown}; use some of {list(allowed)}")
+    study_size = [
+        name for name, breaks in mv["size_breaks"].items() if list(breaks) == config["size_class"]["breaks"]
+    ]
+    study = {
+        "size_breaks": study_size[0] if study_size else None,
+        "role_rule": config["governance_role"]["rule"],
+        "dont_know": STUDY_DONT_KNOW,
+        "neutral": STUDY_NEUTRAL,
+    }
+    lists = {"size_breaks": list(mv["size_breaks"]), **{d: list(mv[d]) for d in DIMENSIONS[1:]}}
+    absent = [f"{d}: {v}" for d, v in study.items() if v not in lists[d]]
+    if absent:
+        raise ValueError(
+            f"multiverse: the study's own specification must be one of the alternatives; add {absent} "
+            "to the multiverse section of the config (size_breaks: a named entry with size_class.breaks)"
+        )
+    return [
+        Specification(*combo, study=dict(zip(DIMENSIONS, combo, strict=True)) == study)
+        for combo in itertools.product(*(lists[d] for d in DIMENSIONS))
+    ]
+
+
+def by_name(config: dict) -> dict[str, Specification]:
+    return {spec.name: spec for spec in specifications(config)}
+
+
+def job_settings(config: dict) -> dict:
+    """The parts of the config a specification's job reads (a change elsewhere, say in
+    the paper's renderer, then does not rerun the jobs)."""
+    keys = ("size_class", "governance_role", "multiverse", "analysis", "crosstabs")
+    paper = {k: config["paper"][k] for k in ("headline_crosstab", "primary_model")}
+    return {**{k: config[k] for k in keys}, "paper": paper}
+
+
+def dont_know_as_neutral(codebook: Codebook, clean: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """``clean`` with every "weet niet" on an item with a neutral code set to that code,
+    and the number of answers changed."""
+    out, changed = clean.copy(), 0
+    for item in codebook.item_ids:
+        neutral = [code for code, level in codebook.collapse_map(item).items() if level == "neutral"]
+        if len(neutral) != 1:
+            continue
+        dont_know = out[f"{item}_missing"] == "dont_know"
+        out.loc[dont_know, item] = neutral[0]
+        out[f"{item}_missing"] = out[f"{item}_missing"].where(~dont_know)
+        changed += int(dont_know.sum())
+    return out, changed
+
+
+def outcome_coding(codebook: Codebook, codes: pd.Series, item: str, neutral: str) -> pd.Series:
+    """The outcome ``item`` under a ``neutral`` treatment (see the module docstring)."""
+    if neutral == "five_point":
+        return codes
+    collapse = codebook.collapse_map(item)
+    merge = {
+        "three_point": {},
+        "agree_vs_rest": {"negative": "rest", "neutral": "rest"},
+        "disagree_vs_rest": {"neutral": "rest", "positive": "rest"},
+    }[neutral]
+    order = [m for m in dict.fromkeys(merge.get(lev, lev) for lev in codebook.collapse_levels(item))]
+    mapped = codes.map(lambda c: None if pd.isna(c) else merge.get(collapse[int(c)], collapse[int(c)]))
+    return pd.Series(pd.Categorical(mapped, categories=order, ordered=True), index=codes.index)
+
+
+def headline_variables(config: dict) -> tuple[str, str]:
+    """Row and column variable of the headline cross-tab (``paper.headline_crosstab``)."""
+    wanted = config["paper"]["headline_crosstab"]
+    for family in config["crosstabs"].values():
+        for row in family["rows"]:
+            if crosstab_name(row, family["col"]) == wanted:
+                return row, family["col"]
+    raise ValueError(f"paper.headline_crosstab: '{wanted}' is not one of the configured cross-tabs")
+
+
+def run_specification(
+    codebook: Codebook, clean: pd.DataFrame, config: dict, model: dict, spec: Specification
+) -> tuple[pd.DataFrame, list[str]]:
+    """The findings of one specification (rows of :data:`COLUMNS`) and notes for the log."""
+    notes = []
+    data = clean
+    if spec.dont_know == "neutral":
+        data, changed = dont_know_as_neutral(codebook, clean)
+        notes.append(f"{changed} 'weet niet' answer(s) counted as neutral")
+    settings = {
+        "size_class": {
+            **config["size_class"],
+            "breaks": config["multiverse"]["size_breaks"][spec.size_breaks],
+        },
+        "governance_role": {**config["governance_role"], "rule": spec.role_rule},
+    }
+    recoded = recode(codebook, data, settings)
+    outcome = model["outcome"]
+    if spec.neutral != "five_point":
+        if outcome not in codebook.items:
+            raise ValueError(f"multiverse.neutral: the model's outcome '{outcome}' is not a codebook item")
+        recoded[outcome] = outcome_coding(codebook, recoded[outcome], outcome, spec.neutral)
+    base = {"spec": spec.name, **{d: getattr(spec, d) for d in DIMENSIONS}, "study": spec.study}
+    analysis = config["analysis"]
+    row, col = headline_variables(config)
+    test = crosstab_tests(
+        recoded,
+        row,
+        col,
+        draws=analysis["monte_carlo_draws"],
+        seed=analysis["seed"],
+        max_tables=analysis["exact_max_tables"],
+    )
+    rows = [
+        base
+        | {
+            "finding": config["paper"]["headline_crosstab"],
+            "term": "cramers_v",
+            "estimate": test["cramers_v"],
+            "ci_low": math.nan,
+            "ci_high": math.nan,
+            "p_value": test["p_exact"],
+            "n": test["n"],
+            "status": test["exact_method"],
+        }
+    ]
+    pat = model_patterns(recoded, model, config["paper"]["primary_model"])
+    fit = fit_patterns(pat)
+    q = stats.norm.ppf(0.5 + analysis["confidence"] / 2)
+    for term, beta, se in zip(pat.terms, fit.beta, fit.std_error, strict=True):
+        if not term.startswith("size_class["):
+            continue
+        rows.append(
+            base
+            | {
+                "finding": "size_effect",
+                "term": term,
+                "estimate": math.exp(beta),
+                "ci_low": math.exp(beta - q * se),
+                "ci_high": math.exp(beta + q * se),
+                "p_value": 2 * stats.norm.sf(abs(beta / se)),
+                "n": pat.n,
+                "status": fit.status,
+            }
+        )
+    if fit.status != "ok":
+        notes.append(f"primary model: {fit.status}; its size terms are NaN")
+    return pd.DataFrame(rows, columns=COLUMNS), notes
+
+
+def summary(table: pd.DataFrame, alpha: float) -> pd.DataFrame:
+    """Per finding and term, over the specifications: how many, how many significant at
+    ``alpha``, the range and median of the estimate, and the study's own value."""
+    rows = []
+    for (finding, term), part in table.groupby(["finding", "term"], sort=False):
+        estimate = part["estimate"].to_numpy(dtype=float)
+        study = part.loc[part["study"], "estimate"]
+        rows.append(
+            {
+                "finding": finding,
+                "term": term,
+                "n_specs": len(part),
+                "n_estimated": int(np.isfinite(estimate).sum()),
+                "n_significant": int((part["p_value"] < alpha).sum()),
+                "estimate_study": float(study.iloc[0]) if len(study) else math.nan,
+                "estimate_min": float(np.nanmin(estimate)) if np.isfinite(estimate).any() else math.nan,
+                "estimate_median": float(np.nanmedian(estimate)) if np.isfinite(estimate).any() else math.nan,
+                "estimate_max": float(np.nanmax(estimate)) if np.isfinite(estimate).any() else math.nan,
+            }
+        )
+    return pd.DataFrame(rows)

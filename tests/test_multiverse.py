@@ -1,0 +1,158 @@
+"""The multiverse: its specifications, its recodings, and the study's specification
+reproducing the pipeline's own cross-tab and model."""
+
+import copy
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.formula.api as smf
+
+from leisurenet.crosstab import crosstab_tests
+from leisurenet.models import fit_model, load_model_specs
+from leisurenet.multiverse import (
+    COLUMNS,
+    by_name,
+    dont_know_as_neutral,
+    job_settings,
+    outcome_coding,
+    run_specification,
+    specifications,
+    summary,
+)
+from leisurenet.paths import ROOT
+from leisurenet.recode import recode
+
+SPECS = load_model_specs(ROOT / "config" / "models.yaml")
+PRIMARY = SPECS["models"]["rep_voice_ordinal"]
+
+
+def test_every_combination_once_and_the_study_among_them(config):
+    specs = specifications(config)
+    mv = config["multiverse"]
+    expected = len(mv["size_breaks"]) * len(mv["role_rule"]) * len(mv["dont_know"]) * len(mv["neutral"])
+    assert len(specs) == expected == len(by_name(config))
+    study = [s for s in specs if s.study]
+    assert len(study) == 1
+    assert study[0].name == "size-study.role-highest.dk-missing.outcome-five_point"
+    assert mv["size_breaks"][study[0].size_breaks] == config["size_class"]["breaks"]
+
+
+def test_the_study_must_be_in_the_multiverse(config):
+    changed = copy.deepcopy(config)
+    changed["multiverse"]["size_breaks"] = {"lower": [10000, 30000]}
+    with pytest.raises(ValueError, match="size_breaks"):
+        specifications(changed)
+    changed = copy.deepcopy(config)
+    changed["multiverse"]["dont_know"] = ["neutral"]
+    with pytest.raises(ValueError, match="dont_know: missing"):
+        specifications(changed)
+    changed = copy.deepcopy(config)
+    changed["multiverse"]["neutral"] = ["five_point", "sometimes"]
+    with pytest.raises(ValueError, match="unknown"):
+        specifications(changed)
+
+
+def test_dont_know_becomes_neutral_only_where_the_scale_has_a_neutral_code(cleaned, codebook):
+    changed, n = dont_know_as_neutral(codebook, cleaned)
+    expected = 0
+    for item in codebook.item_ids:
+        was = cleaned[f"{item}_missing"] == "dont_know"
+        neutral = [c for c, lev in codebook.collapse_map(item).items() if lev == "neutral"]
+        if neutral:
+            expected += int(was.sum())
+            assert (changed.loc[was, item] == neutral[0]).all()
+            assert changed.loc[was, f"{item}_missing"].isna().all()
+        else:
+            assert changed[item].equals(cleaned[item])
+        assert changed.loc[~was, item].equals(cleaned.loc[~was, item])
+    assert n == expected > 0
+
+
+def test_outcome_codings(codebook):
+    codes = pd.Series([1, 2, 3, 4, 5, None], dtype="Int8")
+    assert outcome_coding(codebook, codes, "rep_voice", "five_point") is codes
+    three = outcome_coding(codebook, codes, "rep_voice", "three_point")
+    assert list(three.astype(object)) == ["negative", "negative", "neutral", "positive", "positive", np.nan]
+    assert list(three.cat.categories) == ["negative", "neutral", "positive"] and three.cat.ordered
+    agree = outcome_coding(codebook, codes, "rep_voice", "agree_vs_rest")
+    assert list(agree.astype(object)[:5]) == ["rest", "rest", "rest", "positive", "positive"]
+    assert list(agree.cat.categories) == ["rest", "positive"]
+    disagree = outcome_coding(codebook, codes, "rep_voice", "disagree_vs_rest")
+    assert list(disagree.cat.categories) == ["negative", "rest"]
+    assert list(disagree.astype(object)[:5]) == ["negative", "negative", "rest", "rest", "rest"]
+
+
+def test_the_study_specification_is_the_pipelines_analysis(cleaned, recoded, codebook, config):
+    study = next(s for s in specifications(config) if s.study)
+    table, _ = run_specification(codebook, cleaned, job_settings(config), PRIMARY, study)
+    assert list(table.columns) == COLUMNS and table["study"].all()
+    analysis = config["analysis"]
+    test = crosstab_tests(
+        recoded, "role_act", "size_class", draws=analysis["monte_carlo_draws"], seed=analysis["seed"],
+        max_tables=analysis["exact_max_tables"],
+    )  # fmt: skip
+    row = table.set_index("term").loc["cramers_v"]
+    assert row["p_value"] == test["p_exact"] and row["estimate"] == test["cramers_v"]
+    model = fit_model(recoded, "rep_voice_ordinal", PRIMARY, SPECS["checks"], 0.95).coefficients.set_index(
+        "term"
+    )
+    for term in ("size_class[medium]", "size_class[large]"):
+        ours = table.set_index("term").loc[term]
+        for col, theirs in (("estimate", "odds_ratio"), ("ci_low", "or_ci_low"), ("ci_high", "or_ci_high")):
+            assert ours[col] == pytest.approx(model.loc[term, theirs], rel=1e-5)
+        assert ours["p_value"] == pytest.approx(model.loc[term, "p_value"], rel=1e-4)
+
+
+def test_other_specifications_change_what_they_should(cleaned, recoded, codebook, config):
+    settings = job_settings(config)
+    specs = by_name(config)
+    lower = run_specification(
+        codebook, cleaned, settings, PRIMARY, specs["size-lower.role-highest.dk-missing.outcome-five_point"]
+    )[0].set_index("term")
+    study = run_specification(
+        codebook, cleaned, settings, PRIMARY, specs["size-study.role-highest.dk-missing.outcome-five_point"]
+    )[0].set_index("term")
+    assert lower.loc["size_class[large]", "estimate"] != study.loc["size_class[large]", "estimate"]
+    agreed, notes = run_specification(
+        codebook,
+        cleaned,
+        settings,
+        PRIMARY,
+        specs["size-study.role-highest_agreed.dk-neutral.outcome-agree_vs_rest"],
+    )
+    assert any("counted as neutral" in note for note in notes)
+    # agree against the rest: the model is the binary logit of agreement, a check by statsmodels
+    data = dont_know_as_neutral(codebook, cleaned)[0]
+    data = recode(
+        codebook,
+        data,
+        {**settings, "governance_role": {**settings["governance_role"], "rule": "highest_agreed"}},
+    )
+    data = data[["rep_voice", "size_class", "role_act"]].dropna()
+    data = data.assign(agree=(data["rep_voice"] >= 4).astype(int), size=data["size_class"].astype(str),
+                       role=data["role_act"].astype(str))  # fmt: skip
+    logit = smf.logit("agree ~ C(size, Treatment('small')) + C(role, Treatment('coproducer'))", data).fit(
+        disp=False
+    )
+    large = agreed.set_index("term").loc["size_class[large]"]
+    assert math.log(large["estimate"]) == pytest.approx(
+        logit.params["C(size, Treatment('small'))[T.large]"], abs=1e-5
+    )
+
+
+def test_summary_counts_significant_specifications():
+    table = pd.DataFrame(
+        {
+            "spec": ["a", "b", "c"],
+            "study": [True, False, False],
+            "finding": "size_effect",
+            "term": "size_class[large]",
+            "estimate": [2.0, 1.0, np.nan],
+            "p_value": [0.01, 0.2, np.nan],
+        }
+    )
+    row = summary(table, 0.05).iloc[0]
+    assert (row["n_specs"], row["n_estimated"], row["n_significant"]) == (3, 2, 1)
+    assert (row["estimate_study"], row["estimate_min"], row["estimate_max"]) == (2.0, 1.0, 2.0)

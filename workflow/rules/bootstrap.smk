@@ -1,0 +1,57 @@
+# Bootstrap intervals of the primary model (paper.primary_model): the replicates are split
+# into jobs of bootstrap.chunk_size; replicate r always draws from the seed (seed, r), so
+# the result does not depend on the chunking, the number of cores or the executor.
+from leisurenet.bootstrap import chunks
+
+BOOTSTRAP_CHUNKS = chunks(
+    config["bootstrap"]["replicates"], config["bootstrap"]["chunk_size"]
+)
+
+
+rule bootstrap_chunk:
+    """One chunk of bootstrap replicates: the primary model refitted to resampled respondents."""
+    input:
+        recoded=rules.recode.output.parquet,
+        models=config["models"],
+    output:
+        "results/bootstrap/chunks/{chunk}.csv",
+    log:
+        "results/logs/bootstrap/chunk_{chunk}.log",
+    wildcard_constraints:
+        chunk=r"\d+",
+    conda:
+        "../../environment.yml"
+    params:
+        model=config["paper"]["primary_model"],
+        bootstrap=config["bootstrap"],
+        replicates=lambda wildcards: BOOTSTRAP_CHUNKS[int(wildcards.chunk)],
+    script:
+        "../../scripts/bootstrap_chunk.py"
+
+
+rule bootstrap:
+    """Percentile intervals of the primary model's coefficients from every chunk."""
+    input:
+        recoded=rules.recode.output.parquet,
+        models=config["models"],
+        chunks=expand(
+            "results/bootstrap/chunks/{chunk:03d}.csv",
+            chunk=range(len(BOOTSTRAP_CHUNKS)),
+        ),
+    output:
+        replicates="results/bootstrap/replicates.csv",
+        intervals=report(
+            "results/bootstrap/intervals.csv",
+            caption="../report/bootstrap.rst",
+            category="Models",
+        ),
+    log:
+        "results/logs/bootstrap.log",
+    conda:
+        "../../environment.yml"
+    params:
+        model=config["paper"]["primary_model"],
+        bootstrap=config["bootstrap"],
+        confidence=config["analysis"]["confidence"],
+    script:
+        "../../scripts/bootstrap.py"
