@@ -86,9 +86,9 @@ def scratch_project(folder: Path) -> Path:
     return folder
 
 
-def run(folder: Path, *args: str) -> subprocess.CompletedProcess:
+def run(folder: Path, *args: str, cores: int = 2) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [SNAKEMAKE, "--cores", "2", *args], cwd=folder, capture_output=True, text=True, timeout=900
+        [SNAKEMAKE, "--cores", str(cores), *args], cwd=folder, capture_output=True, text=True, timeout=900
     )
 
 

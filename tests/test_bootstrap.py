@@ -7,7 +7,6 @@ import pytest
 from scipy import stats
 
 from leisurenet.bootstrap import (
-    chunks,
     intervals,
     percentile_interval,
     point_estimate,
@@ -17,6 +16,7 @@ from leisurenet.bootstrap import (
 from leisurenet.fastfit import model_patterns, patterns
 from leisurenet.models import load_model_specs
 from leisurenet.paths import ROOT
+from leisurenet.plan import chunks
 
 SEED = 20161104
 

@@ -11,6 +11,7 @@ from matplotlib.colors import to_rgba
 from leisurenet import figures as F
 from leisurenet import labels as L
 from leisurenet.describe import NONRESPONSE_COLUMNS
+from leisurenet.plan import likert_constructs, likert_figure_name
 
 SOURCE = "Source: test fixture (not the study's data); n = 77"
 SIZE_LABELS = F.size_class_labels([15000, 40000], ["small", "medium", "large"])
@@ -45,8 +46,8 @@ def panels(fig, table):
 
 
 def test_one_chart_per_construct_named_by_content(codebook):
-    assert F.likert_constructs(codebook) == list(codebook.spec["constructs"])
-    assert F.likert_figure_name("vision") == "likert_vision"
+    assert likert_constructs(codebook) == list(codebook.spec["constructs"])
+    assert likert_figure_name("vision") == "likert_vision"
 
 
 @pytest.fixture(scope="module", params=["actions", "support", "role"])

@@ -11,17 +11,9 @@ import statsmodels.formula.api as smf
 
 from leisurenet.crosstab import crosstab_tests
 from leisurenet.models import fit_model, load_model_specs
-from leisurenet.multiverse import (
-    COLUMNS,
-    by_name,
-    dont_know_as_neutral,
-    job_settings,
-    outcome_coding,
-    run_specification,
-    specifications,
-    summary,
-)
+from leisurenet.multiverse import COLUMNS, dont_know_as_neutral, outcome_coding, run_specification, summary
 from leisurenet.paths import ROOT
+from leisurenet.plan import by_name, job_settings, specifications
 from leisurenet.recode import recode
 
 SPECS = load_model_specs(ROOT / "config" / "models.yaml")

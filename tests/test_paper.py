@@ -160,3 +160,63 @@ def test_audit_sentences_count_by_status(codebook):
         "1 figures are reproduced exactly, 1 only by the study's summed rounding"
     )
     assert "and 1 not at all; 2 printed values" in text["appendix"]
+
+
+def multiverse_summary(n_significant: list[int]) -> pd.DataFrame:
+    terms = ["cramers_v", "size_class[medium]", "size_class[large]"]
+    return pd.DataFrame(
+        {
+            "finding": ["role_act_by_size", "size_effect", "size_effect"],
+            "term": terms,
+            "n_specs": 24,
+            "n_estimated": 24,
+            "n_significant": n_significant,
+            "estimate_study": [0.19, 1.02, 2.54],
+            "estimate_min": [0.13, 0.59, 1.96],
+            "estimate_median": [0.2, 0.9, 2.5],
+            "estimate_max": [0.24, 1.61, 4.61],
+        }
+    )
+
+
+def test_multiverse_sentences_follow_the_summary():
+    steady = paper.multiverse_variables(multiverse_summary([0, 0, 24]), 0.05)
+    assert steady["n_specs"] == "24"
+    assert "large against small municipalities ranges from 1.96 to 4.61 (study: 2.54)" in steady["sentence"]
+    assert "significant at 0.05 in 24 of 24" in steady["sentence"]
+    assert "significant in 0 of 24 specifications (Cramér's V 0.13–0.24, study 0.19)" in steady["sentence"]
+    assert "does not change these verdicts" in steady["discussion"]
+    mixed = paper.multiverse_variables(multiverse_summary([3, 0, 24]), 0.05)
+    assert (
+        "depends on the analytic choices (role act by size (cramers_v) is significant in 3 of 24)"
+        in (mixed["discussion"])
+    )
+
+
+def test_bootstrap_table_and_sentence(codebook):
+    intervals = pd.DataFrame(
+        {
+            "term": ["size_class[large]"],
+            "odds_ratio": [2.54],
+            "or_ci_low": [0.92],
+            "or_ci_high": [8.2],
+            "boot_se": [0.56],
+            "n_valid": [1990],
+            "n_replicates": [2000],
+        }
+    )
+    coefficients = pd.DataFrame(
+        {
+            "model": ["m"],
+            "term": ["size_class[large]"],
+            "or_ci_low": [0.83],
+            "or_ci_high": [7.76],
+            "std_error": [0.57],
+        }
+    )
+    table = paper.bootstrap_table(intervals, coefficients, "m", codebook)
+    assert "| size class: large | 2.54 | 0.83–7.76 | 0.92–8.20 | 0.57 | 0.56 | 1,990 of 2,000 |" in table
+    assert table.rstrip().endswith("{#tbl-bootstrap}")
+    text = paper.bootstrap_variables(intervals, {"replicates": 2000, "seed": 7}, "m", codebook)["sentence"]
+    assert "2,000 times (seed 7)" in text and "size class: large 0.92–8.20" in text
+    assert "up to 10 replicates had no finite estimate" in text

@@ -72,6 +72,18 @@ def test_headline_numbers_are_those_in_results(replica_run, replica_texts):
         "{:.2f} [{:.2f}–{:.2f}]".format(*large[["odds_ratio", "or_ci_low", "or_ci_high"]].iloc[0]),
         "77 of the 104",
     ]
+    boot = pd.read_csv(replica_run / "results/bootstrap/intervals.csv").set_index("term")
+    expected.append(
+        "size class: large {:.2f}–{:.2f}".format(*boot.loc["size_class[large]", ["or_ci_low", "or_ci_high"]])
+    )
+    summary = pd.read_csv(replica_run / "results/multiverse/summary.csv").set_index("term")
+    row = summary.loc["size_class[large]"]
+    expected.append(
+        "ranges from {:.2f} to {:.2f} (study: {:.2f})".format(
+            *row[["estimate_min", "estimate_max", "estimate_study"]]
+        )
+    )
+    expected.append(f"Over the {row['n_specs']} specifications")
     for fmt, text in replica_texts.items():
         for number in expected:
             assert number in text, (fmt, number)

@@ -17,6 +17,8 @@ STAGE_OUTPUTS = [
     "results/descriptives",
     "results/crosstabs",
     "results/models",
+    "results/bootstrap",
+    "results/multiverse",
     "results/figures",
     "results/paper",
 ]
@@ -48,11 +50,22 @@ def test_replica_runs_to_the_recoded_data(replica_run):
         assert (replica_run / f"results/logs/{stage}.log").stat().st_size > 0
 
 
-def test_a_second_run_is_byte_identical(replica_run, tmp_path):
+def test_a_second_run_on_one_core_is_byte_identical(replica_run, tmp_path):
+    """The replica's run had two cores; this one has one, so the jobs run in another order.
+    Then the bootstrap again, split into chunks of another size: the same replicates."""
     first = output_bytes(replica_run)
     folder = scratch_project(tmp_path)
-    assert run(folder).returncode == 0
+    result = run(folder, cores=1)
+    assert result.returncode == 0, result.stderr[-3000:]
     assert output_bytes(folder) == first
+    (folder / "chunks.yaml").write_text("bootstrap:\n  chunk_size: 300\n")
+    result = run(folder, "--configfile", "chunks.yaml", "results/bootstrap/intervals.csv", cores=1)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert len(list((folder / "results/bootstrap/chunks").glob("*.csv"))) > len(
+        list((replica_run / "results/bootstrap/chunks").glob("*.csv"))
+    )
+    for name in ("intervals.csv", "replicates.csv"):
+        assert (folder / "results/bootstrap" / name).read_bytes() == first[f"results/bootstrap/{name}"]
 
 
 def test_own_data_from_a_configfile(replica_run, own_data_run):

@@ -111,15 +111,19 @@ def output_bytes(folder: Path) -> dict[str, bytes]:
 
 def test_every_rule_ran_as_a_slurm_job_with_the_profiles_resources(slurm_run):
     folder, run_id = slurm_run
-    rules = {log.stem for log in (folder / "results/logs").glob("*.log")}  # one log per rule
-    assert {"synthetic", "recode", "models", "paper", "manifest"} <= rules
+    logs = folder / "results/logs"
+    # one log per job: per rule, and per chunk or specification in the rules that have many
+    jobs_per_rule = {log.stem: 1 for log in logs.glob("*.log")}
+    jobs_per_rule |= {"bootstrap_chunk": len(list((logs / "bootstrap").glob("*.log")))}
+    jobs_per_rule |= {"multiverse_spec": len(list((logs / "multiverse").glob("*.log")))}
+    assert {"synthetic", "recode", "models", "paper", "manifest"} <= set(jobs_per_rule)
+    assert jobs_per_rule["bootstrap_chunk"] > 1 and jobs_per_rule["multiverse_spec"] > 1
     # the plugin's log folder: one folder per rule, one log per Slurm job
     slurm_logs = {
         d.name.removeprefix("rule_"): list(d.glob("*.log"))
         for d in (folder / ".snakemake/slurm_logs").iterdir()
     }
-    assert set(slurm_logs) == rules
-    assert all(len(logs) == 1 for logs in slurm_logs.values()), slurm_logs
+    assert {rule: len(found) for rule, found in slurm_logs.items()} == jobs_per_rule
     # and Slurm's own record: every job completed, on the account and partition given
     jobs = {job["JobId"]: job for job in completed_jobs(run_id)}
     assert set(jobs) == {log.stem for logs in slurm_logs.values() for log in logs}

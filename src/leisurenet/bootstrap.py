@@ -42,13 +42,6 @@ INTERVAL_COLUMNS = [
 ]
 
 
-def chunks(replicates: int, chunk_size: int) -> list[range]:
-    """The replicate numbers 0..replicates-1 in consecutive chunks of at most ``chunk_size``."""
-    if replicates < 1 or chunk_size < 1:
-        raise ValueError("bootstrap: replicates and chunk_size must be at least 1")
-    return [range(s, min(s + chunk_size, replicates)) for s in range(0, replicates, chunk_size)]
-
-
 def resample_counts(pat: Patterns, seed: int, replicate: int) -> np.ndarray:
     """Pattern counts of replicate ``replicate``: n respondents drawn with replacement."""
     rng = np.random.default_rng([seed, replicate])

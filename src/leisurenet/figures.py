@@ -89,17 +89,6 @@ FIGURE_NAMES = {
 }
 
 
-def likert_figure_name(construct: str) -> str:
-    """The file stem of a construct's Likert chart, e.g. ``likert_vision``."""
-    return f"likert_{construct}"
-
-
-def likert_constructs(codebook: Codebook) -> list[str]:
-    """The constructs of the codebook that have items, in codebook order (one chart each)."""
-    with_items = {spec["construct"] for spec in codebook.items.values()}
-    return [c for c in codebook.spec["constructs"] if c in with_items]
-
-
 def source_line(synthetic: bool, n: int | None = None, what: str = "respondents") -> str:
     """The line at the bottom of a figure saying where the data come from.
 

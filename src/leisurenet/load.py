@@ -81,6 +81,11 @@ OUTPUTS: dict[str, tuple[str, str]] = {
     # models
     "coefficients": ("models/coefficients.csv", "one row per model term: estimates, CIs, odds ratios"),
     "fit": ("models/fit.csv", "one row per model: fit, proportional-odds check, flags"),
+    "bootstrap": ("bootstrap/intervals.csv", "bootstrap percentile intervals of the primary model"),
+    "bootstrap_replicates": ("bootstrap/replicates.csv", "every bootstrap replicate's estimates"),
+    # sensitivity
+    "multiverse": ("multiverse/specifications.csv", "headline findings under every specification"),
+    "multiverse_summary": ("multiverse/summary.csv", "per finding: significant in how many specifications"),
     # paper
     "paper_variables": ("paper/assets/_variables.yml", "every number the paper's text uses (a dict)"),
     # provenance, and the public release (built on request, see workflow/rules/release.smk)

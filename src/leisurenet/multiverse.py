@@ -26,9 +26,7 @@ main configuration, and must be among them.
 
 from __future__ import annotations
 
-import itertools
 import math
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -37,13 +35,9 @@ from scipy import stats
 from .codebook import Codebook
 from .crosstab import crosstab_name, crosstab_tests
 from .fastfit import fit_patterns, model_patterns
+from .plan import DIMENSIONS, Specification
 from .recode import recode
 
-DONT_KNOW = ("missing", "neutral")
-NEUTRAL = ("five_point", "three_point", "agree_vs_rest", "disagree_vs_rest")
-STUDY_DONT_KNOW, STUDY_NEUTRAL = "missing", "five_point"
-DIMENSIONS = ("size_breaks", "role_rule", "dont_know", "neutral")
-SHORT = {"size_breaks": "size", "role_rule": "role", "dont_know": "dk", "neutral": "outcome"}
 COLUMNS = [
     "spec",
     *DIMENSIONS,
@@ -57,66 +51,6 @@ COLUMNS = [
     "n",
     "status",
 ]
-
-
-@dataclass(frozen=True)
-class Specification:
-    size_breaks: str
-    role_rule: str
-    dont_know: str
-    neutral: str
-    study: bool
-
-    @property
-    def name(self) -> str:
-        """``size-<name>.role-<rule>.dk-<treatment>.outcome-<coding>``, the job's wildcard."""
-        return ".".join(f"{SHORT[d]}-{getattr(self, d)}" for d in DIMENSIONS)
-
-
-def specifications(config: dict) -> list[Specification]:
-    """Every combination of the ``multiverse`` alternatives, in the config's order.
-
-    Raises ValueError when an alternative is unknown or the study's own specification
-    (the main config's cut points and role rule, ``missing``, ``five_point``) is not
-    among them.
-    """
-    mv = config["multiverse"]
-    for key, allowed in (("dont_know", DONT_KNOW), ("neutral", NEUTRAL)):
-        unknown = [v for v in mv[key] if v not in allowed]
-        if unknown:
-            raise ValueError(f"multiverse.{key}: unknown {unknown}; use some of {list(allowed)}")
-    study_size = [
-        name for name, breaks in mv["size_breaks"].items() if list(breaks) == config["size_class"]["breaks"]
-    ]
-    study = {
-        "size_breaks": study_size[0] if study_size else None,
-        "role_rule": config["governance_role"]["rule"],
-        "dont_know": STUDY_DONT_KNOW,
-        "neutral": STUDY_NEUTRAL,
-    }
-    lists = {"size_breaks": list(mv["size_breaks"]), **{d: list(mv[d]) for d in DIMENSIONS[1:]}}
-    absent = [f"{d}: {v}" for d, v in study.items() if v not in lists[d]]
-    if absent:
-        raise ValueError(
-            f"multiverse: the study's own specification must be one of the alternatives; add {absent} "
-            "to the multiverse section of the config (size_breaks: a named entry with size_class.breaks)"
-        )
-    return [
-        Specification(*combo, study=dict(zip(DIMENSIONS, combo, strict=True)) == study)
-        for combo in itertools.product(*(lists[d] for d in DIMENSIONS))
-    ]
-
-
-def by_name(config: dict) -> dict[str, Specification]:
-    return {spec.name: spec for spec in specifications(config)}
-
-
-def job_settings(config: dict) -> dict:
-    """The parts of the config a specification's job reads (a change elsewhere, say in
-    the paper's renderer, then does not rerun the jobs)."""
-    keys = ("size_class", "governance_role", "multiverse", "analysis", "crosstabs")
-    paper = {k: config["paper"][k] for k in ("headline_crosstab", "primary_model")}
-    return {**{k: config[k] for k in keys}, "paper": paper}
 
 
 def dont_know_as_neutral(codebook: Codebook, clean: pd.DataFrame) -> tuple[pd.DataFrame, int]:

@@ -637,16 +637,16 @@ def bootstrap_table(
             {
                 "Term": term_label(r.term, codebook),
                 "OR": num(r.odds_ratio),
-                "Wald 95% CI": "n/a" if w is None else interval(w["or_ci_low"], w["or_ci_high"], 2),
-                "Bootstrap 95% CI": interval(r.or_ci_low, r.or_ci_high, 2),
-                "SE (Wald)": "n/a" if w is None else num(w["std_error"]),
-                "SE (bootstrap)": num(r.boot_se),
-                "Replicates used": f"{r.n_valid:,} of {r.n_replicates:,}",
+                "Wald CI": "n/a" if w is None else interval(w["or_ci_low"], w["or_ci_high"], 2),
+                "Bootstrap CI": interval(r.or_ci_low, r.or_ci_high, 2),
+                "SE Wald": "n/a" if w is None else num(w["std_error"]),
+                "SE bootstrap": num(r.boot_se),
+                "Replicates": f"{r.n_valid:,} of {r.n_replicates:,}",
             }
         )
     caption = (
-        f"Odds ratios of {primary} with Wald and bootstrap percentile intervals; standard errors on the "
-        "logit scale. A replicate without a finite estimate of a term (separated data) is not used for it."
+        f"Odds ratios of {primary} with 95% Wald and bootstrap percentile intervals; standard errors on "
+        "the logit scale; replicates: those with a finite estimate of the term (not separated)."
     )
     return pipe_table(pd.DataFrame(rows), "bootstrap", caption, "lrrrrrr")
 
@@ -731,4 +731,22 @@ def multiverse_variables(summary: pd.DataFrame, alpha: float) -> dict:
     return {
         "n_specs": str(n_specs),
         "sentence": f"Over the {n_specs} specifications, " + "; ".join(parts) + ".",
+        "discussion": _robustness(summary, n_specs),
     }
+
+
+def _robustness(summary: pd.DataFrame, n_specs: int) -> str:
+    """Whether each finding's verdict (significant or not) is the same in every specification."""
+    mixed = summary[(summary["n_significant"] > 0) & (summary["n_significant"] < summary["n_specs"])]
+    if summary.empty:
+        return ""
+    if mixed.empty:
+        return (
+            "The sensitivity analysis does not change these verdicts: each finding is significant in all "
+            f"{n_specs} specifications of Appendix C or in none."
+        )
+    which = "; ".join(
+        f"{r.finding.replace('_', ' ')} ({r.term}) is significant in {r.n_significant} of {r.n_specs}"
+        for r in mixed.itertuples()
+    )
+    return f"The sensitivity analysis qualifies them: the verdict depends on the analytic choices ({which})."

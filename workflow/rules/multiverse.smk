@@ -1,6 +1,6 @@
 # The sensitivity analysis: one job per specification of the multiverse (config section
 # multiverse), each from the cleaned data; the combined table feeds a figure and the paper.
-from leisurenet.multiverse import by_name, job_settings
+from leisurenet.plan import by_name, job_settings
 
 MULTIVERSE = by_name(config)
 

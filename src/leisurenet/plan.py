@@ -1,0 +1,99 @@
+"""The layout of the workflow's jobs, for the Snakefile to read when it starts: the
+figure files, the bootstrap's chunks and the multiverse's specifications.
+
+Snakemake imports this on every start (a no-op run included), so it imports nothing
+heavier than the standard library: the analyses that use these names live elsewhere
+(:mod:`leisurenet.figures`, :mod:`leisurenet.bootstrap`, :mod:`leisurenet.multiverse`).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+
+def likert_figure_name(construct: str) -> str:
+    """The file stem of a construct's Likert chart, e.g. ``likert_vision``."""
+    return f"likert_{construct}"
+
+
+def likert_constructs(codebook) -> list[str]:
+    """The constructs of the codebook that have items, in codebook order (one chart each)."""
+    with_items = {spec["construct"] for spec in codebook.items.values()}
+    return [c for c in codebook.spec["constructs"] if c in with_items]
+
+
+def chunks(replicates: int, chunk_size: int) -> list[range]:
+    """The replicate numbers 0..replicates-1 in consecutive chunks of at most ``chunk_size``."""
+    if replicates < 1 or chunk_size < 1:
+        raise ValueError("bootstrap: replicates and chunk_size must be at least 1")
+    return [range(s, min(s + chunk_size, replicates)) for s in range(0, replicates, chunk_size)]
+
+
+# --- the multiverse (see leisurenet.multiverse for what each choice means) -----------------
+
+DONT_KNOW = ("missing", "neutral")
+NEUTRAL = ("five_point", "three_point", "agree_vs_rest", "disagree_vs_rest")
+STUDY_DONT_KNOW, STUDY_NEUTRAL = "missing", "five_point"
+DIMENSIONS = ("size_breaks", "role_rule", "dont_know", "neutral")
+SHORT = {"size_breaks": "size", "role_rule": "role", "dont_know": "dk", "neutral": "outcome"}
+
+
+@dataclass(frozen=True)
+class Specification:
+    size_breaks: str
+    role_rule: str
+    dont_know: str
+    neutral: str
+    study: bool
+
+    @property
+    def name(self) -> str:
+        """``size-<name>.role-<rule>.dk-<treatment>.outcome-<coding>``, the job's wildcard."""
+        return ".".join(f"{SHORT[d]}-{getattr(self, d)}" for d in DIMENSIONS)
+
+
+def specifications(config: dict) -> list[Specification]:
+    """Every combination of the ``multiverse`` alternatives, in the config's order.
+
+    Raises ValueError when an alternative is unknown or the study's own specification
+    (the main config's cut points and role rule, ``missing``, ``five_point``) is not
+    among them.
+    """
+    mv = config["multiverse"]
+    for key, allowed in (("dont_know", DONT_KNOW), ("neutral", NEUTRAL)):
+        unknown = [v for v in mv[key] if v not in allowed]
+        if unknown:
+            raise ValueError(f"multiverse.{key}: unknown {unknown}; use some of {list(allowed)}")
+    study_size = [
+        name for name, breaks in mv["size_breaks"].items() if list(breaks) == config["size_class"]["breaks"]
+    ]
+    study = {
+        "size_breaks": study_size[0] if study_size else None,
+        "role_rule": config["governance_role"]["rule"],
+        "dont_know": STUDY_DONT_KNOW,
+        "neutral": STUDY_NEUTRAL,
+    }
+    lists = {"size_breaks": list(mv["size_breaks"]), **{d: list(mv[d]) for d in DIMENSIONS[1:]}}
+    absent = [f"{d}: {v}" for d, v in study.items() if v not in lists[d]]
+    if absent:
+        raise ValueError(
+            f"multiverse: the study's own specification must be one of the alternatives; add {absent} "
+            "to the multiverse section of the config (size_breaks: a named entry with size_class.breaks)"
+        )
+    return [
+        Specification(*combo, study=dict(zip(DIMENSIONS, combo, strict=True)) == study)
+        for combo in itertools.product(*(lists[d] for d in DIMENSIONS))
+    ]
+
+
+def by_name(config: dict) -> dict[str, Specification]:
+    return {spec.name: spec for spec in specifications(config)}
+
+
+def job_settings(config: dict) -> dict:
+    """The parts of the config a specification's job reads (a change elsewhere, say in
+    the paper's renderer, then does not rerun the jobs)."""
+    keys = ("size_class", "governance_role", "multiverse", "analysis", "crosstabs")
+    paper = {k: config["paper"][k] for k in ("headline_crosstab", "primary_model")}
+    return {**{k: config[k] for k in keys}, "paper": paper}
