@@ -9,7 +9,9 @@
 # 1. refits it with the library's model functions and checks the result against
 #    `results/models/coefficients.csv`;
 # 2. adds a predictor and compares the two fits with a likelihood-ratio test and AIC;
-# 3. prints the specification to paste into `config/models.yaml` if the extension should
+# 3. looks at how far the model's answer holds: its bootstrap intervals, and one
+#    specification of the sensitivity analysis run by hand;
+# 4. prints the specification to paste into `config/models.yaml` if the extension should
 #    become part of the paper.
 #
 # Why: a model in the paper is a few lines of YAML, fitted by `leisurenet.models`. Trying a
@@ -141,7 +143,37 @@ with_objectives = fit_models(
 with_objectives.coefficients[["term", "estimate", "std_error", "p_value", "odds_ratio", "flag"]]
 
 # %% [markdown]
-# ## 3. Making it part of the pipeline
+# ## 3. How far the primary model's answer holds
+#
+# Two rules of the pipeline probe the primary model: `bootstrap` refits it to resamples of
+# the respondents (`load("bootstrap")`, percentile intervals beside the Wald ones), and the
+# multiverse refits it under other analytic choices (`load("multiverse")`, one row per
+# specification and finding). A specification can also be run here, with the function the
+# rule calls; this one counts "weet niet" as the neutral answer and keeps the study's other
+# choices.
+
+# %%
+from leisurenet.codebook import Codebook
+from leisurenet.multiverse import run_specification
+from leisurenet.plan import by_name, job_settings
+
+boot = load("bootstrap", RESULTS).set_index("term")
+wald = pipeline.set_index("term").loc[boot.index, ["or_ci_low", "or_ci_high"]]
+boot[["odds_ratio", "or_ci_low", "or_ci_high", "n_valid"]].join(wald, rsuffix="_wald").round(2)
+
+# %%
+clean = load("responses", RESULTS)
+spec = by_name(CONFIG)["size-study.role-highest.dk-neutral.outcome-five_point"]
+mine, notes = run_specification(
+    Codebook.from_yaml(ROOT / CONFIG["codebook"]), clean, job_settings(CONFIG), base, spec
+)
+stored = load("multiverse", RESULTS).set_index(["spec", "term"]).loc[spec.name, "estimate"]
+assert np.allclose(mine.set_index("term")["estimate"], stored.loc[mine["term"]], rtol=1e-9)
+print(notes)
+mine[["finding", "term", "estimate", "ci_low", "ci_high", "p_value", "n"]]
+
+# %% [markdown]
+# ## 4. Making it part of the pipeline
 #
 # The notebook changes nothing. To add the extended model to the paper, paste its
 # specification under `models:` in `config/models.yaml` and run `make`: the `models` rule

@@ -16,12 +16,15 @@ from leisurenet.benchmark import (
     Run,
     edit_row,
     format_table,
+    job_durations,
     median,
     met,
     parser,
+    profile_rows,
     ratio,
     ratio_row,
     rule_durations,
+    rule_jobs,
     rules_run,
     scaling_rows,
     settings_from,
@@ -115,6 +118,47 @@ def test_rules_run_and_their_durations_from_the_log():
     stopped = EDIT_LOG.split("[Fri Nov 27 00:29:09 2026]\nFinished jobid: 15")[0]
     stopped += "[Fri Nov 27 00:30:00 2026]\n"
     assert rule_durations(stopped)["manifest (unfinished)"] == 53.0
+
+
+# Two jobs of one rule side by side, then one after them, as Snakemake logs them (jobid lines).
+PARALLEL_LOG = """\
+[Fri Nov 27 01:00:00 2026]
+rule spec:
+    output: results/a.csv
+    jobid: 4
+    reason: Missing output files: results/a.csv
+[Fri Nov 27 01:00:01 2026]
+rule spec:
+    output: results/b.csv
+    jobid: 5
+[Fri Nov 27 01:00:03 2026]
+Finished jobid: 5 (Rule: spec)
+[Fri Nov 27 01:00:06 2026]
+Finished jobid: 4 (Rule: spec)
+[Fri Nov 27 01:00:06 2026]
+rule combine:
+    jobid: 2
+[Fri Nov 27 01:00:08 2026]
+Finished jobid: 2 (Rule: combine)
+[Fri Nov 27 01:00:08 2026]
+localrule spec:
+    jobid: 7
+[Fri Nov 27 01:00:10 2026]
+"""
+
+
+def test_jobs_of_one_rule_are_timed_each_and_summed():
+    # Matched by job id: 6 s and 2 s, although the second started later and finished first.
+    assert job_durations(PARALLEL_LOG) == [
+        ("spec", 2.0, True),
+        ("spec", 6.0, True),
+        ("combine", 2.0, True),
+        ("spec", 2.0, False),
+    ]
+    assert rule_durations(PARALLEL_LOG) == {"spec": 8.0, "combine": 2.0, "spec (unfinished)": 2.0}
+    assert rule_jobs(PARALLEL_LOG) == {"spec": 2, "combine": 1, "spec (unfinished)": 1}
+    parts = [row["part"] for row in profile_rows("n", Run(10.0, log=PARALLEL_LOG), 10.0)]
+    assert "rule spec (2 jobs, summed)" in parts and "rule combine" in parts
 
 
 def test_edit_row_expects_only_the_paper_and_its_manifest():

@@ -6,7 +6,9 @@ quoted beside each. R is not needed to run these tests.
 
 from __future__ import annotations
 
+import itertools
 import math
+import time
 
 import numpy as np
 import pandas as pd
@@ -15,10 +17,16 @@ import yaml
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
+from leisurenet import crosstab
 from leisurenet.crosstab import (
     CELL_COLUMNS,
     DEFAULT_MAX_TABLES,
+    MAX_FILLINGS,
+    MAX_INCLUSION_EXCLUSION_PARTS,
     TEST_COLUMNS,
+    _compositions,
+    _n_compositions,
+    _n_compositions_convolution,
     contingency,
     cramers_v,
     cramers_v_corrected,
@@ -30,6 +38,7 @@ from leisurenet.crosstab import (
     fisher_monte_carlo,
     holm,
     linear_by_linear,
+    n_fillings,
     n_tables_bound,
     pearson_chi2,
     run_crosstabs,
@@ -100,14 +109,108 @@ def test_headline_size_table_is_exact_and_fast():
     assert n_tables_bound(T77) == result.n_tables_bound <= 2_000_000
 
 
-def test_monte_carlo_is_reproducible_and_close_to_exact():
+def test_monte_carlo_is_reproducible():
     p1, se = fisher_monte_carlo(T43, draws=100_000, seed=20161103)
     p2, _ = fisher_monte_carlo(T43, draws=100_000, seed=20161103)
     assert p1 == p2
-    assert abs(p1 - R_FISHER["t43"][1]) < 3 * se
+    assert fisher_monte_carlo(T43, draws=100_000, seed=1)[0] != p1
     assert se == pytest.approx(math.sqrt(p1 * (1 - p1) / 100_000))
     # The p can never be 0: (1 + hits) / (1 + draws).
     assert fisher_monte_carlo(np.array([[20, 0], [0, 20]]), draws=999, seed=1)[0] >= 1 / 1000
+
+
+@pytest.mark.parametrize("name", ["t33", "t43", "t77", "t23"])
+def test_monte_carlo_is_within_3_se_of_the_exact_p(name):
+    # The reference is independent of the sampler: R's exact fisher.test (above), which the
+    # enumeration reproduces. R's own simulate.p.value = TRUE draws with another generator,
+    # so it cannot be matched draw for draw.
+    table, r_value = R_FISHER[name]
+    p, se = fisher_monte_carlo(table, draws=100_000, seed=20161103)
+    assert abs(p - r_value) < 3 * se
+    assert abs(p - fisher_exact_enumeration(table)) < 3 * se
+
+
+def test_monte_carlo_draws_tables_with_their_hypergeometric_probabilities():
+    # Every table with the margins of a small 2 x 3 table, its probability from the closed
+    # form prod(r!) prod(c!) / (n! prod(x!)), against its frequency among Patefield draws
+    # (the sampler fisher_monte_carlo uses): within 4 binomial SEs.
+    rows, cols = np.array([4, 5]), np.array([3, 2, 4])
+    draws = 200_000
+    tables = stats.random_table(rows, cols).rvs(
+        size=draws, method="patefield", random_state=np.random.default_rng(5)
+    )
+    seen = {}
+    for key in map(bytes, tables.reshape(draws, -1).astype(np.int8)):
+        seen[key] = seen.get(key, 0) + 1
+    total = 0.0
+    first_rows = [v for v in itertools.product(*(range(c + 1) for c in cols)) if sum(v) == rows[0]]
+    for first in first_rows:
+        cell = np.array([first, cols - np.array(first)])
+        prob = math.prod(map(math.factorial, [*rows, *cols])) / (
+            math.factorial(int(rows.sum())) * math.prod(math.factorial(int(v)) for v in cell.ravel())
+        )
+        total += prob
+        freq = seen.get(bytes(cell.ravel().astype(np.int8)), 0) / draws
+        assert abs(freq - prob) < 4 * math.sqrt(prob * (1 - prob) / draws)
+    assert total == pytest.approx(1.0)
+    assert len(seen) == len(first_rows)  # no table outside the support
+
+
+def test_monte_carlo_ignores_empty_rows_and_columns():
+    # Patefield's algorithm needs positive margins; an empty level changes no probability.
+    padded = np.zeros((5, 4), dtype=int)
+    padded[np.ix_([0, 1, 3, 4], [0, 2, 3])] = T43
+    assert fisher_monte_carlo(padded, draws=5000, seed=3) == fisher_monte_carlo(T43, draws=5000, seed=3)
+    assert fisher_monte_carlo(np.array([[0, 0], [4, 5]]), draws=1000, seed=1) == (1.0, 0.0)
+
+
+def test_large_tables_get_monte_carlo_quickly():
+    # The headline table scaled to n = 100,000: the bound (about n^6) is computed exactly in
+    # well under a second, and the p-value comes from Monte Carlo, within 3 SEs of the
+    # chi-square p (accurate at these expected counts).
+    big = np.round(T77 * 100_000 / T77.sum()).astype(np.int64)
+    start = time.perf_counter()
+    result = fisher_exact_rxc(big, draws=100_000, seed=20161103)
+    assert time.perf_counter() - start < 20
+    assert result.method.startswith("Monte Carlo") and result.n_tables_bound > 10**20
+    assert abs(result.p - pearson_chi2(big)[2]) < 3 * result.mc_se + 1e-4
+
+
+def test_bound_counts_the_fillings_exactly():
+    # Inclusion-exclusion against the convolution and against listing every filling.
+    rng = np.random.default_rng(11)
+    for _ in range(200):
+        caps = rng.integers(0, 9, size=int(rng.integers(1, 6)))
+        total = int(rng.integers(0, caps.sum() + 3))
+        listed = len(_compositions(total, caps)) if total <= caps.sum() else 0
+        assert _n_compositions(total, caps) == listed
+        assert _n_compositions_convolution(total, [int(c) for c in caps]) == listed
+    many = np.ones(MAX_INCLUSION_EXCLUSION_PARTS + 2, dtype=int) * 3
+    assert _n_compositions(20, many) == _n_compositions_convolution(20, many.tolist())
+
+
+def test_tables_too_large_to_hold_are_not_enumerated():
+    # Few complete tables (about 10^5) but 10^9 partial fillings on the way.
+    tiny_margin = np.array([[25_000, 25_000], [25_000, 25_000], [1, 0]])
+    # Respondents and non-respondents of a frame of 13,506 by size class: 5.7 million tables
+    # (3 s) but 29 million fillings of the one enumerated column (about 2 GB).
+    frame = np.array([[4026, 3896, 2078], [1818, 1169, 519]])
+    for table in (tiny_margin, frame):
+        assert n_tables_bound(table) <= DEFAULT_MAX_TABLES and n_fillings(table) > MAX_FILLINGS
+        assert fisher_exact_rxc(table, draws=2000, seed=1).method.startswith("Monte Carlo")
+    # With the tiny margin among the enumerated parts it stays exact (and equals SciPy).
+    small = np.array([[3, 40_000], [2, 60_000]])
+    exact = fisher_exact_rxc(small, draws=2000, seed=1)
+    assert exact.method == "exact enumeration" and n_fillings(small) < 100
+    assert exact.p == pytest.approx(stats.fisher_exact(small).pvalue, rel=1e-9)
+
+
+def test_enumeration_in_smaller_chunks_gives_the_same_p(monkeypatch):
+    # Partial tables meet the last column's fillings in chunks of at most MAX_PAIRS pairs.
+    monkeypatch.setattr(crosstab, "MAX_PAIRS", 50)
+    for name in ("t43", "t77"):
+        table, r_value = R_FISHER[name]
+        assert fisher_exact_enumeration(table) == pytest.approx(r_value, rel=1e-10)
 
 
 def test_library_default_budget_is_the_schema_default():

@@ -12,6 +12,7 @@ factors are unordered, so R's treatment contrasts match the ``variable[level]`` 
 from __future__ import annotations
 
 import logging
+import math
 
 import numpy as np
 import pandas as pd
@@ -162,6 +163,26 @@ def test_proportional_odds_check_matches_clm_nominal(ordinal_fit):
     assert fit["po_df"] == CLM_NOMINAL["df"]
     assert fit["po_p"] == pytest.approx(CLM_NOMINAL["p"], abs=5e-6)
     assert "nominal" in fit["note"]
+
+
+def test_many_cases_fitted_on_their_patterns_give_the_per_case_estimates(ordinal_fit):
+    # 15 copies of the data (1,095 cases, 24 distinct patterns): from 1,000 cases on the
+    # likelihood is summed over the patterns. Copies leave the estimates as they are, scale
+    # the log-likelihood (and the LR statistic) by 15 and the SEs by 1 / sqrt(15).
+    copies = 15
+    data = ordinal_data()
+    many = pd.concat([data] * copies, ignore_index=True)
+    result = ordinal_logit(many, "y", ["g", "h"], reference={"g": "b"})
+    assert any("the likelihood summed over those" in text for _, text in result.messages)
+    got, once = by_term(result), by_term(ordinal_fit)
+    np.testing.assert_allclose(got["estimate"], once["estimate"], rtol=0, atol=1e-6)
+    np.testing.assert_allclose(got["std_error"] * math.sqrt(copies), once["std_error"], rtol=1e-5)
+    for term, (estimate, _) in CLM.items():
+        assert got.loc[term, "estimate"] == pytest.approx(estimate, abs=1e-6)
+    fit, fit_once = result.fit.iloc[0], ordinal_fit.fit.iloc[0]
+    assert fit["loglik"] == pytest.approx(copies * fit_once["loglik"], rel=1e-9)
+    assert fit["po_statistic"] == pytest.approx(copies * fit_once["po_statistic"], rel=1e-5)
+    assert bool(fit["converged"]) and fit["n"] == copies * fit_once["n"] and fit["flag"] == ""
 
 
 def test_an_empty_outcome_level_is_flagged_and_thresholds_join_observed_levels():

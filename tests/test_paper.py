@@ -71,6 +71,9 @@ def crosstab_tests(p_exact, p_holm):
             "cramers_v_corrected": [0.2, 0.0],
             "share_expected_below_5": [0.5, 0.0],
             "min_expected": [1.5, 6.0],
+            "exact_method": ["exact enumeration", "Monte Carlo, 1000 draws, seed 1"],
+            "n_draws": [0, 1000],
+            "p_exact_mc_se": [float("nan"), 0.0158],
         }
     )
 
@@ -83,6 +86,15 @@ def test_crosstab_sentences_follow_the_p_values_and_alpha():
     strict = paper.crosstab_variables(crosstab_tests([0.01, 0.5], [0.02, 0.5]), "a_by_size", 0.001)
     assert "no evidence of an association at the 0.001 level" in strict["sentence"]
     assert "50% of the expected counts" in strict["expected_sentence"]
+    assert "Monte Carlo" not in significant["sentence"]
+    assert (
+        "(1 of 2 cross-tabs), the exact p-value is estimated from 1,000 random tables"
+        in significant["method"]
+    )
+    estimated = paper.crosstab_variables(crosstab_tests([0.01, 0.5], [0.02, 0.5]), "b_by_size", 0.05)
+    assert "p = 0.500 (a Monte Carlo estimate, standard error 0.0158)" in estimated["sentence"]
+    enumerated = crosstab_tests([0.01, 0.5], [0.02, 0.5]).assign(exact_method="exact enumeration")
+    assert "Every exact p-value is computed by enumerating" in paper.exact_method_text(enumerated)
     missing = paper.crosstab_variables(crosstab_tests([0.01, 0.5], [0.02, 0.5]), "c_by_size", 0.05)
     assert "was not computed" in missing["sentence"]
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -74,6 +77,22 @@ def test_overall_role_by_mean_and_by_modal_domain(codebook):
     assert governance_roles(codebook, tie, {**SETTINGS, "overall": "modal_domain"})[
         "role_overall"
     ].tolist() == ["mixed"]
+
+
+def test_modal_domain_equals_counting_each_row(codebook):
+    # Random answers (some missing) against a per-row count of the domains' roles: the most
+    # frequent role, "mixed" on a tie, missing when no domain has a role.
+    rng = np.random.default_rng(4)
+    values = rng.choice([1, 2, 3, 4, 5, None], size=(300, 9), p=[0.2, 0.2, 0.15, 0.2, 0.15, 0.1])
+    rows = {d: [tuple(r[3 * i : 3 * i + 3]) for r in values] for i, d in enumerate(["vis", "obj", "act"])}
+    data = role_rows(codebook, rows)
+    got = governance_roles(codebook, data, {**SETTINGS, "overall": "modal_domain"})
+    domains_of = got[["role_vis", "role_obj", "role_act"]].itertuples(index=False)
+    for domains, overall in zip(domains_of, got["role_overall"], strict=True):
+        counts = Counter(v for v in domains if not pd.isna(v))
+        top = [role for role, n in counts.items() if n == max(counts.values(), default=0)]
+        expected = None if not counts else top[0] if len(top) == 1 else "mixed"
+        assert (None if pd.isna(overall) else overall) == expected
 
 
 def test_reverse_coding_uses_the_fixed_scale_range(codebook):

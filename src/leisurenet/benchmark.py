@@ -294,7 +294,8 @@ def scaling_rows(
 
 _TIMESTAMP = re.compile(r"^\[(\w{3} \w{3} +\d+ \d\d:\d\d:\d\d \d{4})\]$")
 _START = re.compile(r"^(?:local)?rule (\w+):$")
-_FINISH = re.compile(r"^Finished jobid: \d+ \(Rule: (\w+)\)$")
+_FINISH = re.compile(r"^Finished jobid: (\d+) \(Rule: (\w+)\)$")
+_JOBID = re.compile(r"^jobid: (\d+)$")
 _ERROR = re.compile(r"^Error in rule (\w+):$")
 
 
@@ -312,30 +313,67 @@ def _parse_time(text: str) -> datetime:
     return datetime.strptime(" ".join(text.split()), "%a %b %d %H:%M:%S %Y")
 
 
-def rule_durations(log: str) -> dict[str, float]:
-    """Seconds from each rule's start to its finish, from the timestamps in Snakemake's log.
+def job_durations(log: str) -> list[tuple[str, float, bool]]:
+    """``(rule, seconds, finished)`` of every job, from the timestamps in Snakemake's log.
 
-    Snakemake writes ``[<date>]`` before every ``rule <name>:`` and ``Finished jobid: ...
-    (Rule: <name>)`` line (1 s resolution). A rule that started but did not finish (the
-    run failed or was stopped) is timed to the last timestamp and keyed ``<name> (unfinished)``.
+    Snakemake writes ``[<date>]`` before every ``rule <name>:`` line (then ``jobid: <n>``
+    among the job's details) and before ``Finished jobid: <n> (Rule: <name>)`` (1 s
+    resolution). Jobs are matched by their id, so the many jobs of one rule (chunks, one job
+    per specification) that run side by side are each timed; a log without the ``jobid``
+    lines is matched rule by rule, first started with first finished. A job that started
+    but did not finish (the run failed or was stopped) is timed to the last timestamp.
     """
     now = None
-    started: dict[str, datetime] = {}
-    durations: dict[str, float] = {}
+    current = None  # the rule whose job details follow
+    waiting: dict[str, list[datetime]] = {}  # starts not yet given a job id, per rule
+    started: dict[str, tuple[str, datetime]] = {}  # job id -> (rule, start)
+    jobs: list[tuple[str, float, bool]] = []
     for line in log.splitlines():
         line = line.strip()
         if match := _TIMESTAMP.match(line):
             now = _parse_time(match.group(1))
         elif (match := _START.match(line)) and now is not None:
-            started.setdefault(match.group(1), now)
+            current = match.group(1)
+            waiting.setdefault(current, []).append(now)
+        elif (match := _JOBID.match(line)) and current is not None and waiting.get(current):
+            started[match.group(1)] = (current, waiting[current].pop())
+            current = None
         elif (match := _FINISH.match(line)) and now is not None:
-            name = match.group(1)
-            if name in started:
-                durations[name] = (now - started.pop(name)).total_seconds()
-    for name, start in started.items():
-        if name not in NOT_A_JOB and now is not None:
-            durations[f"{name} (unfinished)"] = (now - start).total_seconds()
-    return {k: v for k, v in durations.items() if k not in NOT_A_JOB}
+            jobid, name = match.groups()
+            if jobid in started:
+                name, start = started.pop(jobid)
+            elif waiting.get(name):
+                start = waiting[name].pop(0)
+            else:
+                continue
+            jobs.append((name, (now - start).total_seconds(), True))
+    if now is not None:
+        unfinished = [*started.values(), *((n, t) for n, ts in waiting.items() for t in ts)]
+        jobs += [(name, (now - start).total_seconds(), False) for name, start in unfinished]
+    return [job for job in jobs if job[0] not in NOT_A_JOB]
+
+
+def rule_durations(log: str) -> dict[str, float]:
+    """Seconds of each rule's jobs (:func:`job_durations`), summed over a rule's jobs.
+
+    A rule with several jobs counts job-seconds, which exceed the wall time when the jobs
+    run side by side (:func:`rule_jobs` says how many there were). Jobs that did not finish
+    are keyed ``<name> (unfinished)``.
+    """
+    durations: dict[str, float] = {}
+    for name, seconds, finished in job_durations(log):
+        key = name if finished else f"{name} (unfinished)"
+        durations[key] = durations.get(key, 0.0) + seconds
+    return durations
+
+
+def rule_jobs(log: str) -> dict[str, int]:
+    """How many jobs of each rule ran (keys as :func:`rule_durations`')."""
+    counts: dict[str, int] = {}
+    for name, _, finished in job_durations(log):
+        key = name if finished else f"{name} (unfinished)"
+        counts[key] = counts.get(key, 0) + 1
+    return counts
 
 
 def first_last_job(log: str) -> tuple[datetime | None, datetime | None]:
@@ -546,7 +584,11 @@ def repeat(
 
 def profile_rows(label: str, run: Run, total: float) -> list[dict]:
     """Per-rule durations of one run, plus Snakemake's own time outside the jobs."""
-    rows = [{"run": label, "part": f"rule {k}", "seconds": v} for k, v in rule_durations(run.log).items()]
+    jobs = rule_jobs(run.log)
+    rows = []
+    for k, v in rule_durations(run.log).items():
+        part = f"rule {k}" + (f" ({jobs[k]} jobs, summed)" if jobs[k] > 1 else "")
+        rows.append({"run": label, "part": part, "seconds": v})
     first, last = first_last_job(run.log)
     if first is not None and last is not None and not math.isnan(total):
         jobs = (last - first).total_seconds()

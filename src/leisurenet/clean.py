@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from .codebook import MISSING_TYPES, Codebook
-from .validate import parse_whole_number
+from .validate import interpret_cells, parse_whole_number
 
 LOG_COLUMNS = ["rule", "column", "row", "resp_id", "old_value", "new_value", "reason"]
 
@@ -43,17 +44,26 @@ def clean(raw, codebook: Codebook, frame=None, drop_empty: bool = True) -> Clean
     for column in ("resp_id", "network_id"):
         out[column] = _strip(cells[column], column, raw, log).astype("string")
     out["municipality_pop"] = _population(cells["municipality_pop"], raw, log)
+    # One log entry per item cell that is not a plain code, every missing answer among them:
+    # many thousands at a large n, so gathered as columns rather than a dict per entry.
+    item_log: dict[str, list] = {c: [] for c in LOG_COLUMNS}
+    rows, resp_ids = np.asarray(raw.rows), out["resp_id"].to_numpy(dtype=object)
+    items = {}
     for item in codebook.item_ids:
-        out[item], out[f"{item}_missing"] = _item(codebook, item, cells[item], raw, log, out["resp_id"])
+        items[item], items[f"{item}_missing"] = _item(
+            codebook, item, cells[item], raw, item_log, rows, resp_ids
+        )
+    out = pd.concat([out, pd.DataFrame(items, index=cells.index)], axis=1)
+    after: list[dict] = []
     known = {"resp_id", "network_id", "municipality_pop", *codebook.item_ids}
     for column in (c for c in cells.columns if c not in known):
-        log.append(_entry("drop_unknown_column", column, None, None, "(column)", "", "not in the codebook"))
+        after.append(_entry("drop_unknown_column", column, None, None, "(column)", "", "not in the codebook"))
 
     answered = out[codebook.item_ids].notna().sum(axis=1)
     empty = answered == 0
     if drop_empty:
         for idx in out.index[empty]:
-            log.append(
+            after.append(
                 _entry(
                     "drop_empty_response",
                     "",
@@ -68,8 +78,12 @@ def clean(raw, codebook: Codebook, frame=None, drop_empty: bool = True) -> Clean
     else:
         kept = out
     flow = sample_flow(codebook, raw, kept, frame, int(empty.sum()) if drop_empty else 0)
+    changes = {c: [e[c] for e in log] + item_log[c] + [e[c] for e in after] for c in LOG_COLUMNS}
     return Cleaned(
-        kept.reset_index(drop=True), pd.DataFrame(log, columns=LOG_COLUMNS), flow, typed_frame(frame, kept)
+        kept.reset_index(drop=True),
+        pd.DataFrame(changes, columns=LOG_COLUMNS),
+        flow,
+        typed_frame(frame, kept),
     )
 
 
@@ -132,23 +146,38 @@ def _population(values: pd.Series, raw, log: list) -> pd.Series:
     return parsed.astype("Int64")
 
 
-def _item(codebook: Codebook, item: str, values: pd.Series, raw, log: list, resp_ids: pd.Series):
+def _item(codebook: Codebook, item: str, values: pd.Series, raw, log: dict, rows, resp_ids):
+    """Codes (Int8) and missing types of one item; its changes appended to the columns of ``log``.
+
+    Each distinct cell is read once (:func:`leisurenet.validate.interpret_cells`) and the
+    readings are spread over the respondents by position.
+    """
     declared = raw.declared_missing.get(item, frozenset())
-    codes, missing = [], []
-    for idx, token in values.items():
-        answer = codebook.interpret(item, token, declared)
-        if answer.rule is None:  # validation lets no unreadable cell through
-            raise ValueError(f"{raw.path}, row {raw.rows[idx]}, column {item}: unreadable value {token!r}")
-        codes.append(answer.code)
-        missing.append(answer.missing)
-        if answer.rule != "code":
-            new = "" if answer.code is None else str(answer.code)
-            log.append(
-                _entry(answer.rule, item, raw.rows[idx], resp_ids[idx], token, new, REASONS[answer.rule])
-            )
+    position, distinct = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
+    answers = interpret_cells(codebook, item, distinct, declared)
+    readings = [answers[cell] for cell in distinct]
+    unreadable = [i for i, answer in enumerate(readings) if answer.rule is None]
+    if unreadable:  # validation lets no unreadable cell through
+        idx = int(np.flatnonzero(np.isin(position, unreadable))[0])
+        raise ValueError(
+            f"{raw.path}, row {raw.rows[idx]}, column {item}: unreadable value {values.iloc[idx]!r}"
+        )
+    code = np.array([a.code or 0 for a in readings], dtype=np.int8)[position]
+    no_code = np.array([a.code is None for a in readings], dtype=bool)[position]
+    kinds = list(MISSING_TYPES)
+    kind = np.array([kinds.index(a.missing) if a.missing else -1 for a in readings], dtype=np.int8)[position]
+    changed = np.flatnonzero(np.isin(position, [i for i, a in enumerate(readings) if a.rule != "code"]))
+    rule = [readings[i].rule for i in position[changed]]
+    log["rule"] += rule
+    log["column"] += [item] * len(changed)
+    log["row"] += rows[changed].tolist()
+    log["resp_id"] += resp_ids[changed].tolist()
+    log["old_value"] += [distinct[i] for i in position[changed]]
+    log["new_value"] += ["" if readings[i].code is None else str(readings[i].code) for i in position[changed]]
+    log["reason"] += [REASONS[r] for r in rule]
     return (
-        pd.array(codes, dtype="Int8"),
-        pd.Categorical(missing, categories=list(MISSING_TYPES)),
+        pd.arrays.IntegerArray(code, no_code),
+        pd.Categorical.from_codes(kind, categories=kinds),
     )
 
 

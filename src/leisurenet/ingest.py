@@ -236,8 +236,10 @@ def _table_from_records(
     path: Path, records: list[list[str]], notes: list[str], delimiter: str | None
 ) -> RawTable:
     """Take the first non-empty row as the header and check the rest against it."""
-    numbered = [(i + 1, r) for i, r in enumerate(records) if any(c.strip() for c in r)]
-    skipped = [i + 1 for i, r in enumerate(records) if not any(c.strip() for c in r)]
+    # A row is empty when no cell holds more than whitespace: when its cells joined are blank.
+    filled = ["".join(r).strip() != "" for r in records]
+    numbered = [(i + 1, r) for i, (r, f) in enumerate(zip(records, filled, strict=True)) if f]
+    skipped = [i + 1 for i, f in enumerate(filled) if not f]
     if not numbered:
         raise _fail(
             path,
@@ -262,9 +264,9 @@ def _table_from_records(
     problems += name_problems
     if problems:
         raise InputError(problems)
-    data = pd.DataFrame(
-        [[r[i] for i in keep] for _, r in body], columns=[names[i] for i in keep], dtype=object
-    )
+    # Rows are complete here (ragged rows stopped above); copy cells only to drop columns.
+    cells = [r for _, r in body] if len(keep) == len(header) else [[r[i] for i in keep] for _, r in body]
+    data = pd.DataFrame(cells, columns=[names[i] for i in keep], dtype=object)
     return RawTable(str(path), data, [n for n, _ in body], notes=notes)
 
 

@@ -357,8 +357,14 @@ def crosstab_variables(tests: pd.DataFrame, headline: str, alpha: float) -> dict
         return {"sentence": missing, "discussion": missing, "abstract": "", "expected_sentence": ""}
     head = by_name.loc[headline]
     verdict = "evidence of" if head["p_exact"] < alpha else "no evidence of"
+    estimated = (
+        f" (a Monte Carlo estimate, standard error {num(head['p_exact_mc_se'], 4)})"
+        if str(head["exact_method"]).startswith("Monte Carlo")
+        else ""
+    )
     sentence = (
-        f"For {head['row_var']} by {head['col_var']}, the exact test gives p = {pvalue(head['p_exact'])} "
+        f"For {head['row_var']} by {head['col_var']}, the exact test gives "
+        f"p = {pvalue(head['p_exact'])}{estimated} "
         f"(Cramér's V = {num(head['cramers_v'])}, bias-corrected {num(head['cramers_v_corrected'])}): "
         f"{verdict} an association at the {alpha:g} level."
     )
@@ -370,12 +376,27 @@ def crosstab_variables(tests: pd.DataFrame, headline: str, alpha: float) -> dict
     )
     return {
         "sentence": sentence,
+        "method": exact_method_text(tests),
         "discussion": discussion,
         "abstract": f"For {head['row_var']} by {head['col_var']}, the exact p is {pvalue(head['p_exact'])}.",
         "expected_sentence": f"{pct(100 * head['share_expected_below_5'], 0)} of the expected counts of "
         f"{headline} are below 5 (the smallest is {num(head['min_expected'])}), which limits what any test "
         "of it can detect.",
     }
+
+
+def exact_method_text(tests: pd.DataFrame) -> str:
+    """How the exact p-values were obtained: by enumeration, or estimated where that is infeasible."""
+    methods = tests["exact_method"].astype(str)
+    monte_carlo = tests[methods.str.startswith("Monte Carlo")]
+    if monte_carlo.empty:
+        return "Every exact p-value is computed by enumerating all tables with the observed margins."
+    draws = int(monte_carlo["n_draws"].iloc[0])
+    return (
+        f"Where enumerating every table with the observed margins is infeasible ({len(monte_carlo)} of "
+        f"{len(tests)} cross-tabs), the exact p-value is estimated from {draws:,} random tables with those "
+        "margins [@patefield1981]."
+    )
 
 
 # --- descriptives ----------------------------------------------------------------------------

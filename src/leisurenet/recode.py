@@ -28,9 +28,12 @@ def size_class(pop: pd.Series, breaks: list[int], labels: list[str]) -> pd.Serie
 def collapse(codebook: Codebook, item: str, codes: pd.Series) -> pd.Series:
     """The item's collapsed category (negative < neutral < positive); missing stays missing."""
     levels = codebook.collapse_levels(item)
-    mapped = codes.map(codebook.collapse_map(item)).astype("object")
-    mapped = mapped.where(codes.notna(), None)
-    return pd.Series(pd.Categorical(mapped, categories=levels, ordered=True), index=codes.index)
+    # Through the category codes: one lookup per distinct code, not a mapping per respondent.
+    position = {code: levels.index(level) for code, level in codebook.collapse_map(item).items()}
+    values, distinct = pd.factorize(codes, use_na_sentinel=True)
+    lookup = np.array([position.get(code, -1) for code in distinct] + [-1], dtype=np.int64)
+    categorical = pd.Categorical.from_codes(lookup[values], categories=levels, ordered=True)
+    return pd.Series(categorical, index=codes.index)
 
 
 def _pick(scores: pd.DataFrame, rule: str, agreed_min_code: int) -> pd.Series:
@@ -80,18 +83,24 @@ def governance_roles(codebook: Codebook, data: pd.DataFrame, settings: dict) -> 
         mean = sum(s.fillna(0) for s in per_domain.values()) / sum(s.notna() for s in per_domain.values())
         out["role_overall"] = _pick(mean.astype("Float64"), rule, min_code)
     elif settings["overall"] == "modal_domain":
-        out["role_overall"] = pd.DataFrame(out).apply(_modal, axis=1)
+        out["role_overall"] = _modal(pd.DataFrame(out), levels)
     else:
         raise ValueError(f"governance_role.overall: unknown rule '{settings['overall']}'")
     return pd.DataFrame({k: pd.Categorical(v, categories=levels) for k, v in out.items()}, index=data.index)
 
 
-def _modal(domain_roles: pd.Series):
-    counts = domain_roles.dropna().value_counts()
-    if counts.empty:
-        return None
-    top = counts[counts == counts.max()]
-    return top.index[0] if len(top) == 1 else MIXED
+def _modal(domain_roles: pd.DataFrame, levels: list[str]) -> pd.Series:
+    """Per row, the role most domains have; a tie between roles is ``mixed``, no role missing.
+
+    ``mixed`` as a domain's role counts like any other. Counted level by level over the
+    columns, not row by row.
+    """
+    counts = np.column_stack([domain_roles.eq(level).sum(axis=1).to_numpy() for level in levels])
+    top = counts.max(axis=1)
+    unique_top = (counts == top[:, None]).sum(axis=1) == 1
+    winner = np.asarray(levels, dtype=object)[counts.argmax(axis=1)]
+    modal = np.where(top == 0, None, np.where(unique_top, winner, MIXED))
+    return pd.Series(modal, index=domain_roles.index, dtype=object)
 
 
 def partial_role_counts(codebook: Codebook, data: pd.DataFrame) -> dict[str, int]:

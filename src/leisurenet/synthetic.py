@@ -231,6 +231,7 @@ def latent_scores(codebook: Codebook, strata: pd.Series, params: dict, rng) -> p
     factors: dict[str, np.ndarray] = {}
     scores = {}
     g = latent["general_share"]
+    stratum_of, stratum_names = pd.factorize(strata)
     for item in codebook.item_ids:
         spec = matching(latent["factors"], item)
         name = spec.get("factor", codebook.items[item]["construct"])
@@ -238,25 +239,34 @@ def latent_scores(codebook: Codebook, strata: pd.Series, params: dict, rng) -> p
             factors[name] = np.sqrt(g) * general + np.sqrt(1 - g) * rng.standard_normal(n)
         loading = spec["loading"]
         shifts = matching(latent["shifts"], item)
-        shift = strata.map(lambda s, shifts=shifts: shifts.get(s, 0.0)).to_numpy(dtype=float)
+        shift = np.array([shifts.get(s, 0.0) for s in stratum_names], dtype=float)[stratum_of]
         noise = rng.standard_normal(n)
         scores[item] = loading * factors[name] + np.sqrt(1 - loading**2) * noise + shift
     return pd.DataFrame(scores)
 
 
-def assign_codes(latent: np.ndarray, counts: dict, rng: np.random.Generator) -> list:
-    """Give each respondent an answer so that the item has exactly ``counts``."""
+def assign_codes(latent: np.ndarray, counts: dict, rng: np.random.Generator) -> np.ndarray:
+    """Give each respondent an answer so that the item has exactly ``counts``.
+
+    The missing answers go to the first respondents of a random permutation; the codes,
+    sorted, go to the others in the order of their latent score (ties in respondent order).
+    Returns an object array of codes (int) and ``"dont_know"``/``"blank"``.
+    """
     n = len(latent)
-    answers: list = [None] * n
+    answers = np.empty(n, dtype=object)
     order = rng.permutation(n)
-    missing = ["dont_know"] * counts["dont_know"] + ["blank"] * counts["blank"]
-    for pos, kind in zip(order, missing, strict=False):
-        answers[pos] = kind
-    answered = [i for i in range(n) if answers[i] is None]
-    codes = sorted(itertools.chain.from_iterable([c] * k for c, k in counts.items() if isinstance(c, int)))
-    ranked = sorted(answered, key=lambda i: latent[i])
-    for i, code in zip(ranked, codes, strict=True):
-        answers[i] = code
+    n_dont_know, n_blank = counts["dont_know"], counts["blank"]
+    answers[order[:n_dont_know]] = "dont_know"
+    answers[order[n_dont_know : n_dont_know + n_blank]] = "blank"
+    answered = np.ones(n, dtype=bool)
+    answered[order[: n_dont_know + n_blank]] = False
+    positions = np.flatnonzero(answered)
+    codes = sorted((c, k) for c, k in counts.items() if isinstance(c, int))
+    values = np.repeat([c for c, _ in codes], [k for _, k in codes]) if codes else np.array([], dtype=int)
+    if len(values) != len(positions):
+        raise ValueError(f"{len(positions)} respondents answer but the counts give {len(values)} codes")
+    ranked = positions[np.argsort(np.asarray(latent)[positions], kind="stable")]
+    answers[ranked] = values.tolist()
     return answers
 
 
@@ -283,7 +293,13 @@ def generate(codebook: Codebook, published: dict | None, params: dict) -> Replic
             "municipality_pop": respondents["municipality_pop"].astype(str),
         }
     )
+    as_text = {"dont_know": dont_know, "blank": ""}
+    columns = {}
     for item in codebook.item_ids:
         answers = assign_codes(latent[item].to_numpy(), marginals[item], rng)
-        export[item] = [dont_know if a == "dont_know" else "" if a == "blank" else str(a) for a in answers]
+        # Each distinct answer is written once and the texts spread over the respondents.
+        position, distinct = pd.factorize(answers)
+        texts = np.array([as_text.get(a, str(a)) for a in distinct], dtype=object)
+        columns[item] = texts[position]
+    export = pd.concat([export, pd.DataFrame(columns, index=export.index)], axis=1)
     return Replica(frame=frame, export=export, targets=targets, conflicts=conflicts)

@@ -195,6 +195,15 @@ def _check_unique(raw: RawTable, name: str) -> list[Problem]:
 # --- items -----------------------------------------------------------------------------------
 
 
+def interpret_cells(codebook: Codebook, item: str, cells, declared: frozenset = frozenset()) -> dict:
+    """How each distinct cell of an item column reads: ``{cell: Answer}``.
+
+    A column of thousands of answers holds a handful of distinct cells, so each is read
+    once (:meth:`Codebook.interpret`), not once per respondent.
+    """
+    return {cell: codebook.interpret(item, cell, declared) for cell in dict.fromkeys(cells)}
+
+
 def _check_items(raw: RawTable, codebook: Codebook) -> list[Problem]:
     problems = []
     for item in codebook.item_ids:
@@ -202,9 +211,12 @@ def _check_items(raw: RawTable, codebook: Codebook) -> list[Problem]:
             continue
         declared = raw.declared_missing.get(item, frozenset())
         scale = codebook.items[item]["scale"]
+        answers = interpret_cells(codebook, item, raw.data[item], declared)
+        unreadable = {cell for cell, a in answers.items() if a.code is None and a.missing is None}
+        if not unreadable:
+            continue
         for row, cell in _cells(raw, item):
-            answer = codebook.interpret(item, cell, declared)
-            if answer.code is None and answer.missing is None:
+            if cell in unreadable:
                 problems.append(
                     Problem(
                         file=raw.path,
