@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
 from leisurenet.codebook import Codebook
 from leisurenet.config import load_config
@@ -79,10 +80,18 @@ def recoded(cleaned, codebook, config):
 # --- the workflow end to end, in scratch copies of the project ---------------------------
 
 
+# Sections of the end-to-end tests' configuration (tests/config/small.yaml).
+SMALL = yaml.safe_load((ROOT / "tests" / "config" / "small.yaml").read_text(encoding="utf-8"))
+
+
 def scratch_project(folder: Path) -> Path:
+    """A copy of the project whose config/config.yaml has the sections of SMALL."""
     for name in PROJECT_FILES:
         source = ROOT / name
         (shutil.copytree if source.is_dir() else shutil.copy)(source, folder / name)
+    config_path = folder / "config" / "config.yaml"
+    config = yaml.safe_load(config_path.read_text(encoding="utf-8")) | SMALL
+    config_path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return folder
 
 

@@ -58,12 +58,12 @@ def test_a_second_run_on_one_core_is_byte_identical(replica_run, tmp_path):
     result = run(folder, cores=1)
     assert result.returncode == 0, result.stderr[-3000:]
     assert output_bytes(folder) == first
-    (folder / "chunks.yaml").write_text("bootstrap:\n  chunk_size: 300\n")
+    (folder / "chunks.yaml").write_text("bootstrap:\n  chunk_size: 150\n")
     # the target first: --configfile takes every file name that follows it
     result = run(folder, "results/bootstrap/intervals.csv", "--configfile", "chunks.yaml", cores=1)
     assert result.returncode == 0, result.stderr[-3000:]
-    assert len(list((folder / "results/bootstrap/chunks").glob("*.csv"))) > len(
-        list((replica_run / "results/bootstrap/chunks").glob("*.csv"))
+    assert len(list((folder / "results/logs/bootstrap").glob("*.log"))) > len(
+        list((replica_run / "results/logs/bootstrap").glob("*.log"))
     )
     for name in ("intervals.csv", "replicates.csv"):
         assert (folder / "results/bootstrap" / name).read_bytes() == first[f"results/bootstrap/{name}"]

@@ -120,7 +120,7 @@ def test_every_rule_ran_as_a_slurm_job_with_the_profiles_resources(slurm_run):
     assert jobs_per_rule["bootstrap_chunk"] > 1 and jobs_per_rule["multiverse_spec"] > 1
     # the plugin's log folder: one folder per rule, one log per Slurm job
     slurm_logs = {
-        d.name.removeprefix("rule_"): list(d.glob("*.log"))
+        d.name.removeprefix("rule_"): list(d.rglob("*.log"))  # a job with wildcards: in a subfolder
         for d in (folder / ".snakemake/slurm_logs").iterdir()
     }
     assert {rule: len(found) for rule, found in slurm_logs.items()} == jobs_per_rule

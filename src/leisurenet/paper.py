@@ -689,7 +689,7 @@ def bootstrap_variables(intervals: pd.DataFrame, settings: dict, primary: str, c
         "seed": str(settings["seed"]),
         "sentence": f"Resampling the respondents {settings['replicates']:,} times (seed {settings['seed']}), "
         f"the bootstrap percentile intervals of the size effects in {primary} are "
-        f"{ranges or 'not available'}; {failed_text} (@tbl-bootstrap).",
+        f"{ranges or 'not available'}; {failed_text}.",
     }
 
 

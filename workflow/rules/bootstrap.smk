@@ -14,7 +14,8 @@ rule bootstrap_chunk:
         recoded=rules.recode.output.parquet,
         models=config["models"],
     output:
-        "results/bootstrap/chunks/{chunk}.csv",
+        # every replicate is kept in results/bootstrap/replicates.csv
+        temp("results/bootstrap/chunks/{chunk}.csv"),
     log:
         "results/logs/bootstrap/chunk_{chunk}.log",
     wildcard_constraints:

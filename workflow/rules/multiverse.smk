@@ -12,7 +12,8 @@ rule multiverse_spec:
         codebook=config["codebook"],
         models=config["models"],
     output:
-        "results/multiverse/specs/{spec}.csv",
+        # every row is kept in results/multiverse/specifications.csv
+        temp("results/multiverse/specs/{spec}.csv"),
     log:
         "results/logs/multiverse/{spec}.log",
     wildcard_constraints:
