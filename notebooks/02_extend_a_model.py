@@ -149,8 +149,7 @@ with_objectives.coefficients[["term", "estimate", "std_error", "p_value", "odds_
 # the respondents (`load("bootstrap")`, percentile intervals beside the Wald ones), and the
 # multiverse refits it under other analytic choices (`load("multiverse")`, one row per
 # specification and finding). A specification can also be run here, with the function the
-# rule calls; this one counts "weet niet" as the neutral answer and keeps the study's other
-# choices.
+# rule calls: below, the first one in the table that is not the study's own.
 
 # %%
 from leisurenet.codebook import Codebook
@@ -163,13 +162,14 @@ boot[["odds_ratio", "or_ci_low", "or_ci_high", "n_valid"]].join(wald, rsuffix="_
 
 # %%
 clean = load("responses", RESULTS)
-spec = by_name(CONFIG)["size-study.role-highest.dk-neutral.outcome-five_point"]
+stored = load("multiverse", RESULTS)
+spec = by_name(CONFIG)[stored.loc[~stored["study"], "spec"].iloc[0]]
 mine, notes = run_specification(
     Codebook.from_yaml(ROOT / CONFIG["codebook"]), clean, job_settings(CONFIG), base, spec
 )
-stored = load("multiverse", RESULTS).set_index(["spec", "term"]).loc[spec.name, "estimate"]
+stored = stored.set_index(["spec", "term"]).loc[spec.name, "estimate"]
 assert np.allclose(mine.set_index("term")["estimate"], stored.loc[mine["term"]], rtol=1e-9)
-print(notes)
+print(spec.name, notes)
 mine[["finding", "term", "estimate", "ci_low", "ci_high", "p_value", "n"]]
 
 # %% [markdown]
