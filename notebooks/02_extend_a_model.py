@@ -158,7 +158,7 @@ from leisurenet.plan import by_name, job_settings
 
 boot = load("bootstrap", RESULTS).set_index("term")
 wald = pipeline.set_index("term").loc[boot.index, ["or_ci_low", "or_ci_high"]]
-boot[["odds_ratio", "or_ci_low", "or_ci_high", "n_valid"]].join(wald, rsuffix="_wald").round(2)
+boot[["odds_ratio", "or_ci_low", "or_ci_high", "n_valid"]].join(wald.add_suffix("_wald")).round(2)
 
 # %%
 clean = load("responses", RESULTS)
