@@ -165,7 +165,7 @@ clean = load("responses", RESULTS)
 stored = load("multiverse", RESULTS)
 spec = by_name(CONFIG)[stored.loc[~stored["study"], "spec"].iloc[0]]
 mine, notes = run_specification(
-    Codebook.from_yaml(ROOT / CONFIG["codebook"]), clean, job_settings(CONFIG), base, spec
+    Codebook.from_yaml(ROOT / CONFIG["codebook"]), clean, job_settings(CONFIG, spec), base, spec
 )
 stored = stored.set_index(["spec", "term"]).loc[spec.name, "estimate"]
 assert np.allclose(mine.set_index("term")["estimate"], stored.loc[mine["term"]], rtol=1e-9)

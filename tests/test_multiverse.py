@@ -78,7 +78,7 @@ def test_outcome_codings(codebook):
 
 def test_the_study_specification_is_the_pipelines_analysis(cleaned, recoded, codebook, config):
     study = next(s for s in specifications(config) if s.study)
-    table, _ = run_specification(codebook, cleaned, job_settings(config), PRIMARY, study)
+    table, _ = run_specification(codebook, cleaned, job_settings(config, study), PRIMARY, study)
     assert list(table.columns) == COLUMNS and table["study"].all()
     analysis = config["analysis"]
     test = crosstab_tests(
@@ -98,37 +98,30 @@ def test_the_study_specification_is_the_pipelines_analysis(cleaned, recoded, cod
 
 
 def test_other_specifications_change_what_they_should(cleaned, recoded, codebook, config):
-    settings = job_settings(config)
     specs = by_name(config)
-    lower = run_specification(
-        codebook, cleaned, settings, PRIMARY, specs["size-lower.role-highest.dk-missing.outcome-five_point"]
-    )[0].set_index("term")
-    study = run_specification(
-        codebook, cleaned, settings, PRIMARY, specs["size-study.role-highest.dk-missing.outcome-five_point"]
-    )[0].set_index("term")
+
+    def findings(name):
+        table, notes = run_specification(
+            codebook, cleaned, job_settings(config, specs[name]), PRIMARY, specs[name]
+        )
+        return table.set_index("term"), notes
+
+    lower = findings("size-lower.role-highest.dk-missing.outcome-five_point")[0]
+    study = findings("size-study.role-highest.dk-missing.outcome-five_point")[0]
     assert lower.loc["size_class[large]", "estimate"] != study.loc["size_class[large]", "estimate"]
-    agreed, notes = run_specification(
-        codebook,
-        cleaned,
-        settings,
-        PRIMARY,
-        specs["size-study.role-highest_agreed.dk-neutral.outcome-agree_vs_rest"],
-    )
+    spec = specs["size-study.role-highest_agreed.dk-neutral.outcome-agree_vs_rest"]
+    assert job_settings(config, spec)["governance_role"]["rule"] == "highest_agreed"
+    agreed, notes = findings(spec.name)
     assert any("counted as neutral" in note for note in notes)
     # agree against the rest: the model is the binary logit of agreement, a check by statsmodels
-    data = dont_know_as_neutral(codebook, cleaned)[0]
-    data = recode(
-        codebook,
-        data,
-        {**settings, "governance_role": {**settings["governance_role"], "rule": "highest_agreed"}},
-    )
+    data = recode(codebook, dont_know_as_neutral(codebook, cleaned)[0], job_settings(config, spec))
     data = data[["rep_voice", "size_class", "role_act"]].dropna()
     data = data.assign(agree=(data["rep_voice"] >= 4).astype(int), size=data["size_class"].astype(str),
                        role=data["role_act"].astype(str))  # fmt: skip
     logit = smf.logit("agree ~ C(size, Treatment('small')) + C(role, Treatment('coproducer'))", data).fit(
         disp=False
     )
-    large = agreed.set_index("term").loc["size_class[large]"]
+    large = agreed.loc["size_class[large]"]
     assert math.log(large["estimate"]) == pytest.approx(
         logit.params["C(size, Treatment('small'))[T.large]"], abs=1e-5
     )
@@ -148,3 +141,15 @@ def test_summary_counts_significant_specifications():
     row = summary(table, 0.05).iloc[0]
     assert (row["n_specs"], row["n_estimated"], row["n_significant"]) == (3, 2, 1)
     assert (row["estimate_study"], row["estimate_min"], row["estimate_max"]) == (2.0, 1.0, 2.0)
+
+
+def test_a_job_reads_only_its_own_choices(config):
+    """Adding an alternative or changing the paper leaves the other jobs' settings (their
+    params, which Snakemake compares to decide on a rerun) as they were."""
+    study = next(s for s in specifications(config) if s.study)
+    before = job_settings(config, study)
+    changed = copy.deepcopy(config)
+    changed["multiverse"]["size_breaks"]["much_lower"] = [5000, 20000]
+    changed["paper"]["renderer"] = "pandoc"
+    assert job_settings(changed, study) == before
+    assert before["size_class"]["breaks"] == config["size_class"]["breaks"]

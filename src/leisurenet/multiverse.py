@@ -96,20 +96,18 @@ def headline_variables(config: dict) -> tuple[str, str]:
 def run_specification(
     codebook: Codebook, clean: pd.DataFrame, config: dict, model: dict, spec: Specification
 ) -> tuple[pd.DataFrame, list[str]]:
-    """The findings of one specification (rows of :data:`COLUMNS`) and notes for the log."""
+    """The findings of one specification (rows of :data:`COLUMNS`) and notes for the log.
+
+    ``config`` is the job's settings, :func:`leisurenet.plan.job_settings` of ``spec``
+    (its cut points and role rule already in place); ``model`` the primary model's entry
+    of ``config/models.yaml``; ``clean`` the cleaned data, recoded here.
+    """
     notes = []
     data = clean
     if spec.dont_know == "neutral":
         data, changed = dont_know_as_neutral(codebook, clean)
         notes.append(f"{changed} 'weet niet' answer(s) counted as neutral")
-    settings = {
-        "size_class": {
-            **config["size_class"],
-            "breaks": config["multiverse"]["size_breaks"][spec.size_breaks],
-        },
-        "governance_role": {**config["governance_role"], "rule": spec.role_rule},
-    }
-    recoded = recode(codebook, data, settings)
+    recoded = recode(codebook, data, config)
     outcome = model["outcome"]
     if spec.neutral != "five_point":
         if outcome not in codebook.items:

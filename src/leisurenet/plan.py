@@ -41,6 +41,8 @@ SHORT = {"size_breaks": "size", "role_rule": "role", "dont_know": "dk", "neutral
 
 @dataclass(frozen=True)
 class Specification:
+    """One specification of the multiverse: an alternative of each choice, by name."""
+
     size_breaks: str
     role_rule: str
     dont_know: str
@@ -88,12 +90,21 @@ def specifications(config: dict) -> list[Specification]:
 
 
 def by_name(config: dict) -> dict[str, Specification]:
+    """:func:`specifications` by their names (the jobs' wildcards)."""
     return {spec.name: spec for spec in specifications(config)}
 
 
-def job_settings(config: dict) -> dict:
-    """The parts of the config a specification's job reads (a change elsewhere, say in
-    the paper's renderer, then does not rerun the jobs)."""
-    keys = ("size_class", "governance_role", "multiverse", "analysis", "crosstabs")
-    paper = {k: config["paper"][k] for k in ("headline_crosstab", "primary_model")}
-    return {**{k: config[k] for k in keys}, "paper": paper}
+def job_settings(config: dict, spec: Specification) -> dict:
+    """What the job of ``spec`` reads: the config's recoding sections with the
+    specification's cut points and role rule, the tests' settings, the headline cross-tab
+    and the primary model. Nothing else, so that adding an alternative or changing, say,
+    the paper's renderer reruns no job that it does not concern."""
+    breaks = config["multiverse"]["size_breaks"][spec.size_breaks]
+    analysis = ("confidence", "seed", "monte_carlo_draws", "exact_max_tables")
+    return {
+        "size_class": {**config["size_class"], "breaks": list(breaks)},
+        "governance_role": {**config["governance_role"], "rule": spec.role_rule},
+        "analysis": {k: config["analysis"][k] for k in analysis},
+        "crosstabs": config["crosstabs"],
+        "paper": {k: config["paper"][k] for k in ("headline_crosstab", "primary_model")},
+    }

@@ -22,7 +22,7 @@ rule multiverse_spec:
         "../../environment.yml"
     params:
         spec=lambda wildcards: MULTIVERSE[wildcards.spec],
-        settings=job_settings(config),
+        settings=lambda wildcards: job_settings(config, MULTIVERSE[wildcards.spec]),
     script:
         "../../scripts/multiverse_spec.py"
 
