@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from .models import _Log, _newton, _outcome_codes, model_frame, separation_direction
+from .models import _cumulative_loglik, _Log, _newton, _outcome_codes, model_frame, separation_direction
 
 # A slope beyond this (an odds ratio beyond e^15, about 3 million) comes from data the
 # model separates or nearly so; such a fit is checked for separation before it is used.
@@ -81,27 +81,6 @@ class OrdinalFit:
     status: str
 
 
-def _loglik(theta, z_up, z_low, has_up, has_low, w):
-    """Weighted log-likelihood, gradient and Hessian of the cumulative logit (as
-    ``models._cumulative_loglik``, each row counted ``w`` times)."""
-    eta_up, eta_low = z_up @ theta, z_low @ theta
-    f_up = np.where(has_up, special.expit(eta_up), 1.0)
-    f_low = np.where(has_low, special.expit(eta_low), 0.0)
-    prob = f_up - f_low
-    if np.any(prob <= 0):
-        return -np.inf, None, None
-    d_up = np.where(has_up, f_up * (1 - f_up), 0.0)
-    d_low = np.where(has_low, f_low * (1 - f_low), 0.0)
-    g_up, g_low = d_up / prob, -d_low / prob
-    h_uu = d_up * (1 - 2 * f_up) / prob - g_up**2
-    h_ll = -d_low * (1 - 2 * f_low) / prob - g_low**2
-    h_ul = d_up * d_low / prob**2
-    cross = z_up.T @ ((w * h_ul)[:, None] * z_low)
-    hess = z_up.T @ ((w * h_uu)[:, None] * z_up) + z_low.T @ ((w * h_ll)[:, None] * z_low) + cross + cross.T
-    grad = z_up.T @ (w * g_up) + z_low.T @ (w * g_low)
-    return float(w @ np.log(prob)), grad, hess
-
-
 def cumulative_logit(X: np.ndarray, codes: np.ndarray, weights: np.ndarray) -> OrdinalFit:
     """Maximum likelihood slopes of ``logit P(Y <= c | x) = cut_c - x b``, rows weighted.
 
@@ -127,7 +106,9 @@ def cumulative_logit(X: np.ndarray, codes: np.ndarray, weights: np.ndarray) -> O
     z_up[:, k:], z_low[:, k:] = -X, -X
     share = np.cumsum(np.bincount(codes, weights=w))[:-1] / w.sum()
     start = np.concatenate([special.logit(share), np.zeros(q)])
-    theta, ll, hess, converged = _newton(lambda t: _loglik(t, z_up, z_low, has_up, has_low, w), start)
+    theta, ll, hess, converged = _newton(
+        lambda t: _cumulative_loglik(t, z_up, z_low, has_up, has_low, w), start
+    )
     slopes = theta[k:]
     if not converged or np.max(np.abs(slopes), initial=0.0) > LARGE_SLOPE:
         if separation_direction(X, codes, k + 1) is not None:

@@ -368,11 +368,14 @@ def _newton(fun, theta: np.ndarray, maxiter: int = 200, gtol: float = 1e-9):
     return theta, ll, hess, bool(np.max(np.abs(grad)) < 1e-6)
 
 
-def _cumulative_loglik(theta: np.ndarray, z_up: np.ndarray, z_low: np.ndarray, has_up, has_low):
+def _cumulative_loglik(
+    theta: np.ndarray, z_up: np.ndarray, z_low: np.ndarray, has_up, has_low, weights: np.ndarray | None = None
+):
     """Log-likelihood, gradient and Hessian of a cumulative logit model.
 
     Case i contributes ``log(F(z_up_i theta) - F(z_low_i theta))`` with F the logistic
-    distribution function, F = 1 above the top cut-point and 0 below the lowest.
+    distribution function, F = 1 above the top cut-point and 0 below the lowest; with
+    ``weights``, that many times (a row standing for several identical cases).
     """
     eta_up, eta_low = z_up @ theta, z_low @ theta
     f_up = np.where(has_up, special.expit(eta_up), 1.0)
@@ -384,13 +387,17 @@ def _cumulative_loglik(theta: np.ndarray, z_up: np.ndarray, z_low: np.ndarray, h
     d_low = np.where(has_low, f_low * (1 - f_low), 0.0)
     dd_up, dd_low = d_up * (1 - 2 * f_up), d_low * (1 - 2 * f_low)
     g_up, g_low = d_up / prob, -d_low / prob
-    grad = z_up.T @ g_up + z_low.T @ g_low
     h_uu = dd_up / prob - g_up**2
     h_ll = -dd_low / prob - g_low**2
     h_ul = d_up * d_low / prob**2
+    log_prob = np.log(prob)
+    if weights is not None:
+        g_up, g_low, h_uu, h_ll, h_ul = (weights * v for v in (g_up, g_low, h_uu, h_ll, h_ul))
+    grad = z_up.T @ g_up + z_low.T @ g_low
     cross = z_up.T @ (h_ul[:, None] * z_low)
     hess = z_up.T @ (h_uu[:, None] * z_up) + z_low.T @ (h_ll[:, None] * z_low) + cross + cross.T
-    return float(np.sum(np.log(prob))), grad, hess
+    loglik = np.sum(log_prob) if weights is None else weights @ log_prob
+    return float(loglik), grad, hess
 
 
 def nonproportional_loglik(
