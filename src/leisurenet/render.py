@@ -10,12 +10,16 @@ with Pandoc's Typst writer and the Typst compiler.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import yaml
+
+from .manuscript import crossref_punctuation, lint
 
 SHORTCODE = re.compile(r"\{\{<\s*(include|var)\s+([^\s>]+)\s*>\}\}")
 
@@ -66,9 +70,9 @@ def expand(text: str, folder: Path, variables: dict, depth: int = 0) -> str:
     return SHORTCODE.sub(replace, text)
 
 
-def run(command: list[str], cwd: Path) -> None:
+def run(command: list[str], cwd: Path, env: dict | None = None) -> None:
     """Run a renderer; on failure, raise with what it printed."""
-    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
+    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=env)
     if result.returncode != 0:
         raise RuntimeError(
             f"{' '.join(command[:3])} ... failed ({result.returncode}):\n{result.stderr[-4000:]}"
@@ -101,10 +105,21 @@ def render_fallback(build: Path, source: str, html: Path, pdf: Path, pandoc: str
     shutil.copyfile(build / "paper.pdf", pdf)
 
 
+def typst_command() -> str:
+    """The pinned Typst's command line (``leisurenet-typst``, installed with the library)."""
+    beside = Path(sys.executable).parent / "leisurenet-typst"
+    found = str(beside) if beside.exists() else shutil.which("leisurenet-typst")
+    if found is None:
+        raise RuntimeError("leisurenet-typst is not installed: reinstall the project (make)")
+    return found
+
+
 def render_quarto(build: Path, source: str, html: Path, pdf: Path) -> None:
-    """Quarto renders HTML and, through its Typst format, PDF (no LaTeX needed)."""
+    """Quarto renders HTML and, through its Typst format, PDF (no LaTeX needed), compiled by
+    the pinned Typst (``QUARTO_TYPST``), as the fallback's PDF is."""
+    env = {**os.environ, "QUARTO_TYPST": typst_command()}
     for fmt in ("html", "typst"):
-        run(["quarto", "render", source, "--to", fmt], build)
+        run(["quarto", "render", source, "--to", fmt], build, env)
     stem = Path(source).stem
     shutil.copyfile(build / f"{stem}.html", html)
     shutil.copyfile(build / f"{stem}.pdf", pdf)
@@ -124,13 +139,23 @@ def assemble(source: Path, build: Path, variables: str, tables: str, figure_dirs
                 shutil.copyfile(figure, build / "figures" / figure.name)
 
 
+def check_source(source: Path, variables: dict) -> None:
+    """Stop before rendering on any shape of the manuscript a renderer would misread: in the
+    source, and in its text with the numbers and tables filled in."""
+    expanded = expand(source.read_text(encoding="utf-8"), source.parent, variables)
+    filled = f"{source.name} with its variables and tables filled in"
+    problems = lint(source) + crossref_punctuation(expanded, filled)
+    if problems:
+        raise ValueError("the manuscript has shapes a renderer would misread:\n" + "\n".join(map(str, problems)))
+
+
 def render(build: Path, setting: str, html: Path, pdf: Path) -> str:
     """Render with the renderer ``setting`` asks for; return a description of the one that ran."""
     import typst
 
     renderer = choose_renderer(setting)
     if renderer == "quarto":
-        described = f"Quarto {quarto_version()}"
+        described = f"Quarto {quarto_version()} (the PDF through Typst {typst.__version__})"
     else:
         import pypandoc
 
@@ -143,6 +168,7 @@ def render(build: Path, setting: str, html: Path, pdf: Path) -> str:
     variables_path.write_text(
         yaml.safe_dump(variables, allow_unicode=True, sort_keys=False), encoding="utf-8"
     )
+    check_source(build / "paper.qmd", variables)
     if renderer == "quarto":
         render_quarto(build, "paper.qmd", html, pdf)
     else:
