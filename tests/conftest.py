@@ -132,3 +132,13 @@ def own_data_run(replica_run, tmp_path_factory):
     result = run(folder, "--configfile", "mine.yaml")
     assert result.returncode == 0, result.stderr[-3000:]
     return folder
+
+
+@pytest.fixture(scope="session")
+def other_run(tmp_path_factory):
+    """The same pipeline on another dataset: 120 generated respondents, another seed."""
+    folder = scratch_project(tmp_path_factory.mktemp("other"))
+    (folder / "other.yaml").write_text("synthetic:\n  n_respondents: 120\n  seed: 7\n")
+    result = run(folder, "--configfile", "other.yaml")
+    assert result.returncode == 0, result.stderr[-3000:]
+    return folder

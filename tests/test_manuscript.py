@@ -27,13 +27,13 @@ def test_a_line_of_several_shortcodes_is_found():
 
 
 def test_punctuation_that_typst_would_eat_is_found():
-    text = "in @fig-a; then @tbl-b. Then @fig-c.x and @sec-d(e) and @tbl-f[g] and @fig-h, @fig-i: ok (@tbl-j)."
+    text = "in @fig-a; then @tbl-b. Then @fig-c.x and @sec-d(e) and @tbl-f[g]; @fig-h, @fig-i: ok (@tbl-j)."
     found = [p.text for p in crossref_punctuation(text, "t")]
     assert found == ["@fig-a;", "@fig-c.", "@sec-d(", "@tbl-f["]
 
 
 def test_a_link_to_an_unlabelled_heading_is_found():
-    text = "# Intro {#sec-intro}\n\nSee @sec-intro, [A](#sec-appendix) and @sec-gone.\n\n# Appendix {.unnumbered}\n"
+    text = "# Intro {#sec-intro}\n\nSee @sec-intro, [A](#sec-appendix), @sec-gone.\n\n# App {.unnumbered}\n"
     assert [p.text for p in unlabelled_targets(text, "t")] == ["](#sec-appendix)", "@sec-gone"]
 
 

@@ -4,47 +4,17 @@ from __future__ import annotations
 
 import html
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pandas as pd
-import pypdf
 import pytest
 import yaml
 
-from .conftest import ROOT, run, scratch_project
+from .conftest import ROOT
+from .rendered import html_text, pdf_text
 
 pytestmark = pytest.mark.slow
 SOURCE = (ROOT / "paper" / "paper.qmd").read_text(encoding="utf-8")
-
-
-class _Text(HTMLParser):
-    """The text a reader sees: everything but styles, scripts and the document head."""
-
-    def __init__(self):
-        super().__init__()
-        self.parts: list[str] = []
-        self.hidden = 0
-
-    def handle_starttag(self, tag, attrs):
-        self.hidden += tag in {"style", "script", "head"}
-
-    def handle_endtag(self, tag):
-        self.hidden -= tag in {"style", "script", "head"}
-
-    def handle_data(self, data):
-        if not self.hidden:
-            self.parts.append(data)
-
-
-def html_text(path: Path) -> str:
-    parser = _Text()
-    parser.feed(path.read_text(encoding="utf-8"))
-    return " ".join(" ".join(parser.parts).split())
-
-
-def pdf_text(path: Path) -> str:
-    return " ".join(" ".join(page.extract_text() for page in pypdf.PdfReader(path).pages).split())
 
 
 def texts(folder: Path) -> dict[str, str]:
@@ -127,16 +97,6 @@ def test_synthetic_notice_and_renderer_colophon(replica_run, replica_texts):
         assert "The data analysed here are synthetic" in text, fmt
         assert "synthetic replica of the 2016 coordinator survey" in text.lower(), fmt  # figure captions
         assert f"rendered by {renderer['renderer']}" in text, fmt
-
-
-@pytest.fixture(scope="module")
-def other_run(tmp_path_factory):
-    """The same pipeline on another dataset: 120 generated respondents, another seed."""
-    folder = scratch_project(tmp_path_factory.mktemp("other"))
-    (folder / "other.yaml").write_text("synthetic:\n  n_respondents: 120\n  seed: 7\n")
-    result = run(folder, "--configfile", "other.yaml")
-    assert result.returncode == 0, result.stderr[-3000:]
-    return folder
 
 
 def test_another_dataset_gives_other_numbers_in_the_text(replica_run, other_run):

@@ -15,12 +15,15 @@ import re
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from .manuscript import crossref_punctuation, lint
 
+CITATION_STYLE = "citation-style.csl"  # written into the build folder; _quarto.yml names it
+WARNING = re.compile(r"warn|error|could not", re.IGNORECASE)
 SHORTCODE = re.compile(r"\{\{<\s*(include|var)\s+([^\s>]+)\s*>\}\}")
 
 
@@ -70,18 +73,18 @@ def expand(text: str, folder: Path, variables: dict, depth: int = 0) -> str:
     return SHORTCODE.sub(replace, text)
 
 
-def run(command: list[str], cwd: Path, env: dict | None = None) -> None:
-    """Run a renderer; on failure, raise with what it printed."""
+def run(command: list[str], cwd: Path, env: dict | None = None) -> list[str]:
+    """Run a renderer; on failure, raise with what it printed. Return its warnings (Quarto
+    prints its progress on stderr too, which is left out)."""
     result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=env)
     if result.returncode != 0:
         raise RuntimeError(
             f"{' '.join(command[:3])} ... failed ({result.returncode}):\n{result.stderr[-4000:]}"
         )
-    if result.stderr.strip():
-        print(result.stderr.strip())
+    return [line.strip() for line in result.stderr.splitlines() if WARNING.search(line)]
 
 
-def render_fallback(build: Path, source: str, html: Path, pdf: Path, pandoc: str, filters: Path) -> None:
+def render_fallback(build: Path, source: str, html: Path, pdf: Path, pandoc: str, filters: Path) -> list[str]:
     """Pandoc (HTML) and Pandoc + Typst (PDF) on the expanded source."""
     import typst
 
@@ -94,15 +97,16 @@ def render_fallback(build: Path, source: str, html: Path, pdf: Path, pandoc: str
     common = [
         pandoc, expanded.name, "--standalone", "--number-sections", "--resource-path", ".",
         "--lua-filter", str(filters / "crossref.lua"), "--citeproc", "--bibliography", "references.bib",
-        "--metadata", "link-citations=true",
+        "--csl", CITATION_STYLE, "--metadata", "link-citations=true",
     ]  # fmt: skip
-    run([*common, "--to", "html5", "--embed-resources", "--toc", "--toc-depth", "2",
-         "--css", str(filters / "fallback.css"), "--output", "paper.html"], build)  # fmt: skip
-    run([*common, "--to", "typst", "--metadata-file", str(filters / "typst-fallback.yaml"),
-         "--include-in-header", "typst-header.typ", "--output", "paper.typ"], build)  # fmt: skip
+    warnings = run([*common, "--to", "html5", "--embed-resources", "--toc", "--toc-depth", "2",
+                    "--css", str(filters / "fallback.css"), "--output", "paper.html"], build)  # fmt: skip
+    warnings += run([*common, "--to", "typst", "--metadata-file", str(filters / "typst-fallback.yaml"),
+                     "--include-in-header", "typst-header.typ", "--output", "paper.typ"], build)  # fmt: skip
     typst.compile(str(build / "paper.typ"), output=str(build / "paper.pdf"), root=str(build))
     shutil.copyfile(build / "paper.html", html)
     shutil.copyfile(build / "paper.pdf", pdf)
+    return warnings
 
 
 def typst_command() -> str:
@@ -114,15 +118,29 @@ def typst_command() -> str:
     return found
 
 
-def render_quarto(build: Path, source: str, html: Path, pdf: Path) -> None:
+def render_quarto(build: Path, source: str, html: Path, pdf: Path) -> list[str]:
     """Quarto renders HTML and, through its Typst format, PDF (no LaTeX needed), compiled by
     the pinned Typst (``QUARTO_TYPST``), as the fallback's PDF is."""
     env = {**os.environ, "QUARTO_TYPST": typst_command()}
+    warnings = []
     for fmt in ("html", "typst"):
-        run(["quarto", "render", source, "--to", fmt], build, env)
+        warnings += run(["quarto", "render", source, "--to", fmt], build, env)
     stem = Path(source).stem
     shutil.copyfile(build / f"{stem}.html", html)
     shutil.copyfile(build / f"{stem}.pdf", pdf)
+    return warnings
+
+
+def write_citation_style(path: Path) -> None:
+    """The citation style both renderers use: the pinned Pandoc's own (Chicago author-date).
+
+    Quarto and the fallback bring different Pandoc versions, whose default styles differ (the
+    edition of Chicago: "et al." rules, publisher places); one file gives one reference list.
+    """
+    import pypandoc
+
+    command = [pypandoc.get_pandoc_path(), "--print-default-data-file", "default.csl"]
+    path.write_bytes(subprocess.run(command, capture_output=True, check=True).stdout)
 
 
 def assemble(source: Path, build: Path, variables: str, tables: str, figure_dirs: list[Path]) -> None:
@@ -132,6 +150,7 @@ def assemble(source: Path, build: Path, variables: str, tables: str, figure_dirs
     shutil.copytree(source, build)
     shutil.copyfile(variables, build / "_variables.yml")
     shutil.copytree(tables, build / "tables")
+    write_citation_style(build / CITATION_STYLE)
     (build / "figures").mkdir()
     for folder in figure_dirs:
         for figure in sorted(folder.iterdir()):
@@ -146,11 +165,20 @@ def check_source(source: Path, variables: dict) -> None:
     filled = f"{source.name} with its variables and tables filled in"
     problems = lint(source) + crossref_punctuation(expanded, filled)
     if problems:
-        raise ValueError("the manuscript has shapes a renderer would misread:\n" + "\n".join(map(str, problems)))
+        listed = "\n".join(map(str, problems))
+        raise ValueError(f"the manuscript has shapes a renderer would misread:\n{listed}")
 
 
-def render(build: Path, setting: str, html: Path, pdf: Path) -> str:
-    """Render with the renderer ``setting`` asks for; return a description of the one that ran."""
+@dataclass(frozen=True)
+class Rendering:
+    """Which renderer ran (as the colophon says it) and the warnings it printed."""
+
+    renderer: str
+    warnings: list[str]
+
+
+def render(build: Path, setting: str, html: Path, pdf: Path) -> Rendering:
+    """Render with the renderer ``setting`` asks for."""
     import typst
 
     renderer = choose_renderer(setting)
@@ -170,10 +198,10 @@ def render(build: Path, setting: str, html: Path, pdf: Path) -> str:
     )
     check_source(build / "paper.qmd", variables)
     if renderer == "quarto":
-        render_quarto(build, "paper.qmd", html, pdf)
+        warnings = render_quarto(build, "paper.qmd", html, pdf)
     else:
         import pypandoc
 
         filters = build / "filters"
-        render_fallback(build, "paper.qmd", html, pdf, pypandoc.get_pandoc_path(), filters)
-    return described
+        warnings = render_fallback(build, "paper.qmd", html, pdf, pypandoc.get_pandoc_path(), filters)
+    return Rendering(described, warnings)

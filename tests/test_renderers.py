@@ -1,0 +1,200 @@
+"""Quarto and the fallback (Pandoc + Typst) give the same paper, number for number.
+
+Both renderers render the same build folder of a pipeline run, as the paper rule does, on the
+replica and on a second dataset. Without Quarto on PATH these tests are skipped with the
+reason; with LEISURENET_REQUIRE_QUARTO=1 (as in CI) they fail instead.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+from leisurenet.render import CITATION_STYLE, Rendering, assemble, expand, quarto_version, render
+
+from .conftest import ROOT
+from .rendered import between, html_text, pdf_text
+
+pytestmark = pytest.mark.slow
+RENDERERS = ("quarto", "pandoc")
+FORMATS = ("html", "pdf")
+# Numbers as printed: 62.3%, 0.540, 1,234, 0.31–3.39 (two numbers), 2016.
+NUMBER = re.compile(r"\d+(?:[.,]\d+)*%?")
+URL = re.compile(r"(?:https?://|doi\.org/)\S+")
+
+
+def need_quarto() -> None:
+    if quarto_version() is None:
+        reason = (
+            "quarto is not on PATH: assemble it with ../shared/tools/quarto/assemble .quarto-kit, "
+            "or install Quarto 1.7+"
+        )
+        if os.environ.get("LEISURENET_REQUIRE_QUARTO") == "1":
+            pytest.fail(reason + " (LEISURENET_REQUIRE_QUARTO=1)")
+        pytest.skip(reason)
+
+
+def render_with(folder: Path, renderer: str, out: Path) -> Rendering:
+    """Render a run's results with one renderer, as the paper rule does, into ``out``."""
+    results = folder / "results"
+    figures = sorted({f.parent for f in (results / "figures").glob("*.svg")})
+    assets = results / "paper" / "assets"
+    out.mkdir(parents=True)
+    build = out / "build"
+    assemble(folder / "paper", build, assets / "_variables.yml", assets / "tables", figures)
+    return render(build, renderer, out / "paper.html", out / "paper.pdf")
+
+
+class Papers:
+    """One run's paper from both renderers: texts, paths, what each renderer said."""
+
+    def __init__(self, folder: Path, out: Path):
+        need_quarto()
+        self.folder, self.out = folder, out
+        self.rendering = {r: render_with(folder, r, out / r) for r in RENDERERS}
+        self.text = {}
+        for r in RENDERERS:
+            colophon = self.rendering[r].renderer
+            self.text[r, "html"] = html_text(out / r / "paper.html").replace(colophon, "RENDERER")
+            self.text[r, "pdf"] = pdf_text(out / r / "paper.pdf").replace(colophon, "RENDERER")
+
+    def expanded_source(self) -> str:
+        build = self.out / "pandoc" / "build"
+        variables = yaml.safe_load((build / "_variables.yml").read_text(encoding="utf-8"))
+        return expand((build / "paper.qmd").read_text(encoding="utf-8"), build, variables)
+
+
+@pytest.fixture(scope="module", params=["replica", "other"])
+def papers(request, tmp_path_factory) -> Papers:
+    folder = request.getfixturevalue(f"{request.param}_run")
+    return Papers(folder, tmp_path_factory.mktemp(f"papers_{request.param}"))
+
+
+def body(text: str) -> str:
+    """The paper up to its reference list, without links (a URL breaks across lines in a PDF)."""
+    return URL.sub("", text[: text.rindex("References")])
+
+
+def test_the_four_papers_print_the_same_numbers(papers):
+    """Every number as often in one renderer's paper as in the other's; the same numbers in the
+    HTML as in the PDF (where long tables repeat their header on each page)."""
+    counts = {key: Counter(NUMBER.findall(body(text))) for key, text in papers.text.items()}
+    assert sum(counts["pandoc", "html"].values()) > 500
+    for fmt in FORMATS:
+        quarto, pandoc = counts["quarto", fmt], counts["pandoc", fmt]
+        assert quarto == pandoc, (fmt, quarto - pandoc, pandoc - quarto)
+    assert set(counts["pandoc", "html"]) == set(counts["pandoc", "pdf"])
+
+
+def captions(text: str) -> list[str]:
+    """Each figure's and table's label with the first words of its caption, in order."""
+    return [" ".join(m) for m in re.findall(r"\b(Figure|Table) (\d+): (\S+ \S+ \S+)", text)]
+
+
+def test_figures_and_tables_are_numbered_alike(papers):
+    source = papers.expanded_source()
+    n_fig, n_tbl = len(re.findall(r"\{#fig-", source)), len(re.findall(r"\{#tbl-", source))
+    expected = captions(papers.text["pandoc", "html"])
+    assert sorted(Counter(c.split()[0] for c in expected).items()) == [("Figure", n_fig), ("Table", n_tbl)]
+    for key, text in papers.text.items():
+        assert captions(text) == expected, key
+
+
+def test_every_reference_resolves_and_keeps_the_punctuation_after_it(papers):
+    source = papers.expanded_source()
+    order = {kind: re.findall(rf"\{{#({kind}-[\w-]+)", source) for kind in ("fig", "tbl")}
+    names = {"fig": "Figure", "tbl": "Table"}
+    expected = [
+        f"{names[label[:3]]} {order[label[:3]].index(label) + 1}{mark}"
+        for label, mark in re.findall(r"@((?:fig|tbl)-[\w-]*\w)([,.:)])", source)
+    ]
+    assert expected
+    for key, text in papers.text.items():
+        assert not re.search(r"\?\?|@(?:fig|tbl|sec)-|\{\{<|>\}\}", text), key
+        missing = [e for e in expected if e not in text]
+        assert not missing, (key, missing)
+        assert re.search(r"Section \d+\.\d+\.", text), key  # "tested in @sec-associations."
+
+
+def test_citations_are_author_date_with_the_list_under_references(papers):
+    bib = (ROOT / "paper" / "references.bib").read_text(encoding="utf-8")
+    first_author = dict(re.findall(r"@\w+\{(\w+),\s*author\s*=\s*\{\{?([^,{}]+?)[,}]", bib))
+    cited = set(re.findall(r"@(\w+)", papers.expanded_source())) & set(first_author)
+    surnames = [first_author[key] for key in sorted(cited)]
+    assert len(surnames) > 15
+    for key, text in papers.text.items():
+        assert "Span et al. (2011)" in text and "(Span et al. 2011" in text, key
+        assert not re.search(r"\[\d+(?:[,–-]\s*\d+)*\]", body(text)), key  # no numbered citations
+        assert "Bibliography" not in text, key
+        listed = between(text, "References", "Appendix A: Reproduction")
+        assert all(name.strip() in listed for name in surnames), (key, listed[:300])
+
+
+def test_the_synthetic_notice_is_in_the_same_places(papers):
+    line = "synthetic replica of the 2016 coordinator survey"
+    source_lines = {key: text.count(line) for key, text in papers.text.items()}
+    n_figures = len(re.findall(r"\{#fig-", papers.expanded_source()))
+    assert set(source_lines.values()) == {n_figures}, source_lines
+    for key, text in papers.text.items():
+        assert "Synthetic data:" in text[: text.index("Introduction")], key  # the abstract
+        assert "Synthetic data. Every number" in text[: text.index("Introduction")], key
+        assert "The data analysed here are synthetic" in between(text, "Method", "Results"), key
+
+
+def test_table_headers_do_not_hyphenate_within_a_word(papers):
+    page = (papers.out / "pandoc" / "paper.html").read_text(encoding="utf-8")
+    headers = re.findall(r"<th[^>]*>(.*?)</th>", page, re.S)
+    words = {word for cell in headers for word in re.findall(r"[A-Za-z]{5,}", cell)}
+    assert "published" in words
+    for renderer in RENDERERS:
+        text = pdf_text(papers.out / renderer / "paper.pdf", hyphenated=True)
+        split = [w for w in words for i in range(2, len(w) - 1) if f"{w[:i]}- {w[i:]}" in text]
+        assert not split, (renderer, split)
+
+
+def test_rendering_is_offline(papers):
+    for renderer in RENDERERS:
+        assert papers.rendering[renderer].warnings == [], renderer
+        page = (papers.out / renderer / "paper.html").read_text(encoding="utf-8")
+        remote = re.findall(r"""(?:src=|<link[^>]*href=|@import\s+url\()["']?(https?:[^"')\s]+)""", page)
+        assert remote == [], renderer
+
+
+def test_two_quarto_renders_are_identical(replica_run, tmp_path):
+    need_quarto()
+    first, second = (render_with(replica_run, "quarto", tmp_path / name) for name in ("a", "b"))
+    assert first == second
+    for name in ("paper.html", "paper.pdf"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+    assert (tmp_path / "a" / "build" / CITATION_STYLE).exists()
+
+
+def identifiers(folder: Path) -> set[str]:
+    """The names a reader should never meet in the prose: item, model and cross-tab IDs, and the
+    snake_case column names of the results."""
+    from leisurenet.codebook import Codebook
+
+    config = folder / "config"
+    names = set(Codebook.from_yaml(config / "codebook.yaml").items)
+    names |= set(yaml.safe_load((config / "models.yaml").read_text(encoding="utf-8"))["models"])
+    for table in (folder / "results").rglob("*.csv"):
+        header = table.open(encoding="utf-8").readline().strip().split(",")
+        names |= {column for column in header if "_" in column}
+    names |= {line.split(",")[0] for line in (folder / "results/crosstabs/tests.csv").open() if "_" in line}
+    return names
+
+
+def test_the_prose_names_no_variable(papers):
+    """Abstract and body text, outside tables, code and the codebook appendix, read as a paper."""
+    names = identifiers(papers.folder)
+    assert {"rep_voice", "size_class", "rep_voice_ordinal", "role_act_by_size"} <= names
+    for renderer in RENDERERS:
+        text = html_text(papers.out / renderer / "paper.html", skip=frozenset({"table", "code"}))
+        prose = text[: text.index("Appendix B: Codebook")] + text[text.index("Appendix C: Sensitivity") :]
+        found = sorted({name for name in names if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", prose)})
+        assert not found, (renderer, found)
