@@ -10,11 +10,9 @@ with Pandoc's Typst writer and the Typst compiler.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,10 +71,10 @@ def expand(text: str, folder: Path, variables: dict, depth: int = 0) -> str:
     return SHORTCODE.sub(replace, text)
 
 
-def run(command: list[str], cwd: Path, env: dict | None = None) -> list[str]:
+def run(command: list[str], cwd: Path) -> list[str]:
     """Run a renderer; on failure, raise with what it printed. Return its warnings (Quarto
     prints its progress on stderr too, which is left out)."""
-    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=env)
+    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
     if result.returncode != 0:
         raise RuntimeError(
             f"{' '.join(command[:3])} ... failed ({result.returncode}):\n{result.stderr[-4000:]}"
@@ -84,9 +82,15 @@ def run(command: list[str], cwd: Path, env: dict | None = None) -> list[str]:
     return [line.strip() for line in result.stderr.splitlines() if WARNING.search(line)]
 
 
+def compile_pdf(source: Path) -> None:
+    """A Typst file to the PDF beside it, with the pinned Typst (the ``typst`` wheel)."""
+    import typst
+
+    typst.compile(str(source), output=str(source.with_suffix(".pdf")), root=str(source.parent))
+
+
 def render_fallback(build: Path, source: str, html: Path, pdf: Path, pandoc: str, filters: Path) -> list[str]:
     """Pandoc (HTML) and Pandoc + Typst (PDF) on the expanded source."""
-    import typst
 
     filters = filters.resolve()
     variables = yaml.safe_load((build / "_variables.yml").read_text(encoding="utf-8"))
@@ -103,29 +107,24 @@ def render_fallback(build: Path, source: str, html: Path, pdf: Path, pandoc: str
                     "--css", str(filters / "fallback.css"), "--output", "paper.html"], build)  # fmt: skip
     warnings += run([*common, "--to", "typst", "--metadata-file", str(filters / "typst-fallback.yaml"),
                      "--include-in-header", "typst-header.typ", "--output", "paper.typ"], build)  # fmt: skip
-    typst.compile(str(build / "paper.typ"), output=str(build / "paper.pdf"), root=str(build))
+    compile_pdf(build / "paper.typ")
     shutil.copyfile(build / "paper.html", html)
     shutil.copyfile(build / "paper.pdf", pdf)
     return warnings
 
 
-def typst_command() -> str:
-    """The pinned Typst's command line (``leisurenet-typst``, installed with the library)."""
-    beside = Path(sys.executable).parent / "leisurenet-typst"
-    found = str(beside) if beside.exists() else shutil.which("leisurenet-typst")
-    if found is None:
-        raise RuntimeError("leisurenet-typst is not installed: reinstall the project (make)")
-    return found
-
-
 def render_quarto(build: Path, source: str, html: Path, pdf: Path) -> list[str]:
-    """Quarto renders HTML and, through its Typst format, PDF (no LaTeX needed), compiled by
-    the pinned Typst (``QUARTO_TYPST``), as the fallback's PDF is."""
-    env = {**os.environ, "QUARTO_TYPST": typst_command()}
+    """Quarto renders HTML and, through its Typst format, PDF (no LaTeX needed).
+
+    Quarto compiles its Typst file with the Typst it bundles (0.13 with Quarto 1.7), whose
+    PDFs differ in their bytes from run to run; the Typst file it keeps (``keep-typ``) is
+    compiled again with the pinned Typst, as the fallback's, so that the PDF is reproducible.
+    """
     warnings = []
     for fmt in ("html", "typst"):
-        warnings += run(["quarto", "render", source, "--to", fmt], build, env)
+        warnings += run(["quarto", "render", source, "--to", fmt], build)
     stem = Path(source).stem
+    compile_pdf(build / f"{stem}.typ")
     shutil.copyfile(build / f"{stem}.html", html)
     shutil.copyfile(build / f"{stem}.pdf", pdf)
     return warnings
@@ -183,7 +182,7 @@ def render(build: Path, setting: str, html: Path, pdf: Path) -> Rendering:
 
     renderer = choose_renderer(setting)
     if renderer == "quarto":
-        described = f"Quarto {quarto_version()} (the PDF through Typst {typst.__version__})"
+        described = f"Quarto {quarto_version()} (the PDF compiled by Typst {typst.__version__})"
     else:
         import pypandoc
 
