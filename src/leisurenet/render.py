@@ -125,6 +125,7 @@ def render_quarto(build: Path, source: str, html: Path, pdf: Path) -> list[str]:
         warnings += run(["quarto", "render", source, "--to", fmt], build)
     stem = Path(source).stem
     compile_pdf(build / f"{stem}.typ")
+    shutil.rmtree(build / ".quarto", ignore_errors=True)  # Quarto's scratch: caches, not results
     shutil.copyfile(build / f"{stem}.html", html)
     shutil.copyfile(build / f"{stem}.pdf", pdf)
     return warnings
