@@ -8,23 +8,18 @@ import yaml
 from leisurenet import paper
 from leisurenet.codebook import Codebook
 from leisurenet.io import atomic_path, read_dataset, stage_logger
-from leisurenet.models import load_model_specs
 from leisurenet.prose import Prose
 from leisurenet.wording import Wording
 
 sm = snakemake
 log = stage_logger(sm.log[0], "paper_assets")
 codebook = Codebook.from_yaml(sm.input.codebook)
-prose = Prose.from_config(
-    Wording.from_yaml(sm.input.wording),
-    codebook,
-    load_model_specs(sm.input.models)["models"],
-    sm.params.crosstabs,
-)
 csv = {name: pd.read_csv(sm.input[name]) for name in
        ("flow", "cleaning_log", "audit", "cells", "tests", "summary", "scales", "paired", "nonresponse_test",
         "coefficients", "fit", "bootstrap", "multiverse", "multiverse_summary")}  # fmt: skip
 audit, items, fit = csv["audit"], csv["summary"], csv["fit"]
+models = fit.set_index("model")[["family", "outcome"]].to_dict("index")
+prose = Prose.from_config(Wording.from_yaml(sm.input.wording), codebook, models, sm.params.crosstabs)
 recoded = read_dataset(sm.input.recoded)
 settings = sm.params.paper
 primary, headline, alpha = settings["primary_model"], settings["headline_crosstab"], settings["alpha"]

@@ -36,13 +36,18 @@ class Recording(Wording):
         return text
 
 
-# Models without a label (named from family and outcome) and one with a label.
+# The models names.model names, and models named from their family and outcome.
 MODELS = {
+    "rep_voice_ordinal": {"family": "ordinal_logit", "outcome": "rep_voice"},
+    "rep_voice_binary": {"family": "logit", "outcome": "rep_voice"},
+    "role_act_by_size": {"family": "multinomial_logit", "outcome": "role_act"},
+    "obj_achieved_ordinal": {"family": "ordinal_logit", "outcome": "obj_achieved"},
+    "participation_linear": {"family": "ols", "outcome": "score_participation"},
     "effort_ordinal": {"family": "ordinal_logit", "outcome": "eff_financial"},
     "voice_binary": {"family": "logit", "outcome": "rep_voice"},
     "role_multinomial": {"family": "multinomial_logit", "outcome": "role_act"},
-    "participation_linear": {"family": "ols", "outcome": "score_participation"},
-    "m": {"family": "ordinal_logit", "outcome": "rep_voice", "label": "primary model"},
+    "scale_linear": {"family": "ols", "outcome": "score_participation"},
+    "m": {"family": "ordinal_logit", "outcome": "rep_voice"},
 }
 FORMULA = "y ~ x (reference: size_class=small, role_act=coproducer, role_overall=coproducer)"
 

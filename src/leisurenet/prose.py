@@ -24,8 +24,8 @@ SIZE = "size_class"
 class Prose:
     """The template with what it needs to name things.
 
-    ``models`` maps a model ID to its specification (``config/models.yaml``: ``family``,
-    ``outcome``, optional ``label``); ``crosstabs`` maps a cross-tab ID to its row and column
+    ``models`` maps a model ID to its ``family`` and ``outcome`` (as ``fit.csv`` or
+    ``config/models.yaml`` give them); ``crosstabs`` maps a cross-tab ID to its row and column
     variable.
     """
 
@@ -36,7 +36,7 @@ class Prose:
 
     @classmethod
     def from_config(cls, wording: Wording, codebook: Codebook, models: dict, families: dict) -> Prose:
-        """From the model specifications and the config's ``crosstabs`` families."""
+        """From the models' families and outcomes and the config's ``crosstabs`` families."""
         pairs = {
             crosstab_name(row, f["col"]): (row, f["col"]) for f in families.values() for row in f["rows"]
         }
@@ -109,13 +109,13 @@ class Prose:
     # --- models and cross-tabs ---------------------------------------------------------
 
     def model(self, name: str) -> str:
-        """A model's configured ``label``, else one made from its family and outcome."""
+        """A model's name: its own in ``names.model``, else one made from its family and outcome."""
         spec = self.models.get(name)
-        if spec is None:
-            return self.say("names.model", "unknown", name=name.replace("_", " "))
-        if spec.get("label"):
-            return spec["label"]
-        return self.say("names.model", spec["family"], outcome=self.variable(spec["outcome"]))
+        outcome = self.variable(spec["outcome"]) if spec else "n/a"
+        if name in self.wording.variants("names.model"):
+            return self.say("names.model", name, outcome=outcome)
+        family = spec["family"] if spec else "unknown"
+        return self.say("names.model_family", family, outcome=outcome, name=name.replace("_", " "))
 
     def family(self, family: str) -> str:
         return self.say("names.family", family)

@@ -7,7 +7,6 @@ rule paper_assets:
     input:
         wording="paper/sentences.yml",
         codebook=config["codebook"],
-        models=config["models"],
         raw=raw_export(),
         flow=rules.clean.output.flow,
         cleaning_log=rules.clean.output.log,
