@@ -12,7 +12,7 @@ import pypdf
 import pytest
 import yaml
 
-from .conftest import ROOT, run, scratch_project
+from .conftest import ROOT
 
 pytestmark = pytest.mark.slow
 SOURCE = (ROOT / "paper" / "paper.qmd").read_text(encoding="utf-8")
@@ -74,7 +74,9 @@ def test_headline_numbers_are_those_in_results(replica_run, replica_texts):
     ]
     boot = pd.read_csv(replica_run / "results/bootstrap/intervals.csv").set_index("term")
     expected.append(
-        "size class: large {:.2f}–{:.2f}".format(*boot.loc["size_class[large]", ["or_ci_low", "or_ci_high"]])
+        "{:.2f}–{:.2f} for large against small municipalities".format(
+            *boot.loc["size_class[large]", ["or_ci_low", "or_ci_high"]]
+        )
     )
     summary = pd.read_csv(replica_run / "results/multiverse/summary.csv").set_index("term")
     row = summary.loc["size_class[large]"]
@@ -127,16 +129,6 @@ def test_synthetic_notice_and_renderer_colophon(replica_run, replica_texts):
         assert "The data analysed here are synthetic" in text, fmt
         assert "synthetic replica of the 2016 coordinator survey" in text.lower(), fmt  # figure captions
         assert f"rendered by {renderer['renderer']}" in text, fmt
-
-
-@pytest.fixture(scope="module")
-def other_run(tmp_path_factory):
-    """The same pipeline on another dataset: 120 generated respondents, another seed."""
-    folder = scratch_project(tmp_path_factory.mktemp("other"))
-    (folder / "other.yaml").write_text("synthetic:\n  n_respondents: 120\n  seed: 7\n")
-    result = run(folder, "--configfile", "other.yaml")
-    assert result.returncode == 0, result.stderr[-3000:]
-    return folder
 
 
 def test_another_dataset_gives_other_numbers_in_the_text(replica_run, other_run):
