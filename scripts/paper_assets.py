@@ -8,6 +8,8 @@ import yaml
 from leisurenet import paper
 from leisurenet.codebook import Codebook
 from leisurenet.io import atomic_path, read_dataset, stage_logger
+from leisurenet.prose import Prose
+from leisurenet.wording import Wording
 
 sm = snakemake
 log = stage_logger(sm.log[0], "paper_assets")
@@ -15,64 +17,47 @@ codebook = Codebook.from_yaml(sm.input.codebook)
 csv = {name: pd.read_csv(sm.input[name]) for name in
        ("flow", "cleaning_log", "audit", "cells", "tests", "summary", "scales", "paired", "nonresponse_test",
         "coefficients", "fit", "bootstrap", "multiverse", "multiverse_summary")}  # fmt: skip
-audit, items = csv["audit"], csv["summary"]
+audit, items, fit = csv["audit"], csv["summary"], csv["fit"]
+models = fit.set_index("model")[["family", "outcome"]].to_dict("index")
+prose = Prose.from_config(Wording.from_yaml(sm.input.wording), codebook, models, sm.params.crosstabs)
 recoded = read_dataset(sm.input.recoded)
 settings = sm.params.paper
+primary, headline, alpha = settings["primary_model"], settings["headline_crosstab"], settings["alpha"]
+references = paper.model_references(fit, primary, prose)
 study = {"size_class": sm.params.size_class, "governance_role": sm.params.governance_role}
 
 variables = {
     "data": paper.data_variables(
-        csv["flow"], csv["cleaning_log"], items, sm.input.raw, sm.params.synthetic, study
+        csv["flow"], csv["cleaning_log"], items, sm.input.raw, sm.params.synthetic, study, prose
     ),
-    "items": paper.item_variables(items),
-    "constructs": paper.construct_variables(items, codebook),
+    "items": paper.item_variables(items, prose),
+    "constructs": paper.construct_variables(items, prose),
     "representation": paper.representation_variables(items, codebook),
-    "roles": paper.role_variables(recoded, codebook),
-    "paired": paper.paired_variables(csv["paired"], settings["alpha"]),
-    "nonresponse": paper.nonresponse_variables(csv["nonresponse_test"], settings["alpha"]),
-    "crosstab": paper.crosstab_variables(csv["tests"], settings["headline_crosstab"], settings["alpha"]),
-    "model": paper.model_variables(csv["coefficients"], csv["fit"], codebook, settings["primary_model"]),
-    "audit": paper.audit_variables(audit, codebook),
-    "bootstrap": paper.bootstrap_variables(csv["bootstrap"], sm.params.bootstrap, settings["primary_model"],
-                                           codebook),
-    "multiverse": paper.multiverse_variables(csv["multiverse_summary"], settings["alpha"]),
-}  # fmt: skip
-
-# The study's three tables: which items (a codebook query), which published figures, the caption.
-study_tables = {
-    "effort": ({"construct": "effort"},
-               {"weak": ("Weak effort", "negative"), "strong": ("Strong effort", "positive")},
-               "Effort per kind of action (percent of all respondents), published and reproduced."),
-    "role_act": ({"construct": "role", "domain": "act"},
-                 {"disagree": ("Disagree", "negative"), "agree": ("Agree", "positive")},
-                 "The coordinator's role in drawing up the actions (percent of all respondents), "
-                 "published and reproduced."),
-    "support": ({"construct": "support"},
-                {"not_useful": ("Not useful", "negative"), "useful": ("Useful", "positive")},
-                "Support needs (percent of all respondents), published and reproduced."),
-}  # fmt: skip
-tables = {
-    "sample_flow": paper.sample_flow_table(csv["flow"]),
-    "items": paper.items_table(items, codebook),
-    "scales": paper.scales_table(csv["scales"], codebook),
-    "paired": paper.paired_table(csv["paired"]),
-    "crosstab_role": paper.crosstab_table(csv["cells"], settings["headline_crosstab"]),
-    "crosstab_tests": paper.crosstab_tests_table(csv["tests"]),
-    "models": paper.models_table(csv["coefficients"], codebook),
-    "model_fit": paper.model_fit_table(csv["fit"]),
-    "bootstrap": paper.bootstrap_table(
-        csv["bootstrap"], csv["coefficients"], settings["primary_model"], codebook
-    ),
-    "multiverse": paper.multiverse_table(csv["multiverse"], settings["headline_crosstab"]),
-    "audit": paper.audit_table(audit),
-    "codebook": paper.codebook_table(codebook),
-    "software": paper.pipe_table(paper.software_table(), "software", "Software used by the pipeline.", "ll"),
+    "roles": paper.role_variables(recoded, prose),
+    "paired": paper.paired_variables(csv["paired"], alpha, prose),
+    "nonresponse": paper.nonresponse_variables(csv["nonresponse_test"], alpha, prose),
+    "crosstab": paper.crosstab_variables(csv["tests"], headline, alpha, prose),
+    "model": paper.model_variables(csv["coefficients"], fit, primary, prose),
+    "audit": paper.audit_variables(audit, prose),
+    "bootstrap": paper.bootstrap_variables(csv["bootstrap"], sm.params.bootstrap, primary, fit, prose),
+    "multiverse": paper.multiverse_variables(csv["multiverse_summary"], alpha, references, prose),
 }
-for name, (query, sides, caption) in study_tables.items():
-    item_ids = codebook.items_where(**query)
-    tables[name] = paper.published_table(
-        items, audit, codebook, item_ids, sides, name.replace("_", "-"), caption
-    )
+
+tables = {
+    "sample_flow": paper.sample_flow_table(csv["flow"], prose),
+    "items": paper.items_table(items, prose),
+    "scales": paper.scales_table(csv["scales"], prose),
+    "paired": paper.paired_table(csv["paired"], prose),
+    "crosstab_role": paper.crosstab_table(csv["cells"], headline, prose),
+    "crosstab_tests": paper.crosstab_tests_table(csv["tests"], prose),
+    "models": paper.models_table(csv["coefficients"], fit, prose),
+    "model_fit": paper.model_fit_table(fit, prose),
+    "bootstrap": paper.bootstrap_table(csv["bootstrap"], csv["coefficients"], fit, primary, prose),
+    "multiverse": paper.multiverse_table(csv["multiverse"], headline, references, prose),
+    "audit": paper.audit_table(audit, prose),
+    "codebook": paper.codebook_table(prose),
+    "software": paper.software_pipe_table(prose),
+} | paper.study_tables(items, audit, prose)
 
 folder = Path(sm.output.tables)
 folder.mkdir(parents=True, exist_ok=True)

@@ -111,6 +111,16 @@ def replica_run(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def other_run(tmp_path_factory):
+    """The same pipeline on another dataset: 120 generated respondents, another seed."""
+    folder = scratch_project(tmp_path_factory.mktemp("other"))
+    (folder / "other.yaml").write_text("synthetic:\n  n_respondents: 120\n  seed: 7\n")
+    result = run(folder, "--configfile", "other.yaml")
+    assert result.returncode == 0, result.stderr[-3000:]
+    return folder
+
+
+@pytest.fixture(scope="session")
 def own_data_run(replica_run, tmp_path_factory):
     """The replica's answers as a user's SPSS export, selected by a config naming only the data keys."""
     import pyreadstat
@@ -130,15 +140,5 @@ def own_data_run(replica_run, tmp_path_factory):
     )
     (folder / "mine.yaml").write_text("data:\n  raw: export.sav\n  frame: frame.csv\npublished: null\n")
     result = run(folder, "--configfile", "mine.yaml")
-    assert result.returncode == 0, result.stderr[-3000:]
-    return folder
-
-
-@pytest.fixture(scope="session")
-def other_run(tmp_path_factory):
-    """The same pipeline on another dataset: 120 generated respondents, another seed."""
-    folder = scratch_project(tmp_path_factory.mktemp("other"))
-    (folder / "other.yaml").write_text("synthetic:\n  n_respondents: 120\n  seed: 7\n")
-    result = run(folder, "--configfile", "other.yaml")
     assert result.returncode == 0, result.stderr[-3000:]
     return folder

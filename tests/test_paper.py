@@ -6,6 +6,18 @@ import pandas as pd
 import pytest
 
 from leisurenet import paper, render
+from leisurenet.models import load_model_specs
+from leisurenet.prose import Prose
+from leisurenet.wording import Wording
+
+from .conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def prose(codebook, config) -> Prose:
+    """The paper's template with the default models and cross-tabs."""
+    models = load_model_specs(ROOT / "config" / "models.yaml")["models"]
+    return Prose.from_config(Wording.from_yaml(), codebook, models, config["crosstabs"])
 
 
 def test_pipe_table_has_caption_label_and_width_hints():
@@ -51,9 +63,9 @@ def test_renderer_choice(monkeypatch):
     assert render.choose_renderer("pandoc") == "pandoc"
 
 
-def test_audit_variables_without_published_figures(codebook):
+def test_audit_variables_without_published_figures(prose):
     empty = pd.DataFrame(columns=["figure_id"])
-    assert paper.audit_variables(empty, codebook)["abstract"] == ""
+    assert paper.audit_variables(empty, prose)["abstract"] == ""
 
 
 # --- the generated sentences, on crafted results ---------------------------------------
@@ -62,8 +74,8 @@ def test_audit_variables_without_published_figures(codebook):
 def crosstab_tests(p_exact, p_holm):
     return pd.DataFrame(
         {
-            "crosstab": ["a_by_size", "b_by_size"],
-            "row_var": ["a", "b"],
+            "crosstab": ["role_act_by_size", "role_vis_by_size"],
+            "row_var": ["role_act", "role_vis"],
             "col_var": ["size_class", "size_class"],
             "p_exact": p_exact,
             "p_holm": p_holm,
@@ -78,25 +90,33 @@ def crosstab_tests(p_exact, p_holm):
     )
 
 
-def test_crosstab_sentences_follow_the_p_values_and_alpha():
-    significant = paper.crosstab_variables(crosstab_tests([0.01, 0.5], [0.02, 0.5]), "a_by_size", 0.05)
+def test_crosstab_sentences_follow_the_p_values_and_alpha(prose):
+    tests = crosstab_tests([0.01, 0.5], [0.02, 0.5])
+    significant = paper.crosstab_variables(tests, "role_act_by_size", 0.05, prose)
+    assert significant["sentence"].startswith(
+        "For the coordinator's role for the actions by municipality size class, the exact test gives "
+        "p = 0.010"
+    )
     assert "evidence of an association" in significant["sentence"]
     assert "no evidence" not in significant["sentence"]
-    assert "1 reach p < 0.05" in significant["discussion"] and "(a_by_size)" in significant["discussion"]
-    strict = paper.crosstab_variables(crosstab_tests([0.01, 0.5], [0.02, 0.5]), "a_by_size", 0.001)
+    assert "1 reach p < 0.05" in significant["discussion"]
+    assert "(the coordinator's role for the actions by municipality size class)" in significant["discussion"]
+    strict = paper.crosstab_variables(tests, "role_act_by_size", 0.001, prose)
     assert "no evidence of an association at the 0.001 level" in strict["sentence"]
+    assert "none reaches p < 0.001" in strict["discussion"]
     assert "50% of the expected counts" in strict["expected_sentence"]
     assert "Monte Carlo" not in significant["sentence"]
     assert (
         "(1 of 2 cross-tabs), the exact p-value is estimated from 1,000 random tables"
         in significant["method"]
     )
-    estimated = paper.crosstab_variables(crosstab_tests([0.01, 0.5], [0.02, 0.5]), "b_by_size", 0.05)
+    estimated = paper.crosstab_variables(tests, "role_vis_by_size", 0.05, prose)
     assert "p = 0.500 (a Monte Carlo estimate, standard error 0.0158)" in estimated["sentence"]
-    enumerated = crosstab_tests([0.01, 0.5], [0.02, 0.5]).assign(exact_method="exact enumeration")
-    assert "Every exact p-value is computed by enumerating" in paper.exact_method_text(enumerated)
-    missing = paper.crosstab_variables(crosstab_tests([0.01, 0.5], [0.02, 0.5]), "c_by_size", 0.05)
-    assert "was not computed" in missing["sentence"]
+    enumerated = tests.assign(exact_method="exact enumeration")
+    assert "Every exact p-value is computed by enumerating" in paper.exact_method_text(enumerated, prose)
+    missing = paper.crosstab_variables(tests, "role_obj_by_size", 0.05, prose)
+    assert "role for the objectives by municipality size class was not computed" in missing["sentence"]
+    assert missing["abstract"] == missing["expected_sentence"] == ""
 
 
 def fit_table(flag="", po_p=0.2):
@@ -115,7 +135,7 @@ def fit_table(flag="", po_p=0.2):
     )
 
 
-def test_model_sentence_reports_its_checks(codebook):
+def test_model_sentence_reports_its_checks(prose):
     coefficients = pd.DataFrame(
         {
             "model": ["m", "m"],
@@ -126,36 +146,45 @@ def test_model_sentence_reports_its_checks(codebook):
             "p_value": [0.5, 0.03],
         }
     )
-    text = paper.model_variables(coefficients, fit_table("po_boundary", 0.01), codebook, "m")["sentence"]
-    assert "size class: large: OR 2.50 [1.10–5.00], p = 0.030" in text
-    assert "proportional-odds assumption gives p = 0.010" in text and "flagged (po_boundary)" in text
-    assert "reference levels size_class=small" in text
+    variables = paper.model_variables(coefficients, fit_table("po_boundary;low_epp", 0.01), "m", prose)
+    text = variables["sentence"]
+    assert text.startswith("In the model m (n = 50), ")  # not in config/models.yaml: named by its ID
+    assert "the odds ratio of large against small municipalities is 2.50 [1.10–5.00] (p = 0.030)" in text
+    assert "proportional-odds assumption gives p = 0.010, and the fit is flagged for a rough test" in text
+    assert "and few events per parameter." in text
     assert "threshold" not in text
-    assert (
-        "could not be fitted" in paper.model_variables(coefficients, fit_table(), codebook, "x")["sentence"]
+    assert variables["abstract"] == (
+        "In the model m, the odds ratios by municipality size are 2.50 [1.10–5.00] for large against small "
+        "municipalities."
     )
-    assert "| n/a |" in paper.model_fit_table(fit_table())  # a model without parameters does not crash
+    failed = paper.model_variables(coefficients, fit_table(), "rep_voice_ordinal", prose)
+    assert failed["sentence"] == (
+        "The ordinal model of the representation of the voice of people in poverty could not be fitted "
+        "(see its flags in the fit table)."
+    )
+    assert "| n/a |" in paper.model_fit_table(fit_table(), prose)  # a model without parameters does not crash
 
 
-def test_role_sentence_names_ties(codebook):
+def test_role_sentence_names_ties(prose):
     roles = pd.Categorical(["coproducer", "facilitator", "coproducer", "facilitator"])
     recoded = pd.DataFrame({"role_vis": roles, "role_obj": roles, "role_act": pd.Categorical(["mixed"] * 4)})
-    text = paper.role_variables(recoded, codebook)["modal_sentence"]
+    text = paper.role_variables(recoded, prose)["modal_sentence"]
     assert text.startswith("not the same in every domain")
-    assert "vision coproducer and facilitator (2 of 4)" in text and "actions mixed (4 of 4)" in text
+    assert "for the vision, coproducer and facilitator (2 of 4)" in text
+    assert "for the actions, mixed (4 of 4)" in text
 
 
-def test_nonresponse_and_paired_sentences():
+def test_nonresponse_and_paired_sentences(prose):
     test = pd.DataFrame({"test": ["chi_square", "fisher_freeman_halton"], "p_value": [0.04, 0.03]})
-    assert "differs from" in paper.nonresponse_variables(test, 0.05)["sentence"]
-    assert "does not differ" in paper.nonresponse_variables(test, 0.01)["sentence"]
+    assert "differs from" in paper.nonresponse_variables(test, 0.05, prose)["sentence"]
+    assert "does not differ" in paper.nonresponse_variables(test, 0.01, prose)["sentence"]
     no_frame = pd.DataFrame({"test": ["none"], "p_value": [float("nan")]})
-    assert "cannot be compared" in paper.nonresponse_variables(no_frame, 0.05)["sentence"]
+    assert "cannot be compared" in paper.nonresponse_variables(no_frame, 0.05, prose)["sentence"]
     paired = pd.DataFrame({"rank_biserial": [0.6, -0.2, 0.1], "p_value": [0.001, 0.01, 0.2]})
-    assert "in 1 of the 3 comparisons" in paper.paired_variables(paired, 0.05)["sentence"]
+    assert "in 1 of the 3 comparisons" in paper.paired_variables(paired, 0.05, prose)["sentence"]
 
 
-def test_audit_sentences_count_by_status(codebook):
+def test_audit_sentences_count_by_status(prose):
     audit = pd.DataFrame(
         {
             "figure_id": ["a", "b", "c"],
@@ -167,7 +196,7 @@ def test_audit_sentences_count_by_status(codebook):
             "conflicts_with": ["", "", ""],
         }
     )
-    text = paper.audit_variables(audit, codebook)
+    text = paper.audit_variables(audit, prose)
     assert text["appendix"].startswith(
         "1 figures are reproduced exactly, 1 only by the study's summed rounding"
     )
@@ -191,21 +220,27 @@ def multiverse_summary(n_significant: list[int]) -> pd.DataFrame:
     )
 
 
-def test_multiverse_sentences_follow_the_summary():
-    steady = paper.multiverse_variables(multiverse_summary([0, 0, 24]), 0.05)
+def test_multiverse_sentences_follow_the_summary(prose):
+    references = {"size_class": "small"}
+    steady = paper.multiverse_variables(multiverse_summary([0, 0, 24]), 0.05, references, prose)
     assert steady["n_specs"] == "24"
     assert "large against small municipalities ranges from 1.96 to 4.61 (study: 2.54)" in steady["sentence"]
     assert "significant at 0.05 in 24 of 24" in steady["sentence"]
-    assert "significant in 0 of 24 specifications (Cramér's V 0.13–0.24, study 0.19)" in steady["sentence"]
-    assert "does not change these verdicts" in steady["discussion"]
-    mixed = paper.multiverse_variables(multiverse_summary([3, 0, 24]), 0.05)
     assert (
-        "depends on the analytic choices (role act by size (cramers_v) is significant in 3 of 24)"
-        in (mixed["discussion"])
+        "the association of the coordinator's role for the actions by municipality size class is significant "
+        "in 0 of 24 specifications (Cramér's V 0.13–0.24, study 0.19)" in steady["sentence"]
+    )
+    assert "does not change these verdicts" in steady["discussion"]
+    mixed = paper.multiverse_variables(multiverse_summary([3, 5, 24]), 0.05, references, prose)
+    assert mixed["discussion"] == (
+        "The sensitivity analysis qualifies them: the verdict depends on the analytic choices (the "
+        "association of the coordinator's role for the actions by municipality size class is significant in "
+        "3 of 24; the "
+        "odds ratio of medium against small municipalities is significant in 5 of 24)."
     )
 
 
-def test_bootstrap_table_and_sentence(codebook):
+def test_bootstrap_table_and_sentence(prose):
     intervals = pd.DataFrame(
         {
             "term": ["size_class[large]"],
@@ -226,9 +261,14 @@ def test_bootstrap_table_and_sentence(codebook):
             "std_error": [0.57],
         }
     )
-    table = paper.bootstrap_table(intervals, coefficients, "m", codebook)
-    assert "| size class: large | 2.54 | 0.83–7.76 | 0.92–8.20 | 0.57 | 0.56 | 1,990 of 2,000 |" in table
+    fit = fit_table()
+    table = paper.bootstrap_table(intervals, coefficients, fit, "m", prose)
+    row = (
+        "| Large against small municipalities | 2.54 | 0.83–7.76 | 0.92–8.20 | 0.57 | 0.56 | 1,990 of 2,000 |"
+    )
+    assert row in table
     assert table.rstrip().endswith("{#tbl-bootstrap}")
-    text = paper.bootstrap_variables(intervals, {"replicates": 2000, "seed": 7}, "m", codebook)["sentence"]
-    assert "2,000 times (seed 7)" in text and "size class: large 0.92–8.20" in text
+    settings = {"replicates": 2000, "seed": 7}
+    text = paper.bootstrap_variables(intervals, settings, "m", fit, prose)["sentence"]
+    assert "2,000 times (seed 7)" in text and "0.92–8.20 for large against small municipalities" in text
     assert "up to 10 replicates had no finite estimate" in text

@@ -44,7 +44,9 @@ def test_headline_numbers_are_those_in_results(replica_run, replica_texts):
     ]
     boot = pd.read_csv(replica_run / "results/bootstrap/intervals.csv").set_index("term")
     expected.append(
-        "size class: large {:.2f}–{:.2f}".format(*boot.loc["size_class[large]", ["or_ci_low", "or_ci_high"]])
+        "{:.2f}–{:.2f} for large against small municipalities".format(
+            *boot.loc["size_class[large]", ["or_ci_low", "or_ci_high"]]
+        )
     )
     summary = pd.read_csv(replica_run / "results/multiverse/summary.csv").set_index("term")
     row = summary.loc["size_class[large]"]

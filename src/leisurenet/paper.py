@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import importlib.metadata
 import platform
-import re
 
 import pandas as pd
 
 from .clean import REASONS
 from .codebook import Codebook
 from .describe import GUIDING_KIND, INVOLVEMENT_KINDS
-from .labels import coefficient_label, is_structural_term, term_label
+from .labels import is_structural_term
 from .manifest import sha256
+from .prose import Prose, capitalised, statement
 
 PACKAGES = ["snakemake", "pandas", "numpy", "scipy", "statsmodels", "pingouin", "matplotlib", "seaborn",
             "pyreadstat", "pyarrow", "pypandoc_binary", "typst"]  # fmt: skip
@@ -86,6 +86,10 @@ def software_table() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Package", "Version"])
 
 
+def software_pipe_table(prose: Prose) -> str:
+    return pipe_table(software_table(), "software", prose.say("captions.software"), "ll")
+
+
 def data_variables(
     flow: pd.DataFrame,
     cleaning_log: pd.DataFrame,
@@ -93,96 +97,82 @@ def data_variables(
     raw_path,
     synthetic: bool,
     config: dict,
+    prose: Prose,
 ) -> dict:
     """The sample, the methods as configured, the data file, and the notices that say whether
     the data are synthetic."""
     overall = flow[flow["item"].isna() | (flow["item"] == "")].set_index("step")["n"]
     n_resp = int(overall["export"])
     n_frame = int(overall["frame"]) if "frame" in overall else None
-    breaks, labels = config["size_class"]["breaks"], config["size_class"]["labels"]
-    classes = [f"{labels[0]}: fewer than {breaks[0]:,} inhabitants"]
-    classes += [f"{labels[i]}: {breaks[i - 1]:,} to {breaks[i] - 1:,}" for i in range(1, len(breaks))]
-    classes.append(f"{labels[-1]}: {breaks[-1]:,} or more")
+    values = {
+        "n_respondents": str(n_resp),
+        "n_frame": str(n_frame) if n_frame else "n/a",
+        "response_rate": pct(100 * n_resp / n_frame) if n_frame else "n/a",
+        "file": str(raw_path).split("/")[-1],
+    }
+    frame = "frame" if n_frame else "no_frame"
+    kind = "synthetic" if synthetic else "real"
     out = {
         "synthetic": synthetic,
-        "n_frame": str(n_frame) if n_frame else "an unknown number of",
-        "n_respondents": str(n_resp),
+        **{k: values[k] for k in ("n_frame", "n_respondents")},
         "n_analysed": str(int(overall["analysed"])),
-        "response_rate": pct(100 * n_resp / n_frame) if n_frame else "unknown (no frame)",
+        "response_rate": values["response_rate"],
         "n_changes": str(int(cleaning_log["rule"].isin(list(REASONS)).sum())),
-        "size_classes": "; ".join(classes),
-        "file": str(raw_path).split("/")[-1],
+        "size_classes": size_classes_text(config["size_class"], prose),
+        "file": values["file"],
         "checksum": sha256(raw_path),
-        "role_rule": role_rule_text(config["governance_role"]),
-        "ci_method": ci_method_text(items),
-    }  # fmt: skip
-    if n_frame:
-        out["population_sentence"] = f"By 2016 there were {n_frame} such networks."
-        out["sample_sentence"] = (
-            f"All {n_frame} network coordinators were invited; {n_resp} answered "
-            f"(response rate {out['response_rate']})."
-        )
-        out["abstract_sample"] = f"{n_resp} of the {n_frame} network coordinators"
-    else:
-        out["population_sentence"] = ""
-        out["sample_sentence"] = f"{n_resp} network coordinators answered; the population frame is not known."
-        out["abstract_sample"] = f"{n_resp} network coordinators"
-    if synthetic:
-        out["notice"] = (
-            "**Synthetic data.** Every number, table and figure in this document comes from a synthetic "
-            "replica of the survey, generated to reproduce the study's published figures and its stated "
-            "findings. It is not the study's data and is no evidence about the real networks."
-        )
-        out["notice_short"] = (
-            "[Synthetic data: every result here comes from a generated replica, not the survey.]"
-        )
-        out["source_line"] = (
-            "Source: synthetic replica of the 2016 coordinator survey (not the study's data)."
-        )
-        out["method_note"] = (
-            "**The data analysed here are synthetic.** The survey's microdata are not public. The pipeline "
-            "generates a replica with the same items, codes and sample size whose answer counts reproduce "
-            "every published figure, and whose associations follow the study's stated findings through "
-            "documented assumptions (the facilitator role more common in large municipalities and the "
-            "commissioner role in small ones, involvement of people in poverty rated above its guiding "
-            "role, participation weakest in small municipalities). Tests of those associations therefore "
-            "test the assumptions, not the networks."
-        )
-        out["discussion_note"] = (
-            "Above all, the data here are a synthetic replica: where a finding in this paper agrees with "
-            "the study's conclusions, it does so because the replica was built to agree with them."
-        )
-    else:
-        out.update(notice="", notice_short="", method_note="", discussion_note="")
-        out["source_line"] = f"Source: coordinator survey ({out['file']})."
+        "role_rule": role_rule_text(config["governance_role"], prose),
+        "ci_method": ci_method_text(items, prose),
+    }
+    for key in ("population_sentence", "sample_sentence", "abstract_sample"):
+        out[key] = prose.say(f"data.{key}", frame, **values)
+    for key in ("notice", "notice_short", "source_line", "method_note", "discussion_note"):
+        out[key] = prose.say(f"data.{key}", kind, **values)
     return out
 
 
-def role_rule_text(settings: dict) -> str:
-    """The configured governance-role rule, in words."""
-    text = "the role whose statement received the highest agreement; a tie for the highest is *mixed*"
-    if settings["rule"] == "highest_agreed":
-        text += f", and *none* when no statement reaches code {settings['agreed_min_code']}"
-    if settings["min_statements"] > 1:
-        text += f"; at least {settings['min_statements']} of the three statements must be answered"
-    return text
-
-
-def ci_method_text(items: pd.DataFrame) -> str:
-    """How the intervals for shares of networks were computed, as the descriptives say."""
-    if (items["ci_method"] == "hypergeometric").all():
-        return (
-            "Because the respondents are a large part of a known, finite population of networks, "
-            "confidence intervals for a share of networks use the hypergeometric distribution of the "
-            "finite population [@wright1992]"
+def size_classes_text(settings: dict, prose: Prose) -> str:
+    """The configured size classes with their bounds in inhabitants, joined with "; "."""
+    breaks, labels = settings["breaks"], settings["labels"]
+    parts = [prose.say("data.size_class", "first", label=labels[0], limit=f"{breaks[0]:,}")]
+    parts += [
+        prose.say(
+            "data.size_class",
+            "middle",
+            label=labels[i],
+            lower=f"{breaks[i - 1]:,}",
+            upper=f"{breaks[i] - 1:,}",
         )
-    return (
-        "Without a population frame, confidence intervals for a share use the exact binomial "
-        "(Clopper–Pearson) interval"
+        for i in range(1, len(breaks))
+    ]
+    parts.append(prose.say("data.size_class", "last", label=labels[-1], lower=f"{breaks[-1]:,}"))
+    return "; ".join(parts)
+
+
+def role_rule_text(settings: dict, prose: Prose) -> str:
+    """The configured governance-role rule, in words."""
+    minimum = settings["min_statements"]
+    statements = prose.say(
+        "data.role_rule_statements",
+        "several" if minimum > 1 else "one",
+        min_statements=str(minimum),
+        n_statements=str(len(prose.codebook.spec["roles"])),
+    )
+    return prose.say(
+        "data.role_rule",
+        settings["rule"],
+        agreed_min_code=str(settings["agreed_min_code"]),
+        statements=statements,
     )
 
 
-def sample_flow_table(flow: pd.DataFrame) -> str:
+def ci_method_text(items: pd.DataFrame, prose: Prose) -> str:
+    """How the intervals for shares of networks were computed, as the descriptives say."""
+    finite = (items["ci_method"] == "hypergeometric").all()
+    return prose.say("data.ci_method", "hypergeometric" if finite else "clopper_pearson")
+
+
+def sample_flow_table(flow: pd.DataFrame, prose: Prose) -> str:
     overall = flow[flow["item"].isna() | (flow["item"] == "")]
     table = overall[["step", "n", "note"]].rename(columns={"step": "Step", "n": "n", "note": "Note"})
     valid = flow[flow["step"] == "valid"]["n"]
@@ -193,18 +183,48 @@ def sample_flow_table(flow: pd.DataFrame) -> str:
     return pipe_table(
         pd.concat([table, extra]),
         "sample-flow",
-        "Sample flow from the population frame to the valid answers.",
+        prose.say("captions.sample_flow"),
         "lrl",
     )
 
 
-def codebook_table(codebook: Codebook) -> str:
-    rows = [(item, spec["scale"], spec["nl"], spec["en"]) for item, spec in codebook.items.items()]
+def codebook_table(prose: Prose) -> str:
+    rows = [(item, spec["scale"], spec["nl"], spec["en"]) for item, spec in prose.codebook.items.items()]
     df = pd.DataFrame(rows, columns=["Item", "Scale", "Dutch (reconstructed)", "English"])
-    return pipe_table(df, "codebook", "The items of the questionnaire, with their IDs and scales.", "llll")
+    return pipe_table(df, "codebook", prose.say("captions.codebook"), "llll")
 
 
 # --- the study's own tables, published beside reproduced -------------------------------
+
+
+# The study's three tables: which items (a codebook query), which published figures (a
+# figure-id suffix: the column heading and the side of the items' shares); the caption is
+# captions.<name> of the wording.
+STUDY_TABLES = {
+    "effort": ({"construct": "effort"},
+               {"weak": ("Weak effort", "negative"), "strong": ("Strong effort", "positive")}),
+    "role_act": ({"construct": "role", "domain": "act"},
+                 {"disagree": ("Disagree", "negative"), "agree": ("Agree", "positive")}),
+    "support": ({"construct": "support"},
+                {"not_useful": ("Not useful", "negative"), "useful": ("Useful", "positive")}),
+}  # fmt: skip
+
+
+def study_tables(items: pd.DataFrame, audit: pd.DataFrame, prose: Prose) -> dict[str, str]:
+    """The study's own tables (:data:`STUDY_TABLES`), published beside reproduced."""
+    codebook = prose.codebook
+    return {
+        name: published_table(
+            items,
+            audit,
+            codebook,
+            codebook.items_where(**query),
+            sides,
+            name.replace("_", "-"),
+            prose.say(f"captions.{name}"),
+        )
+        for name, (query, sides) in STUDY_TABLES.items()
+    }
 
 
 def published_table(
@@ -245,7 +265,7 @@ def published_table(
     return pipe_table(pd.DataFrame(rows, columns=columns), label, caption)
 
 
-def audit_table(audit: pd.DataFrame) -> str:
+def audit_table(audit: pd.DataFrame, prose: Prose) -> str:
     df = pd.DataFrame(
         {
             "Figure": audit["figure_id"],
@@ -261,53 +281,50 @@ def audit_table(audit: pd.DataFrame) -> str:
             "Status": audit["status"].str.replace("_", " "),
         }
     )
-    caption = (
-        "Every published figure: as printed, recomputed exactly, and computed as the study did "
-        "(percent of all respondents)."
-    )
-    return pipe_table(df, "audit", caption, "lrrrll")
+    return pipe_table(df, "audit", prose.say("captions.audit"), "lrrrll")
 
 
-def audit_variables(audit: pd.DataFrame, codebook: Codebook) -> dict:
+def audit_variables(audit: pd.DataFrame, prose: Prose) -> dict:
+    """The audit's counts in the abstract, the discussion and the appendix."""
+    keys = ("n_base", "abstract", "discussion", "appendix")
     if audit.empty:
-        text = "There are no published figures to audit for these data."
-        return {"abstract": "", "discussion": text, "appendix": text, "n_base": "the"}
-    n = len(audit)
-    exact = int((audit["status"] == "reproduced").sum())
-    summed = audit[audit["granularity"] == "summed_rounding"]
-    pairs = audit[audit["conflicts_with"].fillna("") != ""]
-    pair_text = ""
-    if not pairs.empty:
-        first = pairs.iloc[0]
-        other = audit.set_index("figure_id").loc[first["conflicts_with"].split()[0]]
-        statement = codebook.items[first["items"].split()[0]]["en"]
-        pair_text = (
-            f" Two figures on the statement '{statement}', {first['published']:g}% and "
-            f"{other['published']:g}% on its two sides, cannot both hold: together they need more than "
-            f"the {int(first['n_base'])} respondents."
-        )
-    reproduced = int(audit["status"].isin(["reproduced", "reproduced_as_published"]).sum())
-    base = int(audit["n_base"].iloc[0])
-    as_published = int((audit["status"] == "reproduced_as_published").sum())
-    return {
-        "n_base": str(base),
-        "abstract": f"Of the {n} published figures, {reproduced} are reproduced as printed; "
-        f"{len(summed)} can only have arisen by summing category percentages that were rounded first."
-        + pair_text,
-        "discussion": f"{len(summed)} of the {n} published figures cannot be a percentage of {base} "
-        "respondents: they are sums of category percentages that were rounded first, which moves them "
-        "off the exact percentage." + pair_text + " A reproduction should report the exact percentage "
-        "beside the printed one.",
-        "appendix": f"{exact} figures are reproduced exactly, {as_published} only by the study's summed "
-        f"rounding, and {n - reproduced} not at all; {len(summed)} printed values cannot be a share of "
-        f"{base} respondents at all (granularity 'summed rounding')." + pair_text,
+        return {key: prose.say(f"audit.{key}", "no_figures") for key in keys}
+    status = audit["status"]
+    reproduced = int(status.isin(["reproduced", "reproduced_as_published"]).sum())
+    values = {
+        "n": str(len(audit)),
+        "reproduced": str(reproduced),
+        "exact": str(int((status == "reproduced").sum())),
+        "as_published": str(int((status == "reproduced_as_published").sum())),
+        "not_reproduced": str(len(audit) - reproduced),
+        "summed": str(int((audit["granularity"] == "summed_rounding").sum())),
+        "n_base": str(int(audit["n_base"].iloc[0])),
     }
+    values["conflict"] = _conflict_text(audit, prose)
+    return {key: prose.say(f"audit.{key}", "figures", **values) for key in keys}
+
+
+def _conflict_text(audit: pd.DataFrame, prose: Prose) -> str:
+    """The first pair of published figures that cannot both hold, if any."""
+    pairs = audit[audit["conflicts_with"].fillna("") != ""]
+    if pairs.empty:
+        return prose.say("audit.conflict", "no_conflict")
+    first = pairs.iloc[0]
+    other = audit.set_index("figure_id").loc[first["conflicts_with"].split()[0]]
+    return prose.say(
+        "audit.conflict",
+        "conflict",
+        statement=prose.codebook.items[first["items"].split()[0]]["en"],
+        first=f"{first['published']:g}",
+        second=f"{other['published']:g}",
+        n_base=str(int(first["n_base"])),
+    )
 
 
 # --- cross-tabs ------------------------------------------------------------------------------
 
 
-def crosstab_table(cells: pd.DataFrame, name: str) -> str:
+def crosstab_table(cells: pd.DataFrame, name: str, prose: Prose) -> str:
     """Counts with the column percentage (the share of each row level within a column level)."""
     part = cells[cells["crosstab"] == name]
     rows = list(dict.fromkeys(part["row_level"]))
@@ -323,15 +340,15 @@ def crosstab_table(cells: pd.DataFrame, name: str) -> str:
     ]
     totals = part.groupby("col_level", sort=False)["n"].sum()
     body.append(["total"] + [str(int(totals[col])) for col in cols])
-    df = pd.DataFrame(body, columns=[part["row_var"].iloc[0], *cols])
-    caption = f"{part['row_var'].iloc[0]} by {part['col_var'].iloc[0]}: respondents (percent of the column)."
-    return pipe_table(df, "crosstab-role", caption)
+    row_var, col_var = (prose.variable(part[c].iloc[0]) for c in ("row_var", "col_var"))
+    df = pd.DataFrame(body, columns=[capitalised(row_var), *cols])
+    return pipe_table(df, "crosstab-role", prose.say("captions.crosstab", row=row_var, col=col_var))
 
 
-def crosstab_tests_table(tests: pd.DataFrame) -> str:
+def crosstab_tests_table(tests: pd.DataFrame, prose: Prose) -> str:
     df = pd.DataFrame(
         {
-            "Cross-tab": tests["crosstab"],
+            "Cross-tab": [capitalised(prose.crosstab(name)) for name in tests["crosstab"]],
             "n": tests["n"].astype(int),
             "χ² (df)": [f"{num(c, 2)} ({int(d)})" for c, d in zip(tests["chi2"], tests["df"], strict=True)],
             "p exact": tests["p_exact"].map(pvalue),
@@ -341,68 +358,69 @@ def crosstab_tests_table(tests: pd.DataFrame) -> str:
             "min. expected": tests["min_expected"].map(num),
         }
     )
-    caption = (
-        "Tests of every cross-tab: Pearson's χ² without continuity correction, the Fisher–Freeman–Halton "
-        "exact p, Holm-adjusted within its family, Cramér's V and Bergsma's bias-corrected V."
-    )
-    return pipe_table(df, "crosstab-tests", caption)
+    return pipe_table(df, "crosstab-tests", prose.say("captions.crosstab_tests"))
 
 
-def crosstab_variables(tests: pd.DataFrame, headline: str, alpha: float) -> dict:
+def crosstab_variables(tests: pd.DataFrame, headline: str, alpha: float, prose: Prose) -> dict:
     """Sentences on the headline cross-tab (its exact p, unadjusted: one pre-specified test) and
     on every family (Holm-adjusted p, as the tests table gives them)."""
     by_name = tests.set_index("crosstab")
+    name = prose.crosstab(headline)
     if headline not in by_name.index:
-        missing = f"The cross-tab {headline} was not computed."
-        return {"sentence": missing, "discussion": missing, "abstract": "", "expected_sentence": ""}
+        out = {key: prose.say(f"crosstab.{key}", "missing", crosstab=name) for key in KEYS_CROSSTAB}
+        return out | {"method": exact_method_text(tests, prose)}
     head = by_name.loc[headline]
-    verdict = "evidence of" if head["p_exact"] < alpha else "no evidence of"
-    estimated = (
-        f" (a Monte Carlo estimate, standard error {num(head['p_exact_mc_se'], 4)})"
-        if str(head["exact_method"]).startswith("Monte Carlo")
-        else ""
-    )
-    sentence = (
-        f"For {head['row_var']} by {head['col_var']}, the exact test gives "
-        f"p = {pvalue(head['p_exact'])}{estimated} "
-        f"(Cramér's V = {num(head['cramers_v'])}, bias-corrected {num(head['cramers_v_corrected'])}): "
-        f"{verdict} an association at the {alpha:g} level."
-    )
-    significant = tests[tests["p_holm"] < alpha]["crosstab"].tolist()
-    listed = ", ".join(significant) if significant else "none"
-    discussion = (
-        f"Of the {len(tests)} cross-tabs, {len(significant)} reach p < {alpha:g} after Holm's adjustment "
-        f"within their family ({listed}); for {headline} the exact p is {pvalue(head['p_exact'])}."
-    )
-    return {
-        "sentence": sentence,
-        "method": exact_method_text(tests),
-        "discussion": discussion,
-        "abstract": f"For {head['row_var']} by {head['col_var']}, the exact p is {pvalue(head['p_exact'])}.",
-        "expected_sentence": f"{pct(100 * head['share_expected_below_5'], 0)} of the expected counts of "
-        f"{headline} are below 5 (the smallest is {num(head['min_expected'])}), which limits what any test "
-        "of it can detect.",
+    monte_carlo = str(head["exact_method"]).startswith("Monte Carlo")
+    significant = tests[tests["p_holm"] < alpha]["crosstab"]
+    values = {
+        "crosstab": name,
+        "p": pvalue(head["p_exact"]),
+        "estimate": prose.say(
+            "crosstab.estimate",
+            "monte_carlo" if monte_carlo else "enumerated",
+            se=num(head["p_exact_mc_se"], 4),
+        ),
+        "v": num(head["cramers_v"]),
+        "v_corrected": num(head["cramers_v_corrected"]),
+        "alpha": f"{alpha:g}",
+        "n_tests": str(len(tests)),
+        "n_significant": str(len(significant)),
+        "significant": "; ".join(significant.map(prose.crosstab)),
+        "share": pct(100 * head["share_expected_below_5"], 0),
+        "min_expected": num(head["min_expected"]),
     }
+    variants = {
+        "sentence": "significant" if head["p_exact"] < alpha else "not_significant",
+        "discussion": "some_significant" if len(significant) else "none_significant",
+        "abstract": "computed",
+        "expected_sentence": "computed",
+    }
+    out = {key: prose.say(f"crosstab.{key}", variants[key], **values) for key in KEYS_CROSSTAB}
+    return out | {"method": exact_method_text(tests, prose)}
 
 
-def exact_method_text(tests: pd.DataFrame) -> str:
+KEYS_CROSSTAB = ("sentence", "discussion", "abstract", "expected_sentence")
+
+
+def exact_method_text(tests: pd.DataFrame, prose: Prose) -> str:
     """How the exact p-values were obtained: by enumeration, or estimated where that is infeasible."""
     methods = tests["exact_method"].astype(str)
     monte_carlo = tests[methods.str.startswith("Monte Carlo")]
     if monte_carlo.empty:
-        return "Every exact p-value is computed by enumerating all tables with the observed margins."
-    draws = int(monte_carlo["n_draws"].iloc[0])
-    return (
-        f"Where enumerating every table with the observed margins is infeasible ({len(monte_carlo)} of "
-        f"{len(tests)} cross-tabs), the exact p-value is estimated from {draws:,} random tables with those "
-        "margins [@patefield1981]."
+        return prose.say("crosstab.method", "enumerated")
+    return prose.say(
+        "crosstab.method",
+        "monte_carlo",
+        n_monte_carlo=str(len(monte_carlo)),
+        n_tests=str(len(tests)),
+        draws=f"{int(monte_carlo['n_draws'].iloc[0]):,}",
     )
 
 
 # --- descriptives ----------------------------------------------------------------------------
 
 
-def item_variables(items: pd.DataFrame) -> dict:
+def item_variables(items: pd.DataFrame, prose: Prose) -> dict:
     """Per item: agreement and disagreement (of all respondents, as published) and the 95% CI."""
     out = {}
     for row in items.itertuples(index=False):
@@ -410,31 +428,36 @@ def item_variables(items: pd.DataFrame) -> dict:
             "agree": pct(row.pct_positive),
             "disagree": pct(row.pct_negative),
             "agree_valid": pct(row.pct_positive_valid),
-            "ci": f"{pct(row.pct_positive_valid)} of the valid answers; 95% CI for all networks "
-            + interval(100 * row.ci_low, 100 * row.ci_high, 1, percent=True),
+            "ci": prose.say(
+                "items.ci",
+                pct_valid=pct(row.pct_positive_valid),
+                ci=interval(100 * row.ci_low, 100 * row.ci_high, 1, percent=True),
+            ),
             "n_valid": str(int(row.n_valid)),
         }
     return out
 
 
-def construct_variables(items: pd.DataFrame, codebook: Codebook) -> dict:
+def construct_variables(items: pd.DataFrame, prose: Prose) -> dict:
     """Per construct, its items with the highest and the lowest positive share (of respondents)."""
     out = {}
     by_item = items.set_index("item")
+    codebook = prose.codebook
     for construct in codebook.spec["constructs"]:
         ids = [i for i in codebook.items_where(construct=construct) if i in by_item.index]
         if not ids:
             continue
         shares = by_item.loc[ids, "pct_positive"]
-        high, low = shares.idxmax(), shares.idxmin()
         out[construct] = {
-            "highest": f"{codebook.items[high]['en'].rstrip('.').lower()} ({pct(shares[high])})",
-            "lowest": f"{codebook.items[low]['en'].rstrip('.').lower()} ({pct(shares[low])})",
+            key: prose.say(
+                f"constructs.{key}", statement=statement(codebook.items[item]["en"]), share=pct(shares[item])
+            )
+            for key, item in (("highest", shares.idxmax()), ("lowest", shares.idxmin()))
         }
     return out
 
 
-def items_table(items: pd.DataFrame, codebook: Codebook) -> str:
+def items_table(items: pd.DataFrame, prose: Prose) -> str:
     df = pd.DataFrame(
         {
             "Item": items["item"],
@@ -454,19 +477,14 @@ def items_table(items: pd.DataFrame, codebook: Codebook) -> str:
             ],
         }
     )
-    method = items["ci_method"].iloc[0] if len(items) else ""
-    caption = (
-        "Every item: the share of positive answers (agree, strong effort, useful) of all respondents and of "
-        f"the valid answers, with the 95% interval for the share of all networks ({method}), the "
-        "infinite-population Wilson interval, and the worst-case bounds over the non-respondents."
-    )
-    return pipe_table(df, "items", caption)
+    method = str(items["ci_method"].iloc[0]) if len(items) else ""
+    return pipe_table(df, "items", prose.say("captions.items", method=method))
 
 
-def scales_table(scales: pd.DataFrame, codebook: Codebook) -> str:
+def scales_table(scales: pd.DataFrame, prose: Prose) -> str:
     df = pd.DataFrame(
         {
-            "Scale": [codebook.multi_item_scales[s]["en"] for s in scales["scale"]],
+            "Scale": [prose.codebook.multi_item_scales[s]["en"] for s in scales["scale"]],
             "Items": scales["n_items"].astype(int),
             "n used": scales["n_used"].astype(int),
             "Cronbach's α [95% CI]": [
@@ -478,18 +496,15 @@ def scales_table(scales: pd.DataFrame, codebook: Codebook) -> str:
             "McDonald's ω": scales["omega_total"].map(num),
         }
     )
-    caption = (
-        "Internal consistency of the multi-item scales (respondents who answered every item of a scale; "
-        "the interval of α after Feldt, ω total from a one-factor model)."
-    )
-    return pipe_table(df, "scales", caption)
+    return pipe_table(df, "scales", prose.say("captions.scales"))
 
 
-def paired_table(paired: pd.DataFrame) -> str:
+def paired_table(paired: pd.DataFrame, prose: Prose) -> str:
+    domains, items = prose.codebook.spec["domains"], prose.codebook.items
     df = pd.DataFrame(
         {
-            "Domain": paired["domain"],
-            "Involvement item": paired["involvement_item"],
+            "Domain": paired["domain"].map(lambda d: domains[d]["en"]),
+            "Involvement item": paired["involvement_item"].map(lambda i: items[i]["en"]),
             "n pairs": paired["n_pairs"].astype(int),
             "higher / equal / lower": [
                 f"{int(h)} / {int(e)} / {int(lo)}"
@@ -500,22 +515,21 @@ def paired_table(paired: pd.DataFrame) -> str:
             "rank-biserial r": paired["rank_biserial"].map(num),
         }
     )
-    caption = (
-        "Involvement of people in poverty (from the start; expertise) against the guiding role of their "
-        "input, per domain: pairs rating involvement higher, equal or lower, the Wilcoxon signed-rank test "
-        "and the matched-pairs rank-biserial correlation (positive: involvement rated higher)."
-    )
-    return pipe_table(df, "paired", caption, "llrrrrr")
+    return pipe_table(df, "paired", prose.say("captions.paired"), "llrrrrr")
 
 
-def paired_variables(paired: pd.DataFrame, alpha: float) -> dict:
+def paired_variables(paired: pd.DataFrame, alpha: float, prose: Prose) -> dict:
     higher = paired[(paired["rank_biserial"] > 0) & (paired["p_value"] < alpha)]
     r = paired["rank_biserial"]
-    return {
-        "sentence": f"in {len(higher)} of the {len(paired)} comparisons involvement is rated higher than "
-        f"guiding input with p < {alpha:g} (unadjusted), and the rank-biserial correlations range from "
-        f"{num(r.min())} to {num(r.max())}."
-    }
+    sentence = prose.say(
+        "paired.sentence",
+        n_higher=str(len(higher)),
+        n_comparisons=str(len(paired)),
+        alpha=f"{alpha:g}",
+        r_min=num(r.min()),
+        r_max=num(r.max()),
+    )
+    return {"sentence": sentence}
 
 
 def representation_variables(items: pd.DataFrame, codebook: Codebook) -> dict:
@@ -529,29 +543,34 @@ def representation_variables(items: pd.DataFrame, codebook: Codebook) -> dict:
     return out
 
 
-def role_variables(recoded: pd.DataFrame, codebook: Codebook) -> dict:
+def role_variables(recoded: pd.DataFrame, prose: Prose) -> dict:
     """The most frequent governance role per domain; ties between roles are said as ties."""
     parts, modes = [], set()
-    for domain, names in codebook.spec["domains"].items():
+    for domain, names in prose.codebook.spec["domains"].items():
         counts = recoded[f"role_{domain}"].value_counts()
-        top = " and ".join(counts[counts == counts.max()].index.astype(str))
+        top = tuple(counts[counts == counts.max()].index.astype(str))
         modes.add(top)
-        parts.append(f"{names['en']} {top} ({int(counts.max())} of {len(recoded)})")
-    same = "the same in every domain" if len(modes) == 1 else "not the same in every domain"
-    return {"modal_sentence": f"{same}: {'; '.join(parts)}"}
+        parts.append(
+            prose.say(
+                "roles.domain",
+                domain=names["en"],
+                roles=prose.join(top),
+                count=str(int(counts.max())),
+                n=str(len(recoded)),
+            )
+        )
+    variant = "same" if len(modes) == 1 else "differs"
+    return {"modal_sentence": prose.say("roles.modal_sentence", variant, domains="; ".join(parts))}
 
 
-def nonresponse_variables(test: pd.DataFrame, alpha: float) -> dict:
+def nonresponse_variables(test: pd.DataFrame, alpha: float, prose: Prose) -> dict:
     by = test.set_index("test")
     if "fisher_freeman_halton" not in by.index:
-        return {"sentence": "without a population frame, non-response cannot be compared."}
+        return {"sentence": prose.say("nonresponse.sentence", "no_frame", p_exact="n/a", p_chi2="n/a")}
     exact, chi2 = by.loc["fisher_freeman_halton"], by.drop(index="fisher_freeman_halton").iloc[0]
-    verdict = "differs" if exact["p_value"] < alpha else "does not differ detectably"
-    return {
-        "sentence": f"the respondents' distribution over the size classes {verdict} from the "
-        f"non-respondents' (exact test p = {pvalue(exact['p_value'])}; "
-        f"χ² test p = {pvalue(chi2['p_value'])})."
-    }
+    variant = "differs" if exact["p_value"] < alpha else "does_not_differ"
+    values = {"p_exact": pvalue(exact["p_value"]), "p_chi2": pvalue(chi2["p_value"])}
+    return {"sentence": prose.say("nonresponse.sentence", variant, **values)}
 
 
 # --- models ----------------------------------------------------------------------------------
@@ -565,31 +584,33 @@ def is_effect(term: str) -> bool:
     return not is_structural_term(term)
 
 
-def models_table(coefficients: pd.DataFrame, codebook: Codebook) -> str:
+def model_references(fit: pd.DataFrame, model: str, prose: Prose) -> dict:
+    """The reference levels of ``model`` as its formula in ``fit.csv`` states them ({} if absent)."""
+    formulas = fit.set_index("model")["formula"] if len(fit) else pd.Series(dtype=str)
+    return prose.references(formulas[model]) if model in formulas.index else {}
+
+
+def models_table(coefficients: pd.DataFrame, fit: pd.DataFrame, prose: Prose) -> str:
     logit = coefficients[coefficients["odds_ratio"].notna() & coefficients["term"].map(is_effect)]
+    refs = {model: model_references(fit, model, prose) for model in logit["model"].unique()}
     df = pd.DataFrame(
         {
-            "Model": logit["model"],
-            "Term": [coefficient_label(r, codebook) for r in logit.itertuples(index=False)],
+            "Model": [capitalised(prose.model(name)) for name in logit["model"]],
+            "Term": [capitalised(prose.coefficient(r, refs[r.model])) for r in logit.itertuples(index=False)],
             "OR or RRR [95% CI]": [odds_ratio(r) for r in logit.itertuples(index=False)],
             "p": logit["p_value"].map(pvalue),
             "Flag": logit["flag"].fillna("") if "flag" in logit else "",
         }
     )
-    caption = (
-        "Exponentiated coefficients of the logistic models: for the ordinal and binary models the odds ratio "
-        "of a higher answer, for the multinomial model the relative risk ratio of an outcome against the "
-        "reference outcome; the reference levels are in @tbl-model-fit."
-    )
-    return pipe_table(df, "models", caption, "llrrl")
+    return pipe_table(df, "models", prose.say("captions.models"), "llrrl")
 
 
-def model_fit_table(fit: pd.DataFrame) -> str:
+def model_fit_table(fit: pd.DataFrame, prose: Prose) -> str:
     df = pd.DataFrame(
         {
-            "Model": fit["model"],
-            "Family": fit["family"],
-            "Reference levels": fit["formula"].map(reference_levels),
+            "Model": [capitalised(prose.model(name)) for name in fit["model"]],
+            "Family": [capitalised(prose.family(family)) for family in fit["family"]],
+            "Reference levels": fit["formula"].map(prose.reference_levels),
             "n": fit["n"].map(lambda v: num(v, 0)),
             "Parameters": fit["n_parameters"].map(lambda v: num(v, 0)),
             "log L": fit["loglik"].map(num),
@@ -598,65 +619,78 @@ def model_fit_table(fit: pd.DataFrame) -> str:
             "Flag": fit["flag"].fillna(""),
         }
     )
-    caption = "Fit of the models, with the test of the proportional-odds assumption for the ordinal models."
-    return pipe_table(df, "model-fit", caption, "lllrrrrrl")
+    return pipe_table(df, "model-fit", prose.say("captions.model_fit"), "lllrrrrrl")
 
 
-def reference_levels(formula: str) -> str:
-    """The reference levels a model's formula states, e.g. 'size_class=small, role_act=coproducer'."""
-    found = re.search(r"\(reference: (.*)\)", str(formula))
-    return found.group(1) if found else ""
-
-
-def model_variables(coefficients: pd.DataFrame, fit: pd.DataFrame, codebook: Codebook, primary: str) -> dict:
+def model_variables(coefficients: pd.DataFrame, fit: pd.DataFrame, primary: str, prose: Prose) -> dict:
     """Sentences on the primary model: its effects, and the checks that qualify them."""
     effects_table = coefficients[(coefficients["model"] == primary) & coefficients["term"].map(is_effect)]
     fits = fit.set_index("model")
+    name = prose.model(primary)
     if effects_table.empty or primary not in fits.index:
-        failed = f"The model {primary} could not be fitted (see its flags in the fit table)."
-        return {"sentence": failed, "abstract": ""}
+        return {
+            "sentence": prose.say("model.sentence", "failed", model=name),
+            "abstract": prose.say("model.abstract", "no_size_effects", model=name, effects=""),
+        }
     row = fits.loc[primary]
+    refs = prose.references(row["formula"])
     effects = [
-        f"{term_label(r.term, codebook)}: OR {odds_ratio(r)}, p = {pvalue(r.p_value)}"
+        prose.say(
+            "model.effect", term=prose.term(r.term, refs), odds_ratio=odds_ratio(r), p=pvalue(r.p_value)
+        )
         for r in effects_table.itertuples(index=False)
     ]
-    checks = []
-    if pd.notna(row.get("po_p")):
-        checks.append(f"the test of the proportional-odds assumption gives p = {pvalue(row['po_p'])}")
-    if isinstance(row.get("flag"), str) and row["flag"]:
-        checks.append(f"the fit is flagged ({row['flag'].replace(';', ', ')})")
-    caveat = f" As for the model itself, {' and '.join(checks)}." if checks else ""
-    reference = reference_levels(row["formula"])
-    references = f"; reference levels {reference}" if reference else ""
-    size = effects_table[effects_table["term"].str.startswith("size_class[")]
-    size_text = "; ".join(
-        f"{term_label(r.term, codebook)} {odds_ratio(r)}" for r in size.itertuples(index=False)
+    sentence = prose.say(
+        "model.sentence",
+        "fitted",
+        model=name,
+        family=prose.family(row["family"]),
+        n=str(int(row["n"])),
+        references=prose.reference_levels(row["formula"]),
+        effects="; ".join(effects),
+        checks=_model_checks(row, prose),
     )
+    size = effects_table[effects_table["term"].str.startswith(SIZE_TERM)]
+    size_effects = [
+        prose.say("model.size_effect", term=prose.term(r.term, refs), odds_ratio=odds_ratio(r))
+        for r in size.itertuples(index=False)
+    ]
+    variant = "size_effects" if size_effects else "no_size_effects"
     return {
-        "sentence": f"In {primary} ({row['family'].replace('_', ' ')}, n = {int(row['n'])}{references}), "
-        + "; ".join(effects)
-        + "."
-        + caveat,
-        "abstract": f"In {primary}, the odds ratios by municipality size class are {size_text}."
-        if size_text
-        else "",
+        "sentence": sentence,
+        "abstract": prose.say("model.abstract", variant, model=name, effects=prose.join(size_effects)),
     }
+
+
+SIZE_TERM = "size_class["
+
+
+def _model_checks(row: pd.Series, prose: Prose) -> str:
+    """The proportional-odds test and the fit's flags, as far as the model has them."""
+    po = pd.notna(row.get("po_p"))
+    codes = [code for code in str(row.get("flag") or "").split(";") if code and code != "nan"]
+    variant = {(True, True): "po_and_flags", (True, False): "po", (False, True): "flags"}.get(
+        (po, bool(codes)), "none"
+    )
+    flags = prose.join([prose.say("names.flag", code) for code in codes])
+    return prose.say("model.checks", variant, po_p=pvalue(row.get("po_p")), flags=flags)
 
 
 # --- resampling and sensitivity -----------------------------------------------------------
 
 
 def bootstrap_table(
-    intervals: pd.DataFrame, coefficients: pd.DataFrame, primary: str, codebook: Codebook
+    intervals: pd.DataFrame, coefficients: pd.DataFrame, fit: pd.DataFrame, primary: str, prose: Prose
 ) -> str:
     """The primary model's odds ratios with Wald and bootstrap intervals side by side."""
     wald = coefficients[coefficients["model"] == primary].set_index("term")
+    refs = model_references(fit, primary, prose)
     rows = []
     for r in intervals.itertuples(index=False):
         w = wald.loc[r.term] if r.term in wald.index else None
         rows.append(
             {
-                "Term": term_label(r.term, codebook),
+                "Term": capitalised(prose.term(r.term, refs)),
                 "OR": num(r.odds_ratio),
                 "Wald CI": "n/a" if w is None else interval(w["or_ci_low"], w["or_ci_high"], 2),
                 "Bootstrap CI": interval(r.or_ci_low, r.or_ci_high, 2),
@@ -665,43 +699,47 @@ def bootstrap_table(
                 "Replicates": f"{r.n_valid:,} of {r.n_replicates:,}",
             }
         )
-    caption = (
-        f"Odds ratios of {primary} with 95% Wald and bootstrap percentile intervals; standard errors on "
-        "the logit scale; replicates: those with a finite estimate of the term (not separated)."
-    )
+    caption = prose.say("captions.bootstrap", model=prose.model(primary))
     return pipe_table(pd.DataFrame(rows), "bootstrap", caption, "lrrrrrr")
 
 
-def bootstrap_variables(intervals: pd.DataFrame, settings: dict, primary: str, codebook: Codebook) -> dict:
+def bootstrap_variables(
+    intervals: pd.DataFrame, settings: dict, primary: str, fit: pd.DataFrame, prose: Prose
+) -> dict:
     """Sentences on the bootstrap of the primary model."""
-    size = intervals[intervals["term"].str.startswith("size_class[")]
-    ranges = "; ".join(
-        f"{term_label(r.term, codebook)} {interval(r.or_ci_low, r.or_ci_high, 2)}" for r in size.itertuples()
-    )
+    refs = model_references(fit, primary, prose)
+    size = intervals[intervals["term"].str.startswith(SIZE_TERM)]
+    ranges = [
+        prose.say(
+            "bootstrap.interval",
+            term=prose.term(r.term, refs),
+            interval=interval(r.or_ci_low, r.or_ci_high, 2),
+        )
+        for r in size.itertuples()
+    ]
     failed = int((intervals["n_replicates"] - intervals["n_valid"]).max()) if len(intervals) else 0
-    failed_text = (
-        "every replicate gave finite estimates"
-        if failed == 0
-        else f"up to {failed:,} replicates had no finite estimate of a term and are left out of its interval"
+    failures = prose.say("bootstrap.failures", "some" if failed else "none", failed=f"{failed:,}")
+    values = {"replicates": f"{settings['replicates']:,}", "seed": str(settings["seed"])}
+    sentence = prose.say(
+        "bootstrap.sentence",
+        "intervals" if ranges else "no_intervals",
+        model=prose.model(primary),
+        intervals=prose.join(ranges),
+        failures=failures,
+        **values,
     )
-    return {
-        "replicates": f"{settings['replicates']:,}",
-        "seed": str(settings["seed"]),
-        "sentence": f"Resampling the respondents {settings['replicates']:,} times (seed {settings['seed']}), "
-        f"the bootstrap percentile intervals of the size effects in {primary} are "
-        f"{ranges or 'not available'}; {failed_text}.",
-    }
+    return values | {"sentence": sentence}
 
 
 def _study_mark(row) -> str:
     return " (study)" if row.study else ""
 
 
-def multiverse_table(specs: pd.DataFrame, headline: str) -> str:
+def multiverse_table(specs: pd.DataFrame, headline: str, references: dict, prose: Prose) -> str:
     """One row per specification: its choices, the size odds ratios and the headline test."""
     wide = specs.pivot(index="spec", columns="term", values=["estimate", "ci_low", "ci_high", "p_value"])
     first = specs.drop_duplicates("spec").set_index("spec")
-    size_terms = [t for t in dict.fromkeys(specs["term"]) if t.startswith("size_class[")]
+    size_terms = [t for t in dict.fromkeys(specs["term"]) if t.startswith(SIZE_TERM)]
     rows = []
     for spec, row in first.iterrows():
         out = {
@@ -711,63 +749,78 @@ def multiverse_table(specs: pd.DataFrame, headline: str) -> str:
             "Outcome": str(row.neutral).replace("_", " "),
         }
         for term in size_terms:
-            level = term.removeprefix("size_class[").removesuffix("]")
+            level = term.removeprefix(SIZE_TERM).removesuffix("]")
             out[f"OR {level} [95% CI]"] = (
                 f"{num(wide.loc[spec, ('estimate', term)])} "
                 f"[{interval(wide.loc[spec, ('ci_low', term)], wide.loc[spec, ('ci_high', term)], 2)}]"
             )
-        out[f"{headline.replace('_', ' ')}: V"] = num(wide.loc[spec, ("estimate", "cramers_v")])
+        out["Cramér's V"] = num(wide.loc[spec, ("estimate", "cramers_v")])
         out["p"] = pvalue(wide.loc[spec, ("p_value", "cramers_v")])
         rows.append(out)
-    caption = (
-        "The headline findings under every specification of the sensitivity analysis: the primary model's "
-        f"size odds ratios (against the smallest class) and the exact test of {headline.replace('_', ' ')} "
-        "with Cramér's V. The study's own specification is marked."
+    caption = prose.say(
+        "captions.multiverse",
+        crosstab=prose.crosstab(headline),
+        reference=references.get("size_class", "n/a"),
     )
     return pipe_table(pd.DataFrame(rows), "multiverse", caption, "llll" + "r" * (len(rows[0]) - 4))
 
 
-def multiverse_variables(summary: pd.DataFrame, alpha: float) -> dict:
-    """Sentences on the sensitivity analysis from its summary (``results/multiverse/summary.csv``)."""
-    by_term = summary.set_index("term")
+def multiverse_variables(summary: pd.DataFrame, alpha: float, references: dict, prose: Prose) -> dict:
+    """Sentences on the sensitivity analysis from its summary (``results/multiverse/summary.csv``);
+    ``references`` are the primary model's reference levels (for the size terms' names)."""
     n_specs = int(summary["n_specs"].max()) if len(summary) else 0
-    parts = []
-    for term, row in by_term.iterrows():
-        if not term.startswith("size_class["):
-            continue
-        level = term.removeprefix("size_class[").removesuffix("]")
-        parts.append(
-            f"the odds ratio of {level} against small municipalities ranges from {num(row.estimate_min)} to "
-            f"{num(row.estimate_max)} (study: {num(row.estimate_study)}) and is significant at {alpha:g} "
-            f"in {row.n_significant} of {row.n_specs}"
+    parts = [
+        prose.say(
+            "multiverse.size_finding",
+            term=prose.term(row.term, references),
+            min=num(row.estimate_min),
+            max=num(row.estimate_max),
+            study=num(row.estimate_study),
+            alpha=f"{alpha:g}",
+            n_significant=str(row.n_significant),
+            n_specs=str(row.n_specs),
         )
-    test = summary[summary["term"] == "cramers_v"]
-    if len(test):
-        t = test.iloc[0]
-        parts.append(
-            f"the association of {t.finding.replace('_', ' ')} is significant in {t.n_significant} of "
-            f"{t.n_specs} specifications (Cramér's V {num(t.estimate_min)}–{num(t.estimate_max)}, "
-            f"study {num(t.estimate_study)})"
+        for row in summary.itertuples()
+        if row.term.startswith(SIZE_TERM)
+    ]
+    parts += [
+        prose.say(
+            "multiverse.test_finding",
+            crosstab=prose.crosstab(t.finding),
+            min=num(t.estimate_min),
+            max=num(t.estimate_max),
+            study=num(t.estimate_study),
+            n_significant=str(t.n_significant),
+            n_specs=str(t.n_specs),
         )
+        for t in summary[summary["term"] == "cramers_v"].itertuples()
+    ]
+    sentence = prose.say(
+        "multiverse.sentence",
+        "specs" if len(summary) else "no_specs",
+        n_specs=str(n_specs),
+        findings="; ".join(parts),
+    )
     return {
         "n_specs": str(n_specs),
-        "sentence": f"Over the {n_specs} specifications, " + "; ".join(parts) + ".",
-        "discussion": _robustness(summary, n_specs),
+        "sentence": sentence,
+        "discussion": _robustness(summary, n_specs, references, prose),
     }
 
 
-def _robustness(summary: pd.DataFrame, n_specs: int) -> str:
+def _robustness(summary: pd.DataFrame, n_specs: int, references: dict, prose: Prose) -> str:
     """Whether each finding's verdict (significant or not) is the same in every specification."""
     mixed = summary[(summary["n_significant"] > 0) & (summary["n_significant"] < summary["n_specs"])]
-    if summary.empty:
-        return ""
-    if mixed.empty:
-        return (
-            "The sensitivity analysis does not change these verdicts: each finding is significant in all "
-            f"{n_specs} specifications of Appendix C or in none."
-        )
     which = "; ".join(
-        f"{r.finding.replace('_', ' ')} ({r.term}) is significant in {r.n_significant} of {r.n_specs}"
+        prose.say(
+            "multiverse.mixed_finding",
+            "association" if r.term == "cramers_v" else "odds_ratio",
+            crosstab=prose.crosstab(r.finding),
+            term=prose.term(r.term, references),
+            n_significant=str(r.n_significant),
+            n_specs=str(r.n_specs),
+        )
         for r in mixed.itertuples()
     )
-    return f"The sensitivity analysis qualifies them: the verdict depends on the analytic choices ({which})."
+    variant = "no_specs" if summary.empty else "some_mixed" if len(mixed) else "none_mixed"
+    return prose.say("multiverse.discussion", variant, n_specs=str(n_specs), mixed=which)

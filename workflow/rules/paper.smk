@@ -5,6 +5,7 @@ PAPER_FILES = sorted(str(p) for p in Path("paper").rglob("*") if p.is_file())
 rule paper_assets:
     """Every number the manuscript's text uses (_variables.yml) and its tables, from results/."""
     input:
+        wording="paper/sentences.yml",
         codebook=config["codebook"],
         raw=raw_export(),
         flow=rules.clean.output.flow,
@@ -33,6 +34,7 @@ rule paper_assets:
         synthetic=SYNTHETIC,
         size_class=config["size_class"],
         governance_role=config["governance_role"],
+        crosstabs=config["crosstabs"],
         paper=config["paper"],
         bootstrap=config["bootstrap"],
     script:
