@@ -20,6 +20,8 @@ import yaml
 
 from .manuscript import crossref_punctuation, lint
 
+# The fallback's filters: its cross-references, then those Quarto runs too (paper/_quarto.yml).
+FILTERS = ["crossref.lua", "notice.lua", "typst-heading-labels.lua", "typst-tables.lua"]
 CITATION_STYLE = "citation-style.csl"  # written into the build folder; _quarto.yml names it
 WARNING = re.compile(r"warn|error|could not", re.IGNORECASE)
 SHORTCODE = re.compile(r"\{\{<\s*(include|var)\s+([^\s>]+)\s*>\}\}")
@@ -100,8 +102,9 @@ def render_fallback(build: Path, source: str, html: Path, pdf: Path, pandoc: str
     )
     common = [
         pandoc, expanded.name, "--standalone", "--number-sections", "--resource-path", ".",
-        "--lua-filter", str(filters / "crossref.lua"), "--citeproc", "--bibliography", "references.bib",
-        "--csl", CITATION_STYLE, "--metadata", "link-citations=true",
+        *(f"--lua-filter={filters / name}" for name in FILTERS),
+        "--citeproc", "--bibliography", "references.bib", "--csl", CITATION_STYLE,
+        "--metadata", "link-citations=true",
     ]  # fmt: skip
     warnings = run([*common, "--to", "html5", "--embed-resources", "--toc", "--toc-depth", "2",
                     "--css", str(filters / "fallback.css"), "--output", "paper.html"], build)  # fmt: skip
