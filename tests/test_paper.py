@@ -198,9 +198,9 @@ def test_audit_sentences_count_by_status(prose):
     )
     text = paper.audit_variables(audit, prose)
     assert text["appendix"].startswith(
-        "1 figures are reproduced exactly, 1 only by the study's summed rounding"
+        "Reproduced exactly: 1; only by the study's summed rounding: 1; not at all: 1."
     )
-    assert "and 1 not at all; 2 printed values" in text["appendix"]
+    assert "(granularity 'summed rounding'): 2." in text["appendix"]
 
 
 def multiverse_summary(n_significant: list[int]) -> pd.DataFrame:
@@ -272,3 +272,15 @@ def test_bootstrap_table_and_sentence(prose):
     text = paper.bootstrap_variables(intervals, settings, "m", fit, prose)["sentence"]
     assert "2,000 times (seed 7)" in text and "0.92–8.20 for large against small municipalities" in text
     assert "up to 10 replicates had no finite estimate" in text
+
+
+def test_the_study_specification_is_the_bold_row_of_the_multiverse_table(prose):
+    from .test_paper_wording import multiverse_specs
+
+    other = multiverse_specs().assign(spec="s2", study=False, size_breaks="lower")
+    specs = pd.concat([multiverse_specs(), other])
+    table = paper.multiverse_table(specs, "role_act_by_size", {"size_class": "small"}, prose)
+    body = table.splitlines()[2:4]
+    cells = [line.strip("| ").split(" | ") for line in body]
+    assert all(c.startswith("**") and c.endswith("**") for c in cells[0])
+    assert not any("**" in c for c in cells[1])

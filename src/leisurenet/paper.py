@@ -731,10 +731,6 @@ def bootstrap_variables(
     return values | {"sentence": sentence}
 
 
-def _study_mark(row) -> str:
-    return " (study)" if row.study else ""
-
-
 def multiverse_table(specs: pd.DataFrame, headline: str, references: dict, prose: Prose) -> str:
     """One row per specification: its choices, the size odds ratios and the headline test."""
     wide = specs.pivot(index="spec", columns="term", values=["estimate", "ci_low", "ci_high", "p_value"])
@@ -743,7 +739,7 @@ def multiverse_table(specs: pd.DataFrame, headline: str, references: dict, prose
     rows = []
     for spec, row in first.iterrows():
         out = {
-            "Size cut points": f"{row.size_breaks}{_study_mark(row)}",
+            "Size cut points": row.size_breaks,
             "Role rule": str(row.role_rule).replace("_", " "),
             "Weet niet": row.dont_know,
             "Outcome": str(row.neutral).replace("_", " "),
@@ -756,7 +752,7 @@ def multiverse_table(specs: pd.DataFrame, headline: str, references: dict, prose
             )
         out["Cramér's V"] = num(wide.loc[spec, ("estimate", "cramers_v")])
         out["p"] = pvalue(wide.loc[spec, ("p_value", "cramers_v")])
-        rows.append(out)
+        rows.append({k: f"**{v}**" for k, v in out.items()} if row.study else out)  # the study's in bold
     caption = prose.say(
         "captions.multiverse",
         crosstab=prose.crosstab(headline),
