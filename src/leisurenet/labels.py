@@ -9,7 +9,7 @@ import pandas as pd
 
 from .codebook import Codebook
 
-_TERM = re.compile(r"(?:C\()?(?P<var>[A-Za-z_][A-Za-z0-9_.]*)(?:\s*,[^\[]*\))?\[(?:T\.)?(?P<level>[^\]]+)\]")
+TERM = re.compile(r"(?:C\()?(?P<var>[A-Za-z_][A-Za-z0-9_.]*)(?:\s*,[^\[]*\))?\[(?:T\.)?(?P<level>[^\]]+)\]")
 
 
 def is_structural_term(term: str) -> bool:
@@ -38,7 +38,7 @@ def term_label(term: str, codebook: Codebook | None = None) -> str:
 
     parts = []
     for part in str(term).split(":"):
-        match = _TERM.fullmatch(part.strip())
+        match = TERM.fullmatch(part.strip())
         parts.append(f"{variable(match['var'])}: {match['level']}" if match else variable(part.strip()))
     return " \u00d7 ".join(parts)
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from .codebook import Codebook
 from .crosstab import crosstab_name
-from .labels import _TERM
+from .labels import TERM
 from .wording import Wording
 
 SIZE = "size_class"
@@ -81,7 +81,7 @@ class Prose:
         )
 
     def _term_part(self, part: str, references: dict) -> str:
-        match = _TERM.fullmatch(part)
+        match = TERM.fullmatch(part)
         if not match:
             return self.say("names.term", "numeric", variable=self.variable(part))
         var, level = match["var"], match["level"]
