@@ -24,6 +24,7 @@ from leisurenet.crosstab import (
     MAX_FILLINGS,
     MAX_INCLUSION_EXCLUSION_PARTS,
     TEST_COLUMNS,
+    NetworkTooLarge,
     _compositions,
     _n_compositions,
     _n_compositions_convolution,
@@ -34,6 +35,7 @@ from leisurenet.crosstab import (
     crosstab_name,
     crosstab_tests,
     fisher_exact_enumeration,
+    fisher_exact_network,
     fisher_exact_rxc,
     fisher_monte_carlo,
     holm,
@@ -93,6 +95,48 @@ def test_exact_p_equals_r_fisher_test(name):
     assert fisher_exact_enumeration(table) == pytest.approx(r_value, rel=1e-10)
     # Transposed and with rows permuted the table has the same p.
     assert fisher_exact_enumeration(table.T[:, ::-1]) == pytest.approx(r_value, rel=1e-10)
+
+
+# Sparse role-by-size-like tables: 5 x 3 and 5 x 4 at n = 77 and n = 150.
+# fisher.test(m, workspace = 2e8, hybrid = FALSE)$p.value, printed with sprintf('%.15g', ...)
+R_NETWORK = {
+    # t53 <- matrix(c(2, 3, 4, 14, 13, 6, 5, 7, 1, 9, 6, 3, 1, 2, 1), nrow = 5, byrow = TRUE)
+    "t53": ([[2, 3, 4], [14, 13, 6], [5, 7, 1], [9, 6, 3], [1, 2, 1]], 0.652445491340968),
+    # t54 <- matrix(c(1, 2, 3, 3, 8, 10, 9, 6, 3, 5, 2, 3, 4, 6, 5, 3, 0, 2, 1, 1), nrow = 5, byrow = TRUE)
+    "t54": ([[1, 2, 3, 3], [8, 10, 9, 6], [3, 5, 2, 3], [4, 6, 5, 3], [0, 2, 1, 1]], 0.989022528184771),
+    # t54c <- matrix(c(5, 3, 1, 0, 4, 12, 10, 7, 1, 3, 5, 4, 0, 5, 7, 6, 3, 1, 0, 0), nrow = 5, byrow = TRUE)
+    "t54c": ([[5, 3, 1, 0], [4, 12, 10, 7], [1, 3, 5, 4], [0, 5, 7, 6], [3, 1, 0, 0]], 0.0141376446537804),
+    # t53b <- matrix(c(4, 6, 7, 27, 25, 13, 10, 13, 3, 17, 12, 7, 2, 3, 1), nrow = 5, byrow = TRUE)
+    "t53b": ([[4, 6, 7], [27, 25, 13], [10, 13, 3], [17, 12, 7], [2, 3, 1]], 0.515474480075678),
+    # t54b <- matrix(c(2, 4, 5, 6, 16, 19, 17, 13, 6, 9, 5, 6, 8, 11, 10, 7, 1, 3, 1, 1),
+    #                nrow = 5, byrow = TRUE)
+    "t54b": ([[2, 4, 5, 6], [16, 19, 17, 13], [6, 9, 5, 6], [8, 11, 10, 7], [1, 3, 1, 1]], 0.9784850942791),
+}
+
+
+@pytest.mark.parametrize(
+    "name", [*R_FISHER, *(pytest.param(k, marks=pytest.mark.slow) if k == "t54b" else k for k in R_NETWORK)]
+)
+def test_network_p_equals_r_fisher_test(name):
+    table, r_value = R_FISHER[name] if name in R_FISHER else R_NETWORK[name]
+    table = np.array(table)
+    assert fisher_exact_network(table) == pytest.approx(r_value, abs=1e-10)
+    assert fisher_exact_network(table.T[::-1]) == pytest.approx(r_value, abs=1e-10)
+
+
+def test_network_equals_the_enumeration_on_random_tables():
+    rng = np.random.default_rng(2024)
+    for _ in range(200):
+        shape = rng.integers(2, 5, size=2)
+        table = rng.integers(0, 7, size=shape) * (rng.random(shape) < 0.8)
+        assert fisher_exact_network(table) == pytest.approx(fisher_exact_enumeration(table), abs=1e-12)
+
+
+def test_network_stops_at_its_budget():
+    table = np.array(R_NETWORK["t54c"][0])
+    with pytest.raises(NetworkTooLarge):
+        fisher_exact_network(table, max_pairs=1000)
+    assert fisher_exact_network(np.array([[0, 0], [4, 5]])) == 1.0
 
 
 @pytest.mark.parametrize("table", [[[3, 1], [1, 3]], [[10, 2], [3, 15]], [[0, 5], [7, 2]], [[12, 5], [9, 6]]])
