@@ -21,6 +21,7 @@ from leisurenet import crosstab
 from leisurenet.crosstab import (
     CELL_COLUMNS,
     DEFAULT_MAX_TABLES,
+    EXACT_METHOD,
     MAX_FILLINGS,
     MAX_INCLUSION_EXCLUSION_PARTS,
     TEST_COLUMNS,
@@ -147,10 +148,22 @@ def test_exact_p_of_2x2_equals_scipy(table):
 
 
 def test_headline_size_table_is_exact_and_fast():
-    # 4 roles x 3 size classes at n = 77: about 1.2 million candidate tables, well in budget.
+    # 4 roles x 3 size classes at n = 77: at most 1.2 million tables, well in budget.
     result = fisher_exact_rxc(T77, draws=1000, seed=1)
-    assert result.method == "exact enumeration" and result.n_draws == 0
+    assert result.method == EXACT_METHOD and result.n_draws == 0
     assert n_tables_bound(T77) == result.n_tables_bound <= 2_000_000
+
+
+def test_exact_p_goes_through_the_network_and_falls_back_at_its_budget():
+    table, r_value = R_FISHER["t77"]
+    table = np.array(table)
+    exact = fisher_exact_rxc(table, draws=1000, seed=1)
+    assert exact.method == EXACT_METHOD and exact.p == pytest.approx(r_value, abs=1e-10)
+    assert exact.n_tables_bound == n_tables_bound(table) and math.isnan(exact.mc_se)
+    over = fisher_exact_rxc(table, draws=1000, seed=1, max_pairs=1)
+    assert over.method == "Monte Carlo, 1000 draws, seed 1" and over.n_draws == 1000
+    assert over.n_tables_bound == exact.n_tables_bound
+    assert over.p == fisher_monte_carlo(table, draws=1000, seed=1)[0]
 
 
 def test_monte_carlo_is_reproducible():
@@ -245,7 +258,7 @@ def test_tables_too_large_to_hold_are_not_enumerated():
     # With the tiny margin among the enumerated parts it stays exact (and equals SciPy).
     small = np.array([[3, 40_000], [2, 60_000]])
     exact = fisher_exact_rxc(small, draws=2000, seed=1)
-    assert exact.method == "exact enumeration" and n_fillings(small) < 100
+    assert exact.method == EXACT_METHOD and n_fillings(small) < 100
     assert exact.p == pytest.approx(stats.fisher_exact(small).pvalue, rel=1e-9)
 
 
@@ -400,7 +413,7 @@ def test_run_crosstabs_adjusts_within_families():
 def test_the_configured_crosstabs_run_on_the_replica(recoded, config):
     cells, tests = run_crosstabs(recoded, config["crosstabs"], config["analysis"])
     headline = tests.set_index("crosstab").loc["role_act_by_size"]
-    assert headline["exact_method"] == "exact enumeration" and headline["n"] > 0
+    assert headline["exact_method"] == EXACT_METHOD and headline["n"] > 0
     assert math.isnan(headline["p_linear_by_linear"])  # roles are not ordered
     assert (tests["p_holm"] >= tests["p_exact"] - 1e-15).all()
     assert set(cells["crosstab"]) == set(tests["crosstab"])

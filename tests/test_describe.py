@@ -330,7 +330,7 @@ def test_nonresponse_tests_match_r():
     # fisher.test(matrix(c(31, 14, 30, 9, 16, 4), nrow = 2))$p.value
     ffh = got.loc["fisher_freeman_halton"]
     assert ffh.p_value == pytest.approx(0.616410092151818, abs=1e-12) and ffh.n == 104
-    assert ffh.method.startswith("exact enumeration")
+    assert ffh.method.startswith("exact (network algorithm)")
 
 
 def test_nonresponse_exact_test_honours_the_table_budget():

@@ -83,7 +83,7 @@ def crosstab_tests(p_exact, p_holm):
             "cramers_v_corrected": [0.2, 0.0],
             "share_expected_below_5": [0.5, 0.0],
             "min_expected": [1.5, 6.0],
-            "exact_method": ["exact enumeration", "Monte Carlo, 1000 draws, seed 1"],
+            "exact_method": ["exact (network algorithm)", "Monte Carlo, 1000 draws, seed 1"],
             "n_draws": [0, 1000],
             "p_exact_mc_se": [float("nan"), 0.0158],
         }
@@ -106,14 +106,11 @@ def test_crosstab_sentences_follow_the_p_values_and_alpha(prose):
     assert "none reaches p < 0.001" in strict["discussion"]
     assert "50% of the expected counts" in strict["expected_sentence"]
     assert "Monte Carlo" not in significant["sentence"]
-    assert (
-        "(1 of 2 cross-tabs), the exact p-value is estimated from 1,000 random tables"
-        in significant["method"]
-    )
+    assert "(1 of 2 cross-tabs), it is estimated from 1,000 random tables" in significant["method"]
     estimated = paper.crosstab_variables(tests, "role_vis_by_size", 0.05, prose)
     assert "p = 0.500 (a Monte Carlo estimate, standard error 0.0158)" in estimated["sentence"]
-    enumerated = tests.assign(exact_method="exact enumeration")
-    assert "Every exact p-value is computed by enumerating" in paper.exact_method_text(enumerated, prose)
+    exact = paper.exact_method_text(tests.assign(exact_method="exact (network algorithm)"), prose)
+    assert "Every exact p-value sums the probabilities of all tables" in exact
     missing = paper.crosstab_variables(tests, "role_obj_by_size", 0.05, prose)
     assert "role for the objectives by municipality size class was not computed" in missing["sentence"]
     assert missing["abstract"] == missing["expected_sentence"] == ""

@@ -106,9 +106,9 @@ def crosstab_tests(p_exact, p_holm) -> pd.DataFrame:
             "min_expected": 1.5,
             "exact_method": [
                 "Monte Carlo, 1000 draws",
-                "exact enumeration",
-                "exact enumeration",
-                "exact enumeration",
+                "exact (network algorithm)",
+                "exact (network algorithm)",
+                "exact (network algorithm)",
             ],
             "n_draws": 1000,
             "p_exact_mc_se": 0.0158,
@@ -238,7 +238,7 @@ def run_crosstabs(prose):
     for headline in ("role_act_by_size", "rep_voice_by_size", "not_computed_by_size"):
         for alpha in (0.05, 0.001):
             yield paper.crosstab_variables(tests, headline, alpha, prose)
-    yield paper.exact_method_text(tests.assign(exact_method="exact enumeration"), prose)
+    yield paper.exact_method_text(tests.assign(exact_method="exact (network algorithm)"), prose)
     yield paper.crosstab_tests_table(tests, prose)
     cells = pd.DataFrame(
         {"crosstab": "role_act_by_size", "row_var": "role_act", "row_level": ["coproducer", "mixed"]}

@@ -25,12 +25,13 @@ from scipy.special import gammaln
 # R's fisher.test counts a table as "as extreme" when its probability is at most the
 # observed one's times 1 + 1e-7, so that ties lost to rounding still count.
 REL_TOL = 1e-7
-# Budget of the exact enumeration: an upper bound on the candidate tables it examines.
-# About 8 million candidates a second on one core: the headline 4 x 3 table at n = 77 needs
-# 1.2 million (0.2 s), a balanced 4 x 3 at n = 85 about 9 million (1 s); the budget caps
-# the enumeration at about 6 s, beyond which Monte Carlo takes over. The default of the
-# library functions; the pipeline passes analysis.exact_max_tables, whose schema default is
-# the same (tests/test_crosstab.py checks that they agree).
+# Cheap early check of the exact test: the largest n_tables_bound (an upper bound on the
+# tables with the observed margins, in closed form) for which the exact p is attempted at
+# all; the network algorithm's own budget (MAX_NETWORK_PAIRS) applies after it. Within it
+# the network algorithm takes well under a second at n = 77 (the full enumeration it
+# replaces took up to 6 s). The default of the library functions; the pipeline passes
+# analysis.exact_max_tables, whose schema default is the same (tests/test_crosstab.py
+# checks that they agree).
 DEFAULT_MAX_TABLES = 50_000_000
 # Counting the fillings of a column by inclusion-exclusion costs 2^parts binomials: beyond
 # this many parts the convolution is cheaper.
@@ -39,6 +40,8 @@ MAX_INCLUSION_EXCLUSION_PARTS = 12
 # 100 bytes each while being built) and the (partial table, last filling) pairs it checks
 # at once (about 150 bytes each). A table needing more fillings gets the Monte Carlo p; the
 # pairs are checked in smaller chunks. Neither binds below a few hundred respondents.
+# fisher_exact_rxc checks MAX_FILLINGS before the network algorithm too, which builds the
+# same first column's fillings (and more) before its own budget applies.
 MAX_FILLINGS = 2_000_000
 MAX_PAIRS = 2_000_000
 # Monte Carlo tables drawn at once (memory: draws x cells x 8 bytes).
@@ -651,10 +654,15 @@ class ExactResult:
     """A Fisher-Freeman-Halton p-value and how it was obtained."""
 
     p: float
-    method: str  # "exact enumeration" or "Monte Carlo, <draws> draws, seed <seed>"
+    method: str  # EXACT_METHOD or "Monte Carlo, <draws> draws, seed <seed>"
     n_tables_bound: int
-    n_draws: int  # 0 for the exact enumeration
-    mc_se: float  # NaN for the exact enumeration
+    n_draws: int  # 0 for the exact p
+    mc_se: float  # NaN for the exact p
+
+
+# ``exact_method`` of an exact p-value: every table with the observed margins is accounted for,
+# by the network algorithm (:func:`fisher_exact_network`).
+EXACT_METHOD = "exact (network algorithm)"
 
 
 def fisher_exact_rxc(
@@ -663,20 +671,27 @@ def fisher_exact_rxc(
     seed: int,
     max_tables: int = DEFAULT_MAX_TABLES,
     max_fillings: int = MAX_FILLINGS,
+    max_pairs: int = MAX_NETWORK_PAIRS,
 ) -> ExactResult:
-    """Fisher-Freeman-Halton p-value: exact where the enumeration fits ``max_tables``.
+    """Fisher-Freeman-Halton p-value: exact where it fits the budgets, otherwise Monte Carlo.
 
-    The enumeration runs when :func:`n_tables_bound` (its time) is at most ``max_tables``
-    and :func:`n_fillings` (its memory) at most ``max_fillings``; otherwise
-    :func:`fisher_monte_carlo` with ``draws`` and ``seed``. Both are exact integers,
-    computed in well under a millisecond at any n for tables of up to 12 levels a side,
-    and grow with n (the bound about as n^((r-1)(c-1))): beyond a few hundred respondents
-    mostly 2 x 2 tables stay exact, and the others get the Monte Carlo p-value
-    (``exact_method`` says which).
+    The exact p is attempted, by :func:`fisher_exact_network`, when :func:`n_tables_bound`
+    is at most ``max_tables`` and :func:`n_fillings` at most ``max_fillings``: both exact
+    integers, computed in well under a millisecond at any n for tables of up to 12 levels a
+    side, so a table of 100,000 respondents goes to Monte Carlo at once (the network
+    algorithm builds every column's fillings from each node before its budget applies). It
+    gives up, for Monte Carlo too, when it would examine more than ``max_pairs`` (partial
+    table, arc) pairs (:class:`NetworkTooLarge`). Otherwise :func:`fisher_monte_carlo` with
+    ``draws`` and ``seed``; ``exact_method`` says which. The bounds grow with n (the table
+    bound about as n^((r-1)(c-1))): beyond a few hundred respondents mostly 2 x 2 tables
+    stay exact.
     """
     bound = n_tables_bound(counts)
     if bound <= max_tables and n_fillings(counts) <= max_fillings:
-        return ExactResult(fisher_exact_enumeration(counts), "exact enumeration", bound, 0, math.nan)
+        try:
+            return ExactResult(fisher_exact_network(counts, max_pairs), EXACT_METHOD, bound, 0, math.nan)
+        except NetworkTooLarge:
+            pass
     p, se = fisher_monte_carlo(counts, draws, seed)
     return ExactResult(p, f"Monte Carlo, {draws} draws, seed {seed}", bound, draws, se)
 

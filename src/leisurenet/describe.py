@@ -555,8 +555,8 @@ def nonresponse_tests(
       ``chisq.test(matrix(...), correct = FALSE)``.
     - ``fisher_freeman_halton``: the exact conditional test of the same table
       (:func:`leisurenet.crosstab.fisher_exact_rxc`), the test to read when expected counts
-      are small: exact enumeration when at most ``max_tables`` tables are needed,
-      otherwise a Monte Carlo p-value with ``draws`` and ``seed`` (``method`` says which).
+      are small: exact when the table is within ``max_tables`` and the exact test's other
+      budgets, otherwise a Monte Carlo p-value with ``draws`` and ``seed`` (``method`` says which).
       Checked against R ``fisher.test``.
 
     ``draws``, ``seed`` and ``max_tables`` are the config's ``analysis.monte_carlo_draws``,
@@ -581,7 +581,7 @@ def nonresponse_tests(
     table = np.vstack([responded, in_frame - responded])
     chi2, df, p_chi2, expected = pearson_chi2(table)
     exact = fisher_exact_rxc(table, draws=draws, seed=seed, max_tables=max_tables)
-    bound = f" of at most {exact.n_tables_bound} tables" if exact.n_draws == 0 else ""
+    bound = f", all of at most {exact.n_tables_bound} tables" if exact.n_draws == 0 else ""
     rows = [
         {
             "test": "chi_square",

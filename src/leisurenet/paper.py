@@ -403,7 +403,7 @@ KEYS_CROSSTAB = ("sentence", "discussion", "abstract", "expected_sentence")
 
 
 def exact_method_text(tests: pd.DataFrame, prose: Prose) -> str:
-    """How the exact p-values were obtained: by enumeration, or estimated where that is infeasible."""
+    """How the exact p-values were obtained: exactly (every table), or estimated where that is infeasible."""
     methods = tests["exact_method"].astype(str)
     monte_carlo = tests[methods.str.startswith("Monte Carlo")]
     if monte_carlo.empty:
