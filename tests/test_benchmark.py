@@ -14,7 +14,9 @@ from leisurenet.benchmark import (
     COLUMNS,
     Row,
     Run,
+    crosstab_tables,
     edit_row,
+    exact_row,
     format_table,
     job_durations,
     median,
@@ -201,6 +203,39 @@ def test_scaling_rows_record_failures_and_skipped_sizes():
     assert math.isnan(rows["scaling n = 10,000"].seconds)
     big = rows["scaling n = 100,000"]
     assert big.met == "no" and big.repetitions == 0 and "skipped" in big.note
+
+
+def test_exact_row_gives_the_slowest_cross_tab_and_the_median():
+    timings = {"a_by_size": [0.02, 0.01, 0.03], "b_by_size": [0.5, 0.4, 0.6], "c_by_size": [0.1, 0.1, 0.1]}
+    row = exact_row(timings, {"b_by_size": "5 x 3, n = 77, exact (network algorithm)"})
+    assert row.seconds == 0.5 and row.repetitions == 3 and row.met == "n/a" and row.target == ""
+    assert row.note.startswith("b_by_size (5 x 3, n = 77, exact (network algorithm)); 3 cross-tabs")
+    assert row.note.endswith("median 0.1000 s, 0.620 s in all")
+    assert math.isnan(exact_row({}).seconds) and exact_row({}).note == "no cross-tabs"
+
+
+def test_crosstab_tables_are_the_tested_tables(tmp_path):
+    cells = tmp_path / "cells.csv"
+    cells.write_text(
+        "crosstab,row_level,col_level,n\n"
+        + "".join(
+            f"x_by_size,{r},{c},{n}\n"
+            for (r, c), n in zip(
+                [
+                    ("a", "small"),
+                    ("a", "large"),
+                    ("none", "small"),
+                    ("none", "large"),
+                    ("b", "small"),
+                    ("b", "large"),
+                ],
+                [3, 1, 0, 0, 2, 5],
+                strict=True,
+            )
+        )
+    )
+    tables = crosstab_tables(cells)
+    assert list(tables) == ["x_by_size"] and tables["x_by_size"].tolist() == [[3, 1], [2, 5]]
 
 
 def test_table_and_csv(tmp_path):

@@ -11,6 +11,11 @@ so ``results/`` of the project is never touched, and measures, each as the media
 - **paper edit**: a space appended to ``paper/paper.qmd``; which rules reran (parsed from
   Snakemake's log), expected only ``paper`` (and ``manifest``, which checksums every
   output and so follows any change by design);
+- **exact tests**: the Fisher-Freeman-Halton test (``fisher_exact_rxc`` with the config's
+  ``analysis`` settings) of every cross-tab of the cold build's ``results/crosstabs/cells.csv``,
+  timed in this process, each the median of ``--repetitions``; the row gives the slowest
+  cross-tab's time (the note the median over the cross-tabs), and each cross-tab's time
+  goes to ``profile.csv``. No target;
 - **scaling**: the synthetic replica at each ``--sizes`` (``synthetic.n_respondents`` through
   a ``--configfile``; the frame scales with it), end to end, with peak memory; target for
   the largest size: at most 3x the time at n = 77 and peak memory under 2 GB.
@@ -28,8 +33,8 @@ Snakemake's own time before the first and after the last job, and the import cos
 parsing the workflow (``python -X importtime``) is summarised.
 
 The table-building functions (:func:`median`, :func:`ratio`, :func:`met`,
-:func:`ratio_row`, :func:`scaling_rows`, :func:`edit_row`, :func:`rules_run`,
-:func:`rule_durations`) are pure and tested on fake timings in ``tests/test_benchmark.py``.
+:func:`ratio_row`, :func:`scaling_rows`, :func:`edit_row`, :func:`exact_row`,
+:func:`rules_run`, :func:`rule_durations`) are pure and tested on fake timings in ``tests/test_benchmark.py``.
 """
 
 from __future__ import annotations
@@ -53,6 +58,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
 
 # What a scratch copy needs (as tests/conftest.py copies it); no results/, no .snakemake/.
 PROJECT_FILES = (
@@ -288,6 +297,27 @@ def scaling_rows(
                 row.note = "; ".join(filter(None, [row.note, f"peak {peak:,.0f} MB >= {max_mb:g} MB"]))
         rows.append(row)
     return rows
+
+
+def exact_row(timings: dict[str, list[float]], notes: dict[str, str] | None = None) -> Row:
+    """The exact tests: the slowest cross-tab's median seconds (what the budget is about).
+
+    ``timings`` maps a cross-tab to its repetitions' seconds, ``notes`` to what it is (its
+    shape, n and method); the note names the slowest and gives the median over the
+    cross-tabs and the summed medians.
+    """
+    notes = notes or {}
+    each = {name: median(seconds) for name, seconds in timings.items()}
+    if not each:
+        return Row("exact test, slowest cross-tab", math.nan, 0, met="n/a", note="no cross-tabs")
+    slowest = max(each, key=each.get)
+    detail = f" ({notes[slowest]})" if slowest in notes else ""
+    note = (
+        f"{slowest}{detail}; {len(each)} cross-tabs: median {median(each.values()):.4f} s, "
+        f"{sum(each.values()):.3f} s in all"
+    )
+    reps = min(len(s) for s in timings.values())
+    return Row("exact test, slowest cross-tab", each[slowest], reps, note=note)
 
 
 # --- Snakemake's log: which rules ran, and for how long ---------------------------------------
@@ -550,7 +580,7 @@ class Settings:
     timeout: float = 900.0
     memory_limit_mb: float = 8000.0
     keep: Path | None = None
-    measurements: tuple[str, ...] = ("cold", "noop", "edit", "scaling")
+    measurements: tuple[str, ...] = ("cold", "noop", "edit", "exact", "scaling")
     python: str = sys.executable
     snakemake: str = str(Path(sys.executable).parent / "snakemake")
 
@@ -647,7 +677,7 @@ def measure(settings: Settings) -> Report:
 
         wanted = set(settings.measurements)
         built = False
-        if wanted & {"cold", "noop", "edit"}:
+        if wanted & {"cold", "noop", "edit", "exact"}:
             say("cold build (results/ and .snakemake/ empty)")
             cold = repeat("cold", reps, smk, folder, settings, before=lambda: wipe(folder))
             built = cold[-1].ok
@@ -686,6 +716,17 @@ def measure(settings: Settings) -> Report:
                 save(report, settings)
             else:
                 report.rows.append(Row("paper text edit", math.nan, 0, met="no", note=NOT_BUILT))
+        if "exact" in wanted:
+            say("exact tests of the cross-tabs (in this process)")
+            if built:
+                row, profile = time_exact_tests(folder, reps)
+                report.rows.append(row)
+                report.profile += profile
+                save(report, settings)
+            else:
+                report.rows.append(
+                    Row("exact test, slowest cross-tab", math.nan, 0, met="no", note=NOT_BUILT)
+                )
         if "scaling" in wanted:
             report.rows += scale(settings, folder, report)
             save(report, settings)
@@ -695,6 +736,52 @@ def measure(settings: Settings) -> Report:
             shutil.move(str(workdir / "project"), settings.keep)
         shutil.rmtree(workdir, ignore_errors=True)
     return report
+
+
+def crosstab_tables(cells: Path) -> dict[str, np.ndarray]:
+    """The tested table of every cross-tab in ``cells.csv``: counts without all-zero rows and
+    columns, levels in the file's order (as ``crosstab_tests`` tests them)."""
+    import numpy as np
+    import pandas as pd
+
+    frame = pd.read_csv(cells, keep_default_na=False)
+    tables = {}
+    for name, part in frame.groupby("crosstab", sort=False):
+        wide = part.pivot_table(index="row_level", columns="col_level", values="n", aggfunc="sum", sort=False)
+        counts = wide.fillna(0).to_numpy(dtype=np.int64)
+        tables[name] = counts[counts.sum(1) > 0][:, counts.sum(0) > 0]
+    return tables
+
+
+def time_exact_tests(folder: Path, repetitions: int) -> tuple[Row, list[dict]]:
+    """Time the exact test of every cross-tab of a built scratch project (see the module's doc)."""
+    import yaml
+
+    from leisurenet.crosstab import fisher_exact_rxc
+
+    analysis = yaml.safe_load((folder / "config" / "config.yaml").read_text(encoding="utf-8"))["analysis"]
+    timings, notes = {}, {}
+    for name, counts in crosstab_tables(folder / "results" / "crosstabs" / "cells.csv").items():
+        if min(counts.shape) < 2:
+            continue  # not tested
+        seconds = []
+        for _ in range(repetitions):
+            start = time.perf_counter()
+            result = fisher_exact_rxc(
+                counts,
+                draws=analysis["monte_carlo_draws"],
+                seed=analysis["seed"],
+                max_tables=analysis["exact_max_tables"],
+            )
+            seconds.append(time.perf_counter() - start)
+        timings[name] = seconds
+        rows, cols = counts.shape
+        notes[name] = f"{rows} x {cols}, n = {int(counts.sum())}, {result.method}"
+    profile = [
+        {"run": "exact tests", "part": f"crosstab {name} ({notes[name]})", "seconds": median(s)}
+        for name, s in timings.items()
+    ]
+    return exact_row(timings, notes), profile
 
 
 def _renderer(folder: Path) -> str:
@@ -819,8 +906,9 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="benchmark",
         description="Benchmark the workflow in a scratch copy of the project: cold build, no-op "
-        "rerun, a paper edit and the replica's scaling, each the median of several repetitions "
-        "and a ratio to a baseline taken in the same run. Prints the table and writes it to CSV.",
+        "rerun, a paper edit, the exact test of every cross-tab and the replica's scaling, each the "
+        "median of several repetitions (and a ratio to a baseline taken in the same run). Prints the "
+        "table and writes it to CSV.",
     )
     p.add_argument("--repetitions", "-r", type=int, default=3, help="repetitions per measurement (default 3)")
     p.add_argument(
@@ -855,8 +943,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--only",
         nargs="+",
-        choices=["cold", "noop", "edit", "scaling"],
-        default=["cold", "noop", "edit", "scaling"],
+        choices=["cold", "noop", "edit", "exact", "scaling"],
+        default=["cold", "noop", "edit", "exact", "scaling"],
         help="measure only these (baselines always)",
     )
     p.add_argument("--project", type=Path, default=Path.cwd(), help="the project to copy (default: .)")
