@@ -10,6 +10,9 @@ STAMP := $(VENV)/.installed
 CORES ?= 2
 CONFIG ?=
 MANIFEST ?= results/manifest.json
+# Snakemake reports a missing --configfile with a traceback: say plainly what is wrong.
+$(foreach file,$(CONFIG),$(if $(wildcard $(file)),,$(error CONFIG: no file '$(file)' in $(CURDIR); \
+  give the path of your configuration file, or leave CONFIG out to run the synthetic replica)))
 # --configfile takes several arguments: targets must come before these.
 SNAKEMAKE_ARGS := --cores $(CORES) $(if $(CONFIG),--configfile $(CONFIG))
 
