@@ -1,14 +1,127 @@
-"""Reruns never leave stale results: a wrong path stops the run before any job."""
+"""Reruns never leave stale results: a change to the library reruns the rules whose
+scripts import it, and a wrong path stops the run before any job."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
+import textwrap
 
 import pytest
 
+from leisurenet.plan import library_modules
+
 from .conftest import ROOT, run, scratch_project
 from .test_pipeline import output_bytes
+
+# --- a library change reruns the rules whose scripts import it ----------------------------
+
+
+def write(path, text):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text))
+
+
+def test_library_modules_follow_imports_through_the_package(tmp_path):
+    pkg = tmp_path / "src" / "pkg"
+    write(pkg / "__init__.py", "")
+    write(pkg / "a.py", "from .b import f\nimport json\n")
+    write(
+        pkg / "b.py",
+        """
+        def f():
+            try:
+                pass
+            except ImportError:
+                from pkg.sub import c
+        """,
+    )
+    write(pkg / "sub" / "__init__.py", "")
+    write(pkg / "sub" / "c.py", "from .. import d\n")
+    write(pkg / "d.py", '"""from pkg import unused"""\n')
+    write(pkg / "unused.py", "")
+    write(tmp_path / "script.py", "import pandas as pd\nfrom pkg import a\n")
+    found = library_modules(tmp_path / "script.py", pkg)
+    names = ["__init__.py", "a.py", "b.py", "d.py", "sub/__init__.py", "sub/c.py"]
+    assert found == [str(pkg / name) for name in names]
+
+
+def test_library_modules_of_a_pipeline_script():
+    modules = library_modules(ROOT / "scripts" / "crosstab.py", ROOT / "src" / "leisurenet")
+    assert [m.rsplit("/", 1)[1] for m in modules] == ["__init__.py", "crosstab.py", "io.py"]
+
+
+def copy_of(folder, tmp_path):
+    """A copy of a finished run (files keep their modification times)."""
+    shutil.copytree(folder, tmp_path / "project", symlinks=True)
+    return tmp_path / "project"
+
+
+def edit(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def planned(folder, *args):
+    """The jobs a dry run plans (on stdout): each rule with the reasons Snakemake gives for it."""
+    result = run(folder, "--dry-run", *args)
+    assert result.returncode == 0, result.stderr[-3000:]
+    jobs, rule = {}, None
+    for line in result.stdout.splitlines():
+        if match := re.match(r"(?:local)?rule (\w+):$", line):
+            rule = match.group(1)
+            jobs.setdefault(rule, set())
+        elif rule and (match := re.match(r"\s+reason: (.*)", line)):
+            jobs[rule].add(match.group(1))
+    return jobs
+
+
+# The rules whose scripts import leisurenet.crosstab (describe and multiverse import it
+# too), and the rules after them; the other twelve rules stay as they are.
+CROSSTAB_IMPORTERS = {"crosstab", "describe", "multiverse_spec", "multiverse", "paper_assets"}
+AFTER_THEM = {"figures_response_by_size", "figures_multiverse", "paper", "manifest", "all"}
+
+
+def test_the_scripts_that_import_a_module_through_others():
+    scripts = (ROOT / "scripts").glob("*.py")
+    package = ROOT / "src" / "leisurenet"
+    importers = {s.stem for s in scripts if str(package / "crosstab.py") in library_modules(s, package)}
+    assert importers == CROSSTAB_IMPORTERS
+
+
+@pytest.mark.slow
+def test_a_library_change_reruns_the_rules_that_import_it_and_what_follows(replica_run, tmp_path):
+    folder = copy_of(replica_run, tmp_path)
+    assert planned(folder) == {}
+    with open(folder / "src/leisurenet/crosstab.py", "a", encoding="utf-8") as module:
+        module.write("\n\ndef _one_more():\n    return 1\n")
+    jobs = planned(folder)
+    assert set(jobs) == CROSSTAB_IMPORTERS | AFTER_THEM
+    # Snakemake names the module where no job before the rule reruns as well
+    for rule in ("crosstab", "describe", "multiverse_spec"):
+        assert any("Updated input files: src/leisurenet/crosstab.py" in r for r in jobs[rule]), jobs[rule]
+
+
+@pytest.mark.slow
+def test_a_changed_function_changes_the_result_and_a_changed_comment_does_not(replica_run, tmp_path):
+    """End to end on the audit, a cheap rule: its module's function changed gives the new
+    result; a comment changed reruns it, to the same bytes."""
+    folder = copy_of(replica_run, tmp_path)
+    target, module = "results/audit/figures.csv", folder / "src/leisurenet/audit.py"
+    before = output_bytes(folder)
+    edit(module, "\n    if totals", "\n    # which rounding the printed figure needs\n    if totals")
+    assert set(planned(folder, target)) == {"audit"}
+    result = run(folder, target)
+    assert result.returncode == 0 and "rule audit:" in result.stderr, result.stderr[-3000:]
+    assert output_bytes(folder) == before
+    edit(module, 'return "consistent"', 'return "exact"')
+    result = run(folder, target)
+    assert result.returncode == 0 and "rule audit:" in result.stderr, result.stderr[-3000:]
+    audit = (folder / target).read_text()
+    assert ",exact," in audit and ",consistent," not in audit
+
 
 # --- a configured file that does not exist stops the run ---------------------------------
 
