@@ -9,7 +9,9 @@ import subprocess
 import textwrap
 
 import pytest
+import yaml
 
+from leisurenet.config import deep_merge
 from leisurenet.plan import library_modules
 
 from .conftest import ROOT, run, scratch_project
@@ -125,14 +127,14 @@ def test_a_changed_function_changes_the_result_and_a_changed_comment_does_not(re
 
 # --- a configured file that does not exist stops the run ---------------------------------
 
-# (configuration that names a missing file, the key the message must name, the path)
+# (configuration that names a missing file, the path)
 MISSING = {
-    "data.raw": ("data:\n  raw: nope.csv\n  frame: null\n", "nope.csv"),
-    "data.frame": ("data:\n  frame: gone/frame.csv\n", "gone/frame.csv"),
-    "published": ("published: figures.yaml\n", "figures.yaml"),
-    "codebook": ("codebook: config/codebok.yaml\n", "config/codebok.yaml"),
-    "models": ("models: my_models.yaml\n", "my_models.yaml"),
-    "synthetic.targets": ("synthetic:\n  targets: targets.yaml\n", "targets.yaml"),
+    "data.raw": ({"data": {"raw": "nope.csv", "frame": None}}, "nope.csv"),
+    "data.frame": ({"data": {"frame": "gone/frame.csv"}}, "gone/frame.csv"),
+    "published": ({"published": "figures.yaml"}, "figures.yaml"),
+    "codebook": ({"codebook": "config/codebok.yaml"}, "config/codebok.yaml"),
+    "models": ({"models": "my_models.yaml"}, "my_models.yaml"),
+    "synthetic.targets": ({"synthetic": {"targets": "targets.yaml"}}, "targets.yaml"),
 }
 
 
@@ -155,26 +157,30 @@ def state(folder):
     return output_bytes(folder), {p: p.stat().st_mtime_ns for p in (folder / "results").rglob("*")}
 
 
-def assert_stops_before_any_job(folder, key, text, path):
-    before = state(folder)
-    (folder / "bad.yaml").write_text(text)
+def assert_stops_before_any_job(folder, keys):
+    """A run with the files of ``keys`` missing stops, naming each, and changes nothing."""
+    before, config = state(folder), {}
+    for key in keys:
+        config = deep_merge(config, MISSING[key][0])
+    (folder / "bad.yaml").write_text(yaml.safe_dump(config))
     result = run(folder, "--configfile", "bad.yaml")
     assert result.returncode != 0
-    for fragment in (key, f"'{path}'", "point it at"):
-        assert fragment in result.stderr, (fragment, result.stderr[-2000:])
+    for key in keys:
+        assert f"{key}: no file '{MISSING[key][1]}'" in result.stderr, (key, result.stderr[-3000:])
+    assert "point it at" in result.stderr
     assert state(folder) == before
 
 
-@pytest.mark.parametrize("key", MISSING)
-def test_a_missing_file_stops_a_first_run(fresh_project, key):
-    assert_stops_before_any_job(fresh_project, key, *MISSING[key])
+def test_missing_files_stop_a_first_run(fresh_project):
+    """Every missing file at once (the message names them all): one start of Snakemake."""
+    assert_stops_before_any_job(fresh_project, list(MISSING))
     assert not (fresh_project / "results").exists()
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("key", MISSING)
 def test_a_missing_file_stops_a_run_over_finished_results(finished_project, key):
-    assert_stops_before_any_job(finished_project, key, *MISSING[key])
+    assert_stops_before_any_job(finished_project, [key])
 
 
 @pytest.mark.parametrize(
