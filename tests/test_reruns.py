@@ -3,10 +3,14 @@ scripts import it, and a wrong path stops the run before any job."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import signal
 import subprocess
+import sys
 import textwrap
+import time
 
 import pytest
 import yaml
@@ -14,7 +18,7 @@ import yaml
 from leisurenet.config import deep_merge
 from leisurenet.plan import library_modules
 
-from .conftest import ROOT, run, scratch_project
+from .conftest import ROOT, SNAKEMAKE, run, scratch_project
 from .test_pipeline import output_bytes
 
 # --- a library change reruns the rules whose scripts import it ----------------------------
@@ -198,3 +202,61 @@ def test_a_missing_configfile_stops_the_run(request, finished):
     make = subprocess.run(["make", "-n", "CONFIG=mine.yaml"], cwd=ROOT, capture_output=True, text=True)
     assert make.returncode != 0 and "CONFIG: no file 'mine.yaml'" in make.stderr
     assert "leave CONFIG out" in make.stderr
+
+
+# --- a run killed in the middle ---------------------------------------------------------
+
+
+def make(folder, *targets):
+    """``make`` in a copy of the project, with the project's own .venv (never reinstalled)."""
+    venv = ROOT / ".venv"
+    command = ["make", "-o", f"{venv}/.installed", f"VENV={venv}", *targets]
+    return subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=900)
+
+
+def test_the_lock_check_tells_a_stale_lock_from_a_running_snakemake(tmp_path):
+    check = [sys.executable, "-m", "leisurenet.lock"]
+    assert subprocess.run(check, cwd=tmp_path).returncode == 0  # no lock
+    (tmp_path / ".snakemake" / "locks").mkdir(parents=True)
+    (tmp_path / ".snakemake" / "locks" / "0.output.lock").write_text("")
+    stale = subprocess.run(check, cwd=tmp_path, capture_output=True, text=True)
+    assert stale.returncode == 1 and "'make unlock'" in stale.stderr
+    # a process in the folder whose command line names Snakemake holds the lock
+    running = subprocess.Popen(
+        [sys.executable, "-c", "import time; time.sleep(60)", "snakemake"], cwd=tmp_path
+    )
+    try:
+        assert subprocess.run(check, cwd=tmp_path).returncode == 0
+    finally:
+        running.kill()
+        running.wait()
+
+
+@pytest.mark.slow
+def test_a_killed_run_resumes_after_make_unlock_to_the_same_bytes(replica_run, tmp_path):
+    folder = scratch_project(tmp_path)
+    for name in ("Makefile", "pyproject.toml", "requirements.lock"):
+        shutil.copy(ROOT / name, folder / name)
+    killed = subprocess.Popen(
+        [SNAKEMAKE, "--cores", "2"],
+        cwd=folder,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    # killed in the middle: the data recoded, and jobs running (their outputs marked incomplete)
+    deadline = time.monotonic() + 600
+    while not (
+        (folder / "results/recode/recoded.parquet").exists() and any(folder.glob(".snakemake/incomplete/*"))
+    ):
+        assert killed.poll() is None and time.monotonic() < deadline
+        time.sleep(0.2)
+    os.killpg(killed.pid, signal.SIGKILL)
+    killed.wait()
+    assert any(folder.glob(".snakemake/locks/*"))
+    stopped = make(folder)
+    assert stopped.returncode != 0 and "Run 'make unlock', then 'make' again" in stopped.stderr
+    assert make(folder, "unlock").returncode == 0
+    resumed = make(folder)
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    assert output_bytes(folder) == output_bytes(replica_run)
