@@ -90,6 +90,13 @@ CROSSTAB_IMPORTERS = {"crosstab", "describe", "multiverse_spec", "multiverse", "
 AFTER_THEM = {"figures_response_by_size", "figures_multiverse", "paper", "manifest", "all"}
 
 
+def test_every_rule_with_a_script_has_the_modules_it_imports_as_input():
+    for smk in (ROOT / "workflow" / "rules").glob("*.smk"):
+        for rule in re.split(r"(?m)^(?=rule )", smk.read_text(encoding="utf-8"))[1:]:
+            if script := re.search(r'script:\s+"\.\./\.\./scripts/([\w.]+)"', rule):
+                assert f'library=library("{script.group(1)}")' in rule, (smk.name, rule.split(":")[0])
+
+
 def test_the_scripts_that_import_a_module_through_others():
     scripts = (ROOT / "scripts").glob("*.py")
     package = ROOT / "src" / "leisurenet"
