@@ -45,11 +45,13 @@ def test_library_modules_follow_imports_through_the_package(tmp_path):
     )
     write(pkg / "sub" / "__init__.py", "")
     write(pkg / "sub" / "c.py", "from .. import d\n")
-    write(pkg / "d.py", '"""from pkg import unused"""\n')
+    write(pkg / "d.py", '"""from pkg import unused"""\nif True: from pkg import e  # read whole\n')
+    write(pkg / "e.py", "from pkg import \\\n    f\n")  # a continuation: read whole
+    write(pkg / "f.py", "")
     write(pkg / "unused.py", "")
     write(tmp_path / "script.py", "import pandas as pd\nfrom pkg import a\n")
     found = library_modules(tmp_path / "script.py", pkg)
-    names = ["__init__.py", "a.py", "b.py", "d.py", "sub/__init__.py", "sub/c.py"]
+    names = ["__init__.py", "a.py", "b.py", "d.py", "e.py", "f.py", "sub/__init__.py", "sub/c.py"]
     assert found == [str(pkg / name) for name in names]
 
 

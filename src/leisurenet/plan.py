@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import functools
 import itertools
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -140,11 +141,34 @@ def library_modules(script: str | Path, package: str | Path) -> list[str]:
 
 @functools.cache
 def _reached(path: Path, package: Path) -> list[Path]:
-    """The files of ``package`` that ``path``'s own imports run (each file parsed once per
-    start of the workflow, however many rules share it)."""
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    """The files of ``package`` that ``path``'s own imports run (each file read once per
+    process, however many rules share it)."""
     home = _home(path, package)
-    return [file for name in _imported_names(tree.body, home) for file in _files(name, package)]
+    return [file for name in _imported_names(_imports(path), home) for file in _files(name, package)]
+
+
+# A line that starts an import statement, with any parentheses it opens (a name list over
+# several lines).
+IMPORT_LINE = re.compile(r"^[ \t]*(?:import|from)[ \t](?:[^\n(]|\([^)]*\))*", re.MULTILINE)
+IMPORT_WORD = re.compile(r"\bimport\b")
+
+
+def _imports(path: Path) -> list[ast.stmt]:
+    """The import statements of ``path``, or all of its statements.
+
+    Parsing every module whole would cost a noticeable part of a no-op run, so the lines
+    that start an import are parsed alone. That is taken only when it accounts for every
+    word ``import`` in the file and each such line parses; otherwise (an import after
+    ``if x:`` on one line, a continuation, the word in prose) the whole file is parsed.
+    """
+    text = path.read_text(encoding="utf-8")
+    lines = list(IMPORT_LINE.finditer(text))
+    if sum(len(IMPORT_WORD.findall(m.group())) for m in lines) == len(IMPORT_WORD.findall(text)):
+        try:
+            return [node for m in lines for node in ast.parse(m.group().strip()).body]
+        except SyntaxError:
+            pass
+    return ast.parse(text, filename=str(path)).body
 
 
 def _home(path: Path, package: Path) -> list[str] | None:
