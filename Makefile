@@ -10,10 +10,16 @@ STAMP := $(VENV)/.installed
 CORES ?= 2
 CONFIG ?=
 MANIFEST ?= results/manifest.json
+# Snakemake reports a missing --configfile with a traceback: say plainly what is wrong.
+$(foreach file,$(CONFIG),$(if $(wildcard $(file)),,$(error CONFIG: no file '$(file)' in $(CURDIR); \
+  give the path of your configuration file, or leave CONFIG out to run the synthetic replica)))
+# --rerun-incomplete: after a run that was killed, redo the jobs it left half done.
 # --configfile takes several arguments: targets must come before these.
-SNAKEMAKE_ARGS := --cores $(CORES) $(if $(CONFIG),--configfile $(CONFIG))
+SNAKEMAKE_ARGS := --cores $(CORES) --rerun-incomplete $(if $(CONFIG),--configfile $(CONFIG))
+# A killed run leaves Snakemake's lock: say in plain words what to do (make unlock).
+LOCK_CHECK := $(BIN)/python -m leisurenet.lock
 
-.PHONY: all run test lint format lock clean-results report verify release bench
+.PHONY: all run unlock test lint format lock clean-results report verify release bench
 
 all: run
 
@@ -25,7 +31,12 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $@
 
 run: $(STAMP)
+	@$(LOCK_CHECK)
 	$(BIN)/snakemake $(SNAKEMAKE_ARGS)
+
+# After a run was killed: remove the lock it left, then `make` resumes where it stopped.
+unlock: $(STAMP)
+	$(BIN)/snakemake --unlock $(SNAKEMAKE_ARGS)
 
 test: $(STAMP)
 	$(BIN)/pytest
@@ -45,6 +56,7 @@ bench: $(STAMP)
 
 # The public release archive, after the disclosure check.
 release: $(STAMP)
+	@$(LOCK_CHECK)
 	$(BIN)/snakemake results/release/leisurenet-release.zip $(SNAKEMAKE_ARGS)
 
 lint: $(STAMP)

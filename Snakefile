@@ -24,6 +24,12 @@ configfile: "config/config.yaml"
 
 validate(config, "workflow/schemas/config.schema.yaml")
 
+# Every configured file must exist before any job runs, whatever results/ holds: a wrong
+# path would otherwise leave the results of an earlier run in place, with exit 0.
+from leisurenet.config import check_files
+
+check_files(config)
+
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/synthetic.smk"

@@ -152,6 +152,7 @@ table.round(3)
 #     """The share agreeing with each configured item, by municipality size class."""
 #     input:
 #         recoded=rules.recode.output.parquet,
+#         library=library("agree_by_size.py"),
 #     output:
 #         table=report(
 #             "results/descriptives/agree_by_size.csv",
@@ -169,7 +170,9 @@ table.round(3)
 #         "../../scripts/agree_by_size.py"
 # ```
 #
-# and `rules.agree_by_size.output,` in the input of `rule all` in the `Snakefile`. The
+# The `library` input is every module of `leisurenet` the script imports, directly or not
+# (read from its imports): a change to one of them reruns the rule. Then add
+# `rules.agree_by_size.output,` to the input of `rule all` in the `Snakefile`. The
 # items are a study choice, so they go in `config/config.yaml`:
 #
 # ```yaml

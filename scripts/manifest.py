@@ -7,12 +7,13 @@ from leisurenet.manifest import build_manifest, write_manifest
 
 sm = snakemake
 log = stage_logger(sm.log[0], "manifest")
-# Named inputs other than the outputs (which only order this rule last) are what the
-# workflow read; a name with one file comes as a string, one with several as a list.
+# Named inputs other than the outputs (which only order this rule last) and the library
+# (the code, which the git state records) are what the workflow read; a name with one
+# file comes as a string, one with several as a list.
 inputs = {
     name: [files] if isinstance(files, str) else list(files)
     for name, files in sm.input.items()
-    if name not in ("outputs", "requirements")
+    if name not in ("outputs", "requirements", "library")
 }
 requirements = sm.input.requirements[0] if sm.input.requirements else None
 if requirements is None:

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from leisurenet.codebook import Codebook
-from leisurenet.config import load_config, validate_config
+from leisurenet.config import check_files, load_config, validate_config
 
 from .conftest import ROOT
 
@@ -97,3 +97,19 @@ def test_environment_yml_matches_the_lock():
             f"{name}: environment.yml {conda.get(name)} != lock {lock[name]}"
         )
     assert conda["python"] == "3.11"
+
+
+def test_every_missing_configured_file_is_named_with_what_to_do(tmp_path):
+    (tmp_path / "export.csv").write_text("resp_id\n")
+    config = {
+        "data": {"raw": "export.csv", "frame": None, "mapping": "mapping.yaml"},
+        "codebook": "codebook.yaml",
+        "published": None,
+        "synthetic": {"targets": "synthetic"},
+    }
+    with pytest.raises(FileNotFoundError) as error:
+        check_files(config, tmp_path)
+    lines = str(error.value).splitlines()[1:]
+    assert [line.split(":")[0].strip() for line in lines] == ["data.mapping", "codebook"]
+    assert f"looked for {tmp_path / 'codebook.yaml'}" in lines[1]
+    check_files({"data": {"raw": "synthetic", "frame": "synthetic"}, "published": None}, tmp_path)

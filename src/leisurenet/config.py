@@ -62,6 +62,39 @@ def check_semantics(config: dict) -> None:
         )
 
 
+# Every file a configuration names, with what to do when it is missing. Checked when the
+# workflow starts: a missing input must stop the run before any job, because results
+# from an earlier run would otherwise pass for results of this configuration.
+CONFIGURED_FILES = {
+    "data.raw": "point it at your raw export (.csv, .xlsx or .sav), or set it to 'synthetic' for the replica",
+    "data.frame": "point it at your population frame (network_id, municipality_pop), or set it to null",
+    "data.mapping": "point it at your reviewed mapping of the export onto the codebook",
+    "codebook": "point it at the codebook (the default is config/codebook.yaml)",
+    "models": "point it at the models file (the default is config/models.yaml)",
+    "published": "point it at the published figures (config/published.yaml), or set it to null",
+    "synthetic.targets": "point it at the published figures the replica reproduces, or set it to null",
+}
+
+
+def check_files(config: dict, folder: str | Path = ".") -> None:
+    """Raise FileNotFoundError naming every configured file missing under ``folder``.
+
+    A key absent from ``config``, null, or ``'synthetic'`` (the replica) names no file.
+    """
+    missing = []
+    for key, remedy in CONFIGURED_FILES.items():
+        section, _, name = key.rpartition(".")
+        value = (config.get(section, {}) if section else config).get(name)
+        if value not in (None, "synthetic") and not (Path(folder) / value).is_file():
+            where = (Path(folder) / value).resolve()
+            missing.append(f"  {key}: no file '{value}' (looked for {where}); {remedy}.")
+    if missing:
+        raise FileNotFoundError(
+            "the configuration names files that do not exist; nothing was run, and results/ "
+            "was left as it was:\n" + "\n".join(missing)
+        )
+
+
 def load_config(*paths: str | Path) -> dict:
     """The default ``config/config.yaml``, overridden by ``paths`` in order."""
     config: dict = {}

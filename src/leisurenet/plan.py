@@ -1,5 +1,6 @@
 """The layout of the workflow's jobs, for the Snakefile to read when it starts: the
-figure files, the bootstrap's chunks and the multiverse's specifications.
+figure files, the bootstrap's chunks, the multiverse's specifications and the library
+modules each rule's script runs.
 
 Snakemake imports this on every start (a no-op run included), so it imports nothing
 heavier than the standard library: the analyses that use these names live elsewhere
@@ -8,8 +9,12 @@ heavier than the standard library: the analyses that use these names live elsewh
 
 from __future__ import annotations
 
+import ast
+import functools
 import itertools
+import re
 from dataclasses import dataclass
+from pathlib import Path
 
 
 def likert_figure_name(construct: str) -> str:
@@ -108,3 +113,105 @@ def job_settings(config: dict, spec: Specification) -> dict:
         "crosstabs": config["crosstabs"],
         "paper": {k: config["paper"][k] for k in ("headline_crosstab", "primary_model")},
     }
+
+
+# --- the library modules a script runs ----------------------------------------------------
+
+
+def library_modules(script: str | Path, package: str | Path) -> list[str]:
+    """The files of ``package`` (a folder) that ``script`` imports, directly or through
+    other modules of the package, with the ``__init__.py`` of each package on the way;
+    sorted.
+
+    Read from the source with :mod:`ast`: nothing is imported. Every import counts, those
+    inside functions too, since a module a script may run is one whose change may alter
+    its outputs. As a rule's inputs these files make Snakemake rerun the rule, and what
+    follows it, when one of them changes; its code trigger sees the script only.
+    """
+    package = Path(package)
+    found: set[Path] = set()
+    todo = [Path(script)]
+    while todo:
+        for file in _reached(todo.pop(), package):
+            if file not in found:
+                found.add(file)
+                todo.append(file)
+    return sorted(map(str, found))
+
+
+@functools.cache
+def _reached(path: Path, package: Path) -> list[Path]:
+    """The files of ``package`` that ``path``'s own imports run (each file read once per
+    process, however many rules share it)."""
+    home = _home(path, package)
+    return [file for name in _imported_names(_imports(path), home) for file in _files(name, package)]
+
+
+# A line that starts an import statement, with any parentheses it opens (a name list over
+# several lines).
+IMPORT_LINE = re.compile(r"^[ \t]*(?:import|from)[ \t](?:[^\n(]|\([^)]*\))*", re.MULTILINE)
+IMPORT_WORD = re.compile(r"\bimport\b")
+
+
+def _imports(path: Path) -> list[ast.stmt]:
+    """The import statements of ``path``, or all of its statements.
+
+    Parsing every module whole would cost a noticeable part of a no-op run, so the lines
+    that start an import are parsed alone. That is taken only when it accounts for every
+    word ``import`` in the file and each such line parses; otherwise (an import after
+    ``if x:`` on one line, a continuation, the word in prose) the whole file is parsed.
+    """
+    text = path.read_text(encoding="utf-8")
+    lines = list(IMPORT_LINE.finditer(text))
+    if sum(len(IMPORT_WORD.findall(m.group())) for m in lines) == len(IMPORT_WORD.findall(text)):
+        try:
+            return [node for m in lines for node in ast.parse(m.group().strip()).body]
+        except SyntaxError:
+            pass
+    return ast.parse(text, filename=str(path)).body
+
+
+def _home(path: Path, package: Path) -> list[str] | None:
+    """The dotted name, as parts, of the package holding ``path``; None outside ``package``."""
+    if not path.is_relative_to(package):
+        return None
+    return [package.name, *path.parent.relative_to(package).parts]
+
+
+def _imported_names(statements: list[ast.stmt], home: list[str] | None):
+    """Every dotted name (as parts) an import among ``statements`` and the blocks they hold
+    may load: ``from a import b`` may load ``a`` and ``a.b``. Relative imports are resolved
+    against ``home``. Only statements are visited, not expressions: much faster, and an
+    import is a statement."""
+    for node in statements:
+        for block in ("body", "orelse", "finalbody", "handlers", "cases"):
+            yield from _imported_names(getattr(node, block, []), home)
+        if isinstance(node, ast.Import):
+            yield from (alias.name.split(".") for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module.split(".") if node.module else []
+            if node.level:
+                if home is None or node.level > len(home):
+                    continue
+                base = home[: len(home) - node.level + 1] + base
+            yield base
+            yield from (base + [alias.name] for alias in node.names)
+
+
+def _files(name: list[str], package: Path) -> list[Path]:
+    """The files of ``package`` that importing ``name`` runs: every ``__init__.py`` on the
+    way and the module itself (none for a name outside the package or not a module)."""
+    if not name or name[0] != package.name:
+        return []
+    files, folder = [], package
+    for part in ["", *name[1:]]:
+        folder = folder / part
+        module = folder.with_suffix(".py") if part else None
+        if (folder / "__init__.py").is_file():
+            files.append(folder / "__init__.py")
+        elif module is not None and module.is_file():
+            files.append(module)
+            break
+        else:
+            break
+    return files

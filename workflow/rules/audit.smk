@@ -4,6 +4,7 @@ rule audit:
         recoded=rules.recode.output.parquet,
         codebook=config["codebook"],
         published=config["published"] or [],
+        library=library("audit.py"),
     output:
         figures=report(
             "results/audit/figures.csv",

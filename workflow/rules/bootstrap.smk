@@ -13,6 +13,7 @@ rule bootstrap_chunk:
     input:
         recoded=rules.recode.output.parquet,
         models=config["models"],
+        library=library("bootstrap_chunk.py"),
     output:
         # every replicate is kept in results/bootstrap/replicates.csv
         temp("results/bootstrap/chunks/{chunk}.csv"),
@@ -39,6 +40,7 @@ rule bootstrap:
             "results/bootstrap/chunks/{chunk:03d}.csv",
             chunk=range(len(BOOTSTRAP_CHUNKS)),
         ),
+        library=library("bootstrap.py"),
     output:
         replicates="results/bootstrap/replicates.csv",
         intervals=report(

@@ -1,5 +1,6 @@
 # Input selection and configuration checks shared by the rules.
 from leisurenet.config import check_semantics
+from leisurenet.plan import library_modules
 
 check_semantics(config)
 
@@ -22,3 +23,10 @@ def population_frame():
     if frame is None:
         return []
     return "results/synthetic/frame.csv" if frame == "synthetic" else frame
+
+
+def library(script):
+    """The library's files that scripts/<script> imports, directly or not: as a rule's
+    input, a change to any of them reruns the rule and everything after it (Snakemake's
+    code trigger sees the script only)."""
+    return library_modules(f"scripts/{script}", "src/leisurenet")

@@ -2,6 +2,7 @@ rule crosstab:
     """The configured cross-tabs: cells, chi-square, exact and trend tests, Cramér's V, Holm."""
     input:
         parquet=rules.recode.output.parquet,
+        library=library("crosstab.py"),
     output:
         cells=report(
             "results/crosstabs/cells.csv",

@@ -4,6 +4,7 @@ rule validate:
         raw=raw_export(),
         frame=population_frame(),
         codebook=config["codebook"],
+        library=library("validate.py"),
     output:
         report="results/validate/report.md",
         problems="results/validate/problems.csv",
@@ -24,6 +25,7 @@ rule clean:
         frame=population_frame(),
         codebook=config["codebook"],
         validated=rules.validate.output.report,
+        library=library("clean.py"),
     output:
         parquet="results/clean/responses.parquet",
         frame="results/clean/frame.csv",
@@ -54,6 +56,7 @@ rule recode:
     input:
         clean=rules.clean.output.parquet,
         codebook=config["codebook"],
+        library=library("recode.py"),
     output:
         parquet="results/recode/recoded.parquet",
         csv="results/recode/recoded.csv",

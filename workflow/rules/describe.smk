@@ -5,6 +5,7 @@ rule describe:
         recoded=rules.recode.output.parquet,
         frame=rules.clean.output.frame,
         codebook=config["codebook"],
+        library=library("describe.py"),
     output:
         summary=report(
             "results/descriptives/items.csv",

@@ -25,6 +25,7 @@ rule figures_likert:
     input:
         recoded=rules.recode.output.parquet,
         codebook=config["codebook"],
+        library=library("figures.py"),
     output:
         svg=expand("results/figures/{name}.svg", name=LIKERT_FIGURES),
         pdf=expand("results/figures/{name}.pdf", name=LIKERT_FIGURES),
@@ -54,6 +55,7 @@ rule figures_role_by_size:
     input:
         recoded=rules.recode.output.parquet,
         codebook=config["codebook"],
+        library=library("figures.py"),
     output:
         svg="results/figures/role_by_size.svg",
         pdf="results/figures/role_by_size.pdf",
@@ -79,6 +81,7 @@ rule figures_model_odds_ratios:
     input:
         coefficients=rules.models.output.coefficients,
         codebook=config["codebook"],
+        library=library("figures.py"),
     output:
         svg="results/figures/model_odds_ratios.svg",
         pdf="results/figures/model_odds_ratios.pdf",
@@ -104,6 +107,7 @@ rule figures_response_by_size:
     """Respondents against the population frame by municipality size class."""
     input:
         nonresponse=rules.describe.output.nonresponse,
+        library=library("figures.py"),
     output:
         svg="results/figures/response_by_size.svg",
         pdf="results/figures/response_by_size.pdf",
@@ -128,6 +132,7 @@ rule figures_multiverse:
     """Specification curves: the headline findings under every specification of the multiverse."""
     input:
         specifications=rules.multiverse.output.specifications,
+        library=library("figures.py"),
     output:
         svg="results/figures/multiverse.svg",
         pdf="results/figures/multiverse.pdf",

@@ -19,6 +19,7 @@ rule manifest:
         configfiles=workflow.configfiles,
         # The package list; a bare copy of the workflow may lack it.
         requirements=[path for path in ["requirements.in"] if Path(path).exists()],
+        library=library("manifest.py"),
     output:
         json="results/manifest.json",
         csv=report(

@@ -3,6 +3,7 @@ rule models:
     input:
         recoded=rules.recode.output.parquet,
         models=config["models"],
+        library=library("models.py"),
     output:
         coefficients=report(
             "results/models/coefficients.csv",

@@ -11,6 +11,7 @@ rule multiverse_spec:
         clean=rules.clean.output.parquet,
         codebook=config["codebook"],
         models=config["models"],
+        library=library("multiverse_spec.py"),
     output:
         # every row is kept in results/multiverse/specifications.csv
         temp("results/multiverse/specs/{spec}.csv"),
@@ -31,6 +32,7 @@ rule multiverse:
     """Every specification's findings in one table, with a summary per finding."""
     input:
         specs=expand("results/multiverse/specs/{spec}.csv", spec=MULTIVERSE),
+        library=library("multiverse.py"),
     output:
         specifications=report(
             "results/multiverse/specifications.csv",

@@ -23,6 +23,7 @@ rule paper_assets:
         bootstrap=rules.bootstrap.output.intervals,
         multiverse=rules.multiverse.output.specifications,
         multiverse_summary=rules.multiverse.output.summary,
+        library=library("paper_assets.py"),
     output:
         variables="results/paper/assets/_variables.yml",
         tables=directory("results/paper/assets/tables"),
@@ -49,6 +50,7 @@ rule paper:
         variables=rules.paper_assets.output.variables,
         tables=rules.paper_assets.output.tables,
         figures=FIGURE_FILES,
+        library=library("render_paper.py"),
     output:
         html="results/paper/paper.html",
         pdf="results/paper/paper.pdf",

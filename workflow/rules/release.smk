@@ -14,6 +14,7 @@ rule release_disclosure_check:
     input:
         recoded=rules.recode.output.parquet,
         cells=rules.crosstab.output.cells,
+        library=library("release_disclosure.py"),
     output:
         csv=report(
             "results/release/disclosure_report.csv",
@@ -48,6 +49,7 @@ rule release:
         citation="CITATION.cff",
         license="LICENSE",
         manifest=RELEASE_MANIFEST or [],
+        library=library("release.py"),
     output:
         archive="results/release/leisurenet-release.zip",
     log:

@@ -4,6 +4,7 @@ rule synthetic:
     input:
         codebook=config["codebook"],
         targets=config["synthetic"]["targets"] or [],
+        library=library("make_synthetic.py"),
     output:
         export="results/synthetic/raw_export.csv",
         frame="results/synthetic/frame.csv",
