@@ -54,3 +54,15 @@ def test_coded_csv_labelled_cp1252_csv_and_sav_recode_identically(
         numeric, sav, variable_value_labels=labels, missing_ranges={i: [9] for i in codebook.item_ids}
     )
     pd.testing.assert_frame_equal(recode_file(sav, frame_path, codebook, config), coded)
+
+
+def test_an_interrupted_write_leaves_no_stray_file_once_the_output_is_written_again(tmp_path):
+    from leisurenet.io import atomic_path
+
+    target = tmp_path / "recoded.csv"
+    (tmp_path / ".recoded.csv.abc123").write_text("half written")  # a write killed midway
+    (tmp_path / ".other.csv.abc123").write_text("another output's")
+    with atomic_path(target) as tmp:
+        tmp.write_text("whole")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".other.csv.abc123", "recoded.csv"]
+    assert target.read_text() == "whole"

@@ -7,6 +7,7 @@ that looks finished.
 
 from __future__ import annotations
 
+import glob
 import logging
 import os
 import tempfile
@@ -21,6 +22,10 @@ def atomic_path(path: str | Path):
     """Yield a temporary path beside ``path``; move it onto ``path`` if the block succeeds."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    # A write killed before it finished (SIGKILL) leaves its temporary file; the job that
+    # writes this output again (one job per output) removes it, so that no stray file remains.
+    for stale in path.parent.glob(f".{glob.escape(path.name)}.*"):
+        stale.unlink()
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     os.close(fd)
     os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes files private; outputs are ordinary files
