@@ -91,15 +91,11 @@ def compile_pdf(source: Path) -> None:
     typst.compile(str(source), output=str(source.with_suffix(".pdf")), root=str(source.parent))
 
 
-def render_fallback(build: Path, source: str, html: Path, pdf: Path, pandoc: str, filters: Path) -> list[str]:
-    """Pandoc (HTML) and Pandoc + Typst (PDF) on the expanded source."""
-
+def render_fallback(build: Path, text: str, html: Path, pdf: Path, pandoc: str, filters: Path) -> list[str]:
+    """Pandoc (HTML) and Pandoc + Typst (PDF) on the source ``text`` with its shortcodes expanded."""
     filters = filters.resolve()
-    variables = yaml.safe_load((build / "_variables.yml").read_text(encoding="utf-8"))
     expanded = build / "paper.expanded.md"
-    expanded.write_text(
-        expand((build / source).read_text(encoding="utf-8"), build, variables), encoding="utf-8"
-    )
+    expanded.write_text(text, encoding="utf-8")
     common = [
         pandoc, expanded.name, "--standalone", "--number-sections", "--resource-path", ".",
         *(f"--lua-filter={filters / name}" for name in FILTERS),
@@ -161,15 +157,16 @@ def assemble(source: Path, build: Path, variables: str, tables: str, figure_dirs
                 shutil.copyfile(figure, build / "figures" / figure.name)
 
 
-def check_source(source: Path, variables: dict) -> None:
+def check_source(source: Path, variables: dict) -> str:
     """Stop before rendering on any shape of the manuscript a renderer would misread: in the
-    source, and in its text with the numbers and tables filled in."""
+    source, and in its text with the numbers and tables filled in; return that text."""
     expanded = expand(source.read_text(encoding="utf-8"), source.parent, variables)
     filled = f"{source.name} with its variables and tables filled in"
     problems = lint(source) + crossref_punctuation(expanded, filled)
     if problems:
         listed = "\n".join(map(str, problems))
         raise ValueError(f"the manuscript has shapes a renderer would misread:\n{listed}")
+    return expanded
 
 
 @dataclass(frozen=True)
@@ -199,12 +196,12 @@ def render(build: Path, setting: str, html: Path, pdf: Path) -> Rendering:
     variables_path.write_text(
         yaml.safe_dump(variables, allow_unicode=True, sort_keys=False), encoding="utf-8"
     )
-    check_source(build / "paper.qmd", variables)
+    expanded = check_source(build / "paper.qmd", variables)
     if renderer == "quarto":
         warnings = render_quarto(build, "paper.qmd", html, pdf)
     else:
         import pypandoc
 
         filters = build / "filters"
-        warnings = render_fallback(build, "paper.qmd", html, pdf, pypandoc.get_pandoc_path(), filters)
+        warnings = render_fallback(build, expanded, html, pdf, pypandoc.get_pandoc_path(), filters)
     return Rendering(described, warnings)
