@@ -13,7 +13,7 @@ from leisurenet.crosstab import crosstab_tests
 from leisurenet.models import fit_model, load_model_specs
 from leisurenet.multiverse import COLUMNS, dont_know_as_neutral, outcome_coding, run_specification, summary
 from leisurenet.paths import ROOT
-from leisurenet.plan import by_name, job_settings, specifications
+from leisurenet.plan import batches, by_name, job_settings, specifications
 from leisurenet.recode import recode
 
 SPECS = load_model_specs(ROOT / "config" / "models.yaml")
@@ -29,6 +29,25 @@ def test_every_combination_once_and_the_study_among_them(config):
     assert len(study) == 1
     assert study[0].name == "size-study.role-highest.dk-missing.outcome-five_point"
     assert mv["size_breaks"][study[0].size_breaks] == config["size_class"]["breaks"]
+
+
+@pytest.mark.parametrize("jobs", [1, 2, 5, 7, 24, 30])
+def test_jobs_share_the_specifications_in_order_and_in_near_equal_parts(config, jobs):
+    names = list(by_name(config))  # 24
+    shared = batches(names, jobs)
+    assert len(shared) == min(jobs, len(names))
+    assert [name for job in shared.values() for name in job] == names
+    sizes = [len(job) for job in shared.values()]
+    assert max(sizes) - min(sizes) <= 1
+    if jobs < len(names):
+        assert list(shared) == [f"{k}-of-{jobs}" for k in range(1, jobs + 1)]
+
+
+def test_no_jobs_given_is_one_job_per_specification_named_by_it(config):
+    names = list(by_name(config))
+    assert batches(names, 0) == {name: [name] for name in names}
+    with pytest.raises(ValueError, match="multiverse_jobs"):
+        batches(names, -1)
 
 
 def test_the_study_must_be_in_the_multiverse(config):

@@ -1,12 +1,18 @@
-# The sensitivity analysis: one job per specification of the multiverse (config section
-# multiverse), each from the cleaned data; the combined table feeds a figure and the paper.
-from leisurenet.plan import by_name, job_settings
+# The sensitivity analysis: every specification of the multiverse (config section
+# multiverse) from the cleaned data, in multiverse_jobs jobs (0: one per specification);
+# the combined table feeds a figure and the paper, the same however the jobs are split.
+from leisurenet.plan import batches, by_name, job_settings
 
 MULTIVERSE = by_name(config)
+# job -> its specifications
+MULTIVERSE_JOBS = {
+    job: [MULTIVERSE[name] for name in names]
+    for job, names in batches(list(MULTIVERSE), config["multiverse_jobs"]).items()
+}
 
 
 rule multiverse_spec:
-    """The headline cross-tab and the primary model's size terms under one specification."""
+    """The headline cross-tab and the primary model's size terms under the job's specifications."""
     input:
         clean=rules.clean.output.parquet,
         codebook=config["codebook"],
@@ -14,16 +20,18 @@ rule multiverse_spec:
         library=library("multiverse_spec.py"),
     output:
         # every row is kept in results/multiverse/specifications.csv
-        temp("results/multiverse/specs/{spec}.csv"),
+        temp("results/multiverse/specs/{job}.csv"),
     log:
-        "results/logs/multiverse/{spec}.log",
+        "results/logs/multiverse/{job}.log",
     wildcard_constraints:
-        spec="|".join(re.escape(name) for name in MULTIVERSE),
+        job="|".join(re.escape(name) for name in MULTIVERSE_JOBS),
     conda:
         "../../environment.yml"
     params:
-        spec=lambda wildcards: MULTIVERSE[wildcards.spec],
-        settings=lambda wildcards: job_settings(config, MULTIVERSE[wildcards.spec]),
+        specs=lambda wildcards: MULTIVERSE_JOBS[wildcards.job],
+        settings=lambda wildcards: [
+            job_settings(config, s) for s in MULTIVERSE_JOBS[wildcards.job]
+        ],
     script:
         "../../scripts/multiverse_spec.py"
 
@@ -31,7 +39,8 @@ rule multiverse_spec:
 rule multiverse:
     """Every specification's findings in one table, with a summary per finding."""
     input:
-        specs=expand("results/multiverse/specs/{spec}.csv", spec=MULTIVERSE),
+        # in job order, which is the specifications' order
+        specs=expand("results/multiverse/specs/{job}.csv", job=MULTIVERSE_JOBS),
         library=library("multiverse.py"),
     output:
         specifications=report(
