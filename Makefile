@@ -70,13 +70,15 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/snakefmt Snakefile workflow/rules
 
-# Re-resolve the exact pins from requirements.in (needs the package index).
+# Re-resolve the exact pins from requirements.in (needs the package index), and write
+# them into the rules' conda environment (workflow/envs/leisurenet.yaml).
 lock:
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
 	.venv-lock/bin/pip install --quiet -r requirements.in
 	{ echo "# Exact pins of requirements.in and everything it pulls in (Python 3.11); regenerate with 'make lock'."; \
 	  .venv-lock/bin/pip freeze --exclude-editable; } > requirements.lock
 	rm -rf .venv-lock
+	PYTHONPATH=src $(PYTHON) -m leisurenet.condaenv
 
 clean-results:
 	rm -rf results .snakemake

@@ -162,7 +162,7 @@ table.round(3)
 #     log:
 #         "results/logs/agree_by_size.log",
 #     conda:
-#         "../../environment.yml"
+#         "../envs/leisurenet.yaml"
 #     params:
 #         item_ids=config["agree_by_size"]["items"],
 #         confidence=config["analysis"]["confidence"],

@@ -7,6 +7,7 @@ import re
 import pytest
 import yaml
 
+from leisurenet import condaenv
 from leisurenet.codebook import Codebook
 from leisurenet.config import check_files, load_config, validate_config
 
@@ -72,31 +73,40 @@ def test_codebook_covers_every_published_item(codebook, published):
         assert set(figure["items"]) <= set(codebook.item_ids), figure["id"]
 
 
-def test_environment_yml_matches_the_lock():
-    lock = {}
-    for line in (ROOT / "requirements.lock").read_text().splitlines():
-        match = re.match(r"([A-Za-z0-9_.-]+)==(\S+)$", line)
-        if match:
-            lock[match[1].lower().replace("_", "-")] = match[2]
+def conda_dependencies(env: dict) -> tuple[list[str], list[str]]:
+    """An environment file's conda packages and its pip section."""
+    conda = [d for d in env["dependencies"] if isinstance(d, str)]
+    pip = [item for d in env["dependencies"] if isinstance(d, dict) for item in d["pip"]]
+    return conda, pip
+
+
+def test_environment_yml_takes_python_and_quarto_from_conda_and_the_rest_from_the_lock():
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     assert env["channels"] == ["conda-forge"]
-    conda = {}
-    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
-    for dep in [*env["dependencies"], *pip]:
-        match = isinstance(dep, str) and re.match(r"^([\w.-]+)==?([\w.]+)$", dep)
-        if match:
-            conda[match[1].lower()] = match[2]
-    assert any(str(d).startswith("quarto") for d in env["dependencies"])
-    top = [
-        re.split(r"[<>=]", line)[0].strip().lower()
-        for line in (ROOT / "requirements.in").read_text().splitlines()
-        if line.strip() and not line.startswith("#")
-    ]
-    for name in top:
-        assert conda.get(name) == lock[name], (
-            f"{name}: environment.yml {conda.get(name)} != lock {lock[name]}"
-        )
-    assert conda["python"] == "3.11"
+    conda, pip = conda_dependencies(env)
+    assert sorted(conda) == sorted(condaenv.CONDA_PACKAGES)
+    # relative to the folder of environment.yml, which conda runs pip in
+    assert pip == ["-r requirements.lock", "-e ."]
+    assert (ROOT / "requirements.lock").is_file() and (ROOT / "pyproject.toml").is_file()
+
+
+def test_the_rules_conda_environment_is_the_lock_and_every_rule_uses_it():
+    lock = (ROOT / "requirements.lock").read_text()
+    rule_env = ROOT / "workflow/envs/leisurenet.yaml"
+    assert rule_env.read_text() == condaenv.rule_environment(lock), (
+        "run: make lock (or python -m leisurenet.condaenv)"
+    )
+    env = yaml.safe_load(rule_env.read_text())
+    conda, pip = conda_dependencies(env)
+    assert env["channels"] == ["conda-forge"] and sorted(conda) == sorted(condaenv.CONDA_PACKAGES)
+    pinned = [line for line in lock.splitlines() if re.fullmatch(r"[A-Za-z0-9_.-]+==\S+", line)]
+    assert pip == pinned and len(pinned) > 50
+    # every rule that runs code names it (rule all runs none)
+    for smk in sorted((ROOT / "workflow/rules").glob("*.smk")):
+        text = smk.read_text()
+        rules = re.findall(r"^rule (\w+):", text, flags=re.MULTILINE)
+        directives = re.findall(r"^    conda:\n        \"([^\"]+)\"", text, flags=re.MULTILINE)
+        assert directives == ["../envs/leisurenet.yaml"] * len(rules), smk.name
 
 
 def test_every_missing_configured_file_is_named_with_what_to_do(tmp_path):

@@ -14,6 +14,6 @@ rule audit:
     log:
         "results/logs/audit.log",
     conda:
-        "../../environment.yml"
+        "../envs/leisurenet.yaml"
     script:
         "../../scripts/audit.py"

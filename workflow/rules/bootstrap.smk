@@ -22,7 +22,7 @@ rule bootstrap_chunk:
     wildcard_constraints:
         chunk=r"\d+",
     conda:
-        "../../environment.yml"
+        "../envs/leisurenet.yaml"
     params:
         model=config["paper"]["primary_model"],
         bootstrap=config["bootstrap"],
@@ -51,7 +51,7 @@ rule bootstrap:
     log:
         "results/logs/bootstrap.log",
     conda:
-        "../../environment.yml"
+        "../envs/leisurenet.yaml"
     params:
         model=config["paper"]["primary_model"],
         bootstrap=config["bootstrap"],

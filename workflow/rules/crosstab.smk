@@ -17,7 +17,7 @@ rule crosstab:
     log:
         "results/logs/crosstab.log",
     conda:
-        "../../environment.yml"
+        "../envs/leisurenet.yaml"
     params:
         crosstabs=config["crosstabs"],
         analysis=config["analysis"],

@@ -11,7 +11,7 @@ rule validate:
     log:
         "results/logs/validate.log",
     conda:
-        "../../environment.yml"
+        "../envs/leisurenet.yaml"
     params:
         sheet=config["data"]["sheet"],
     script:
@@ -43,7 +43,7 @@ rule clean:
     log:
         "results/logs/clean.log",
     conda:
-        "../../environment.yml"
+        "../envs/leisurenet.yaml"
     params:
         sheet=config["data"]["sheet"],
         drop_empty=config["cleaning"]["drop_empty_responses"],
@@ -68,7 +68,7 @@ rule recode:
     log:
         "results/logs/recode.log",
     conda:
-        "../../environment.yml"
+        "../envs/leisurenet.yaml"
     params:
         size_class=config["size_class"],
         governance_role=config["governance_role"],

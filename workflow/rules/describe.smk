@@ -45,7 +45,7 @@ rule describe:
     log:
         "results/logs/describe.log",
     conda:
-        "../../environment.yml"
+        "../envs/leisurenet.yaml"
     params:
         analysis=config["analysis"],
         size_class=config["size_class"],

@@ -41,7 +41,7 @@ rule figures_likert:
     log:
         "results/logs/figures_likert.log",
     conda:
-        "../../environment.yml"
+        "../envs/leisurenet.yaml"
     params:
         figure="likert",
         synthetic=SYNTHETIC,
@@ -67,7 +67,7 @@ rule figures_role_by_size:
     log:
         "results/logs/figures_role_by_size.log",
     conda:
-        "../../environment.yml"
+        "../envs/leisurenet.yaml"
     params:
         figure="role_by_size",
         synthetic=SYNTHETIC,
@@ -93,7 +93,7 @@ rule figures_model_odds_ratios:
     log:
         "results/logs/figures_model_odds_ratios.log",
     conda:
-        "../../environment.yml"
+        "../envs/leisurenet.yaml"
     params:
         figure="model_odds_ratios",
         synthetic=SYNTHETIC,
@@ -119,7 +119,7 @@ rule figures_response_by_size:
     log:
         "results/logs/figures_response_by_size.log",
     conda:
-        "../../environment.yml"
+        "../envs/leisurenet.yaml"
     params:
         figure="response_by_size",
         synthetic=SYNTHETIC,
@@ -144,7 +144,7 @@ rule figures_multiverse:
     log:
         "results/logs/figures_multiverse.log",
     conda:
-        "../../environment.yml"
+        "../envs/leisurenet.yaml"
     params:
         figure="multiverse",
         synthetic=SYNTHETIC,

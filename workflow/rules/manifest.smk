@@ -30,7 +30,7 @@ rule manifest:
     log:
         "results/logs/manifest.log",
     conda:
-        "../../environment.yml"
+        "../envs/leisurenet.yaml"
     params:
         # Read when the workflow is parsed, so a new commit (or uncommitted changes
         # appearing or going) re-runs this rule through Snakemake's params trigger.

@@ -18,7 +18,7 @@ rule models:
     log:
         "results/logs/models.log",
     conda:
-        "../../environment.yml"
+        "../envs/leisurenet.yaml"
     params:
         analysis=config["analysis"],
     script:

@@ -26,7 +26,7 @@ rule multiverse_spec:
     wildcard_constraints:
         job="|".join(re.escape(name) for name in MULTIVERSE_JOBS),
     conda:
-        "../../environment.yml"
+        "../envs/leisurenet.yaml"
     params:
         specs=lambda wildcards: MULTIVERSE_JOBS[wildcards.job],
         settings=lambda wildcards: [
@@ -52,7 +52,7 @@ rule multiverse:
     log:
         "results/logs/multiverse.log",
     conda:
-        "../../environment.yml"
+        "../envs/leisurenet.yaml"
     params:
         alpha=config["paper"]["alpha"],
     script:

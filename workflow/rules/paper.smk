@@ -30,7 +30,7 @@ rule paper_assets:
     log:
         "results/logs/paper_assets.log",
     conda:
-        "../../environment.yml"
+        "../envs/leisurenet.yaml"
     params:
         synthetic=SYNTHETIC,
         size_class=config["size_class"],
@@ -57,7 +57,7 @@ rule paper:
     log:
         "results/logs/paper.log",
     conda:
-        "../../environment.yml"
+        "../envs/leisurenet.yaml"
     params:
         renderer=config["paper"]["renderer"],
         build="results/paper/build",

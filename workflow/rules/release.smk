@@ -25,7 +25,7 @@ rule release_disclosure_check:
     log:
         "results/release/logs/release_disclosure_check.log",
     conda:
-        "../../environment.yml"
+        "../envs/leisurenet.yaml"
     params:
         release=RELEASE,
     script:
@@ -55,7 +55,7 @@ rule release:
     log:
         "results/release/logs/release.log",
     conda:
-        "../../environment.yml"
+        "../envs/leisurenet.yaml"
     params:
         release=RELEASE,
         synthetic=SYNTHETIC,

@@ -16,7 +16,7 @@ rule synthetic:
     log:
         "results/logs/synthetic.log",
     conda:
-        "../../environment.yml"
+        "../envs/leisurenet.yaml"
     params:
         synthetic=config["synthetic"],
     script:
