@@ -369,6 +369,23 @@ def test_three_formats_byte_identical_on_a_rerun(tmp_path, recoded, codebook, co
     assert width == round(F.FIGURE_WIDTH * 200)
 
 
+def test_svg_and_pdf_share_a_layout_the_png_has_its_own(tmp_path, recoded, codebook, monkeypatch):
+    fig, _ = F.plot_likert(recoded, codebook, "vision", SOURCE)
+    engine = fig.get_layout_engine()
+    layouts = []
+
+    def execute(figure, run=engine.execute):
+        layouts.append(figure)
+        return run(figure)
+
+    monkeypatch.setattr(engine, "execute", execute)
+    F.save_figure(fig, tmp_path / "likert_vision")
+    assert len(layouts) == 2  # SVG (PDF keeps it) and PNG, not one per format
+    assert fig.get_layout_engine() is engine  # the figure keeps its engine
+    F.save_figure(fig, tmp_path / "again", formats=("pdf",))
+    assert len(layouts) == 3  # a later save lays the figure out again
+
+
 # --- the multiverse -----------------------------------------------------------------------
 
 
