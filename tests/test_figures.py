@@ -3,6 +3,8 @@ three formats, byte-identical reruns."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -367,6 +369,34 @@ def test_three_formats_byte_identical_on_a_rerun(tmp_path, recoded, codebook, co
     # 200 dpi: the PNG's pixel width is the figure's width in inches times 200
     width = int.from_bytes(png[16:20], "big")
     assert width == round(F.FIGURE_WIDTH * 200)
+
+
+def test_pdf_fonts_are_truetype_and_arrows_share_the_main_subset(tmp_path, recoded, codebook):
+    # The x label's arrows are beyond Latin-1; the source has no ligature ("fi" in
+    # "fixture" would get a subset of its own).
+    fig, _ = F.plot_likert(recoded, codebook, "vision", "Source: test data.")
+    (pdf,) = F.save_figure(fig, tmp_path / "likert_vision", formats=("pdf",))
+    data = pdf.read_bytes()
+    assert b"/Type3" not in data  # journals reject Type 3 fonts
+    fonts = re.findall(rb"/Subtype /CIDFontType2 /BaseFont /[A-Z]{6}\+([\w-]+)", data)
+    assert sorted(fonts) == [b"DejaVuSans", b"DejaVuSans-Bold", b"DejaVuSans-Oblique"]
+
+
+def test_svg_and_pdf_share_a_layout_the_png_has_its_own(tmp_path, recoded, codebook, monkeypatch):
+    fig, _ = F.plot_likert(recoded, codebook, "vision", SOURCE)
+    engine = fig.get_layout_engine()
+    layouts = []
+
+    def execute(figure, run=engine.execute):
+        layouts.append(figure)
+        return run(figure)
+
+    monkeypatch.setattr(engine, "execute", execute)
+    F.save_figure(fig, tmp_path / "likert_vision")
+    assert len(layouts) == 2  # SVG (PDF keeps it) and PNG, not one per format
+    assert fig.get_layout_engine() is engine  # the figure keeps its engine
+    F.save_figure(fig, tmp_path / "again", formats=("pdf",))
+    assert len(layouts) == 3  # a later save lays the figure out again
 
 
 # --- the multiverse -----------------------------------------------------------------------

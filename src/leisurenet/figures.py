@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import re
 import textwrap
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
@@ -131,11 +131,13 @@ def save_figure(fig: Figure, stem: str | Path, formats: Sequence[str] = FORMATS)
 
     No creation date or software version goes into the files, and SVG ids come from a
     fixed salt (the style's ``svg.hashsalt``), so the same figure gives the same bytes.
+    SVG and PDF share one layout (:func:`_layout_once_per_family`).
     """
     stem = Path(stem)
     paths = []
-    with figure_style():
+    with figure_style(), _layout_once_per_family(fig) as prepare:
         for fmt in formats:
+            prepare(fmt)
             path = stem.with_name(f"{stem.name}.{fmt}")
             with atomic_path(path) as tmp:
                 fig.savefig(tmp, format=fmt, metadata=METADATA[fmt])
@@ -143,6 +145,39 @@ def save_figure(fig: Figure, stem: str | Path, formats: Sequence[str] = FORMATS)
                     renumber_svg_ids(tmp)
             paths.append(path)
     return paths
+
+
+@contextmanager
+def _layout_once_per_family(fig: Figure) -> Iterator[Callable[[str], None]]:
+    """``prepare(fmt)`` before each save: the first format of a :func:`_layout_family`
+    lays the figure out, the others keep the axes where it put them.
+
+    savefig redoes the layout, in a draw of its own, unless the figure has no layout
+    engine; so the engine is taken away for the later formats of a family, and put
+    back at the end.
+    """
+    engine = fig.get_layout_engine()
+    laid_out = set()
+
+    def prepare(fmt: str) -> None:
+        family = _layout_family(fmt)
+        fig.set_layout_engine(None if family in laid_out else engine)
+        laid_out.add(family)
+
+    try:
+        yield prepare
+    finally:
+        fig.set_layout_engine(engine)
+
+
+def _layout_family(fmt: str) -> str:
+    """``"vector"`` for SVG and PDF, which can share a layout; else the format itself.
+
+    SVG and PDF measure text in points, and their layouts agree within a fraction of a
+    point; a raster format measures hinted text at its own resolution, which moves the
+    layout by up to a few pixels, so it gets a layout of its own.
+    """
+    return "vector" if fmt in ("svg", "pdf") else fmt
 
 
 def renumber_svg_ids(path: Path) -> None:
