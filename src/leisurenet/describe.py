@@ -33,16 +33,13 @@ from scipy import optimize, stats
 
 from .codebook import MISSING_TYPES, Codebook
 from .crosstab import fisher_exact_rxc, pearson_chi2
+from .names import GUIDING_KIND, INVOLVEMENT_KINDS
 from .recode import size_class
 
 log = logging.getLogger(__name__)
 
 LEVELS = ("negative", "neutral", "positive")
 BLANK_LABELS = {"nl": "geen antwoord (blanco)", "en": "no answer (blank)"}
-# Representation statements compared in paired.csv, by the end of their item id: the
-# codebook marks domain and construct but not the kind of statement.
-INVOLVEMENT_KINDS = ("from_start", "expertise")
-GUIDING_KIND = "guiding"
 # Defaults of the Wilcoxon test (config analysis.paired_zero_method and
 # analysis.paired_continuity_correction): those of R's wilcox.test, which most readers use.
 PAIRED_ZERO_METHOD = "wilcox"
