@@ -17,14 +17,8 @@ import yaml
 
 from leisurenet.crosstab import crosstab_cells
 from leisurenet.disclosure import DisclosureError
-from leisurenet.release import (
-    ARCHIVE_ROOT,
-    DEFAULTS,
-    build_release,
-    coarsen_levels,
-    pseudonymise,
-    release_settings,
-)
+from leisurenet.release import ARCHIVE_ROOT, build_release, coarsen_levels, pseudonymise
+from leisurenet.release_config import DEFAULTS, release_settings
 
 from .conftest import ROOT, run
 

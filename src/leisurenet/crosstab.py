@@ -22,6 +22,8 @@ import pandas as pd
 from scipy import stats
 from scipy.special import gammaln
 
+from .names import crosstab_name
+
 # R's fisher.test counts a table as "as extreme" when its probability is at most the
 # observed one's times 1 + 1e-7, so that ties lost to rounding still count.
 REL_TOL = 1e-7
@@ -46,7 +48,6 @@ MAX_FILLINGS = 2_000_000
 MAX_PAIRS = 2_000_000
 # Monte Carlo tables drawn at once (memory: draws x cells x 8 bytes).
 MC_CHUNK = 10_000
-SUFFIXES = ("_cat", "_class")
 
 CELL_COLUMNS = [
     "crosstab",
@@ -85,22 +86,6 @@ TEST_COLUMNS = [
     "n_draws",
     "p_exact_mc_se",
 ]
-
-
-def crosstab_name(row: str, col: str) -> str:
-    """``<row>_by_<col>`` with a trailing ``_cat`` or ``_class`` dropped from each name.
-
-    ``crosstab_name("role_act", "size_class") == "role_act_by_size"``;
-    ``crosstab_name("rep_voice_cat", "size_class") == "rep_voice_by_size"``.
-    """
-
-    def short(name: str) -> str:
-        for suffix in SUFFIXES:
-            if name.endswith(suffix):
-                return name[: -len(suffix)]
-        return name
-
-    return f"{short(row)}_by_{short(col)}"
 
 
 # --- the table ------------------------------------------------------------------------

@@ -28,21 +28,17 @@ import logging
 
 import numpy as np
 import pandas as pd
-import pingouin as pg
 from scipy import optimize, stats
 
 from .codebook import MISSING_TYPES, Codebook
 from .crosstab import fisher_exact_rxc, pearson_chi2
+from .names import GUIDING_KIND, INVOLVEMENT_KINDS
 from .recode import size_class
 
 log = logging.getLogger(__name__)
 
 LEVELS = ("negative", "neutral", "positive")
 BLANK_LABELS = {"nl": "geen antwoord (blanco)", "en": "no answer (blank)"}
-# Representation statements compared in paired.csv, by the end of their item id: the
-# codebook marks domain and construct but not the kind of statement.
-INVOLVEMENT_KINDS = ("from_start", "expertise")
-GUIDING_KIND = "guiding"
 # Defaults of the Wilcoxon test (config analysis.paired_zero_method and
 # analysis.paired_continuity_correction): those of R's wilcox.test, which most readers use.
 PAIRED_ZERO_METHOD = "wilcox"
@@ -319,10 +315,12 @@ def scale_items(data: pd.DataFrame, codebook: Codebook, scale: str) -> pd.DataFr
 def cronbach_alpha(items: pd.DataFrame, confidence: float = 0.95) -> tuple[float, float, float]:
     """Cronbach's alpha of complete cases, with Feldt's confidence interval.
 
-    Alpha is ``pingouin.cronbach_alpha``'s; the Feldt limits are recomputed with its
-    formula, unrounded (pingouin rounds them to 3 decimals). Pass complete cases only:
-    pingouin takes n before its own listwise deletion. Checked against R
-    ``psych::alpha`` (raw_alpha and its Feldt limits) and pingouin.
+    alpha = k / (k - 1) * (1 - sum of the item variances / variance of the total), the
+    variances with ddof 1. The variance of the total is computed as the sum of the items'
+    covariance matrix, as ``pingouin.cronbach_alpha`` does, so that the two agree to the
+    last digit. The Feldt limits are unrounded (pingouin rounds them to 3 decimals). Pass
+    complete cases only: the covariances would otherwise be pairwise while n counts every
+    row. Checked against R ``psych::alpha`` (raw_alpha and its Feldt limits) and pingouin.
 
     Returns
     -------
@@ -333,7 +331,8 @@ def cronbach_alpha(items: pd.DataFrame, confidence: float = 0.95) -> tuple[float
         raise ValueError("cronbach_alpha: pass complete cases (listwise deletion) only")
     if n < 2 or k < 2 or items.sum(axis=1).var() == 0:
         return np.nan, np.nan, np.nan
-    alpha, _ = pg.cronbach_alpha(items, ci=confidence)
+    cov = items.cov()
+    alpha = k / (k - 1) * (1 - np.trace(cov) / cov.sum().sum())
     tail = (1 - confidence) / 2
     df1, df2 = n - 1, (n - 1) * (k - 1)
     low = 1 - (1 - alpha) * stats.f.isf(tail, df1, df2)

@@ -34,18 +34,12 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import linprog
 
-# A cell of 1 is seen by anyone who knows who is in its group, a cell of 2 by either of its
-# two members; 3 is the smallest count that protects against both (the threshold rule of
-# frequency tables). With 77 respondents in tables of 6 to 12 cells, 5 would hide a third
-# of the cells.
-DEFAULT_MIN_CELL_SIZE = 3
-# A released record carries the respondent's whole questionnaire, not one attribute, and the
-# deposit is public with no user agreement: 5 is the usual floor for public-use microdata.
-DEFAULT_K = 5
-# What an outsider can know of a network from public sources: its municipality's size class.
-# Survey answers (the governance role, say) are what the release protects, not keys to it.
-DEFAULT_QUASI_IDENTIFIERS = ("size_class",)
-GROUP_DISCLOSURE_MODES = ("flag", "fail")
+from .release_config import (
+    DEFAULT_K,
+    DEFAULT_MIN_CELL_SIZE,
+    DEFAULT_QUASI_IDENTIFIERS,
+    GROUP_DISCLOSURE_MODES,
+)
 
 NONE, PRIMARY, SECONDARY = 0, 1, 2
 KIND = {PRIMARY: "primary", SECONDARY: "secondary"}

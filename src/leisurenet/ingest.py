@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from openpyxl.utils import get_column_letter
 
 from .errors import InputError, Problem
 
@@ -303,6 +302,9 @@ def _check_names(
     """
 
     def place(i: int) -> str:
+        # imported here: openpyxl takes 0.15 s to import and only a faulty header needs it
+        from openpyxl.utils import get_column_letter
+
         return str(i + 1) if spss else get_column_letter(i + 1)
 
     kind = "variable" if spss else "spreadsheet column"

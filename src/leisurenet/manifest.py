@@ -33,6 +33,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .gitstate import UNKNOWN, git_state
 from .io import atomic_path
 
 FORMAT = "leisurenet-manifest/1"
@@ -57,7 +58,6 @@ SECTIONS = ("project", "python", "packages", "inputs", "outputs")
 # Differences in these sections are reported but do not fail a verification: the same
 # results reproduced from another commit (or from a copy outside git) are still the same.
 INFORMATIONAL = frozenset({"project"})
-UNKNOWN = "unknown"
 
 
 # --- building a manifest ------------------------------------------------------------------
@@ -142,33 +142,6 @@ def package_versions(names: Iterable[str]) -> dict[str, str]:
         except importlib.metadata.PackageNotFoundError:
             versions[name] = "not installed"
     return versions
-
-
-def git_state(folder: str | Path) -> dict:
-    """The commit checked out in ``folder`` and whether tracked files differ from it.
-
-    Outside a git checkout, without git, or in a repository without commits both are
-    ``'unknown'``. ``--no-optional-locks`` keeps ``git status`` from refreshing the index,
-    so recording the state never writes to the repository.
-    """
-
-    def git(*args: str) -> str:
-        result = subprocess.run(
-            ["git", "--no-optional-locks", *args],
-            cwd=folder,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=True,
-        )
-        return result.stdout.strip()
-
-    try:
-        commit = git("rev-parse", "HEAD")
-        changes = git("status", "--porcelain", "--untracked-files=no")
-    except (OSError, subprocess.SubprocessError):
-        return {"git_commit": UNKNOWN, "git_dirty": UNKNOWN}
-    return {"git_commit": commit, "git_dirty": bool(changes)}
 
 
 def build_manifest(

@@ -47,10 +47,13 @@ import jsonschema
 import numpy as np
 import pandas as pd
 import yaml
-from scipy import optimize, special, stats
+from scipy import special
 
 from .config import with_defaults
 from .paths import SCHEMAS
+
+# scipy.optimize and scipy.stats (about 1 s to import) are imported by the functions that
+# use them: the bootstrap's jobs take only the model frame and Newton's method from here.
 
 FAMILIES = ("ordinal_logit", "logit", "multinomial_logit", "ols")
 COEFFICIENT_COLUMNS = [
@@ -300,6 +303,8 @@ def separation_direction(X: np.ndarray, y: np.ndarray, n_levels: int) -> np.ndar
     Checked on data sets that are separated, quasi-separated and overlapping by
     construction (tests/test_models.py).
     """
+    from scipy import optimize
+
     p = X.shape[1]
     k = n_levels - 1
     # Cases with the same (x, y) give the same two constraints: the program over the distinct
@@ -507,6 +512,8 @@ def firth_profile_inference(X: np.ndarray, y: np.ndarray, beta: np.ndarray, conf
     Checked against a direct R profile of the penalised likelihood (optim and uniroot on
     brglm2's estimates) in tests/test_models.py.
     """
+    from scipy import optimize, stats
+
     top = _penalised_loglik(X, y, beta, firth=True)
     crit = stats.chi2.ppf(confidence, 1)
     fitted = special.expit(X @ beta)
@@ -548,6 +555,8 @@ class ModelResult:
 
 def _wald_table(names, estimate, std_error, confidence: float, df_resid: float | None = None) -> pd.DataFrame:
     """Wald statistics and intervals (normal, or t with ``df_resid`` degrees of freedom)."""
+    from scipy import stats
+
     estimate, std_error = np.asarray(estimate, float), np.asarray(std_error, float)
     dist = stats.norm if df_resid is None else stats.t(df_resid)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -731,6 +740,7 @@ def ordinal_logit(
     (coefficients, SEs, thresholds, log-likelihood, the LR check) on a fixed data set in
     tests/test_models.py.
     """
+    from scipy import stats
     from statsmodels.miscmodels.ordinal_model import OrderedModel
 
     # From this many complete cases on, the likelihood is evaluated on the distinct patterns.

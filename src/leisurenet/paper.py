@@ -15,9 +15,9 @@ import pandas as pd
 
 from .clean import REASONS
 from .codebook import Codebook
-from .describe import GUIDING_KIND, INVOLVEMENT_KINDS
 from .labels import is_structural_term
 from .manifest import sha256
+from .names import GUIDING_KIND, INVOLVEMENT_KINDS
 from .prose import Prose, capitalised, statement
 
 PACKAGES = ["snakemake", "pandas", "numpy", "scipy", "statsmodels", "pingouin", "matplotlib", "seaborn",

@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass, field
 
 from .codebook import Codebook
-from .crosstab import crosstab_name
 from .labels import TERM
+from .names import crosstab_name
 from .wording import Wording
 
 SIZE = "size_class"

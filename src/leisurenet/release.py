@@ -17,28 +17,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .disclosure import (
-    DEFAULT_K,
-    DEFAULT_MIN_CELL_SIZE,
-    DEFAULT_QUASI_IDENTIFIERS,
-    GROUP_DISCLOSURE_MODES,
-    DisclosureResult,
-    check_disclosure,
-    report_markdown,
-)
+from .disclosure import DisclosureResult, check_disclosure, report_markdown
 from .io import atomic_path, read_dataset, write_csv
 
-# Defaults of the config keys under `release:` (workflow/schemas/config.schema.yaml).
-DEFAULTS = {
-    "seed": 20170301,
-    "min_cell_size": DEFAULT_MIN_CELL_SIZE,
-    "k": DEFAULT_K,
-    "quasi_identifiers": list(DEFAULT_QUASI_IDENTIFIERS),
-    "group_disclosure": "flag",
-    "drop": [],
-    "coarsen": {},
-    "include_manifest": False,
-}
 # The network (hence the municipality) is what the release must not name; the size class
 # stands in for the population.
 ALWAYS_DROPPED = ("network_id", "municipality_pop")
@@ -87,46 +68,6 @@ DESCRIPTIONS = {
     "paper/paper.html": "The paper (self-contained HTML).",
     "paper/paper.pdf": "The paper (PDF).",
 }
-
-
-# --- settings -----------------------------------------------------------------------------
-
-
-def release_settings(config: dict | None) -> dict:
-    """The ``release`` config with defaults filled in and the values checked.
-
-    Parameters
-    ----------
-    config : dict or None
-        ``config.get("release", {})``: the keys the user set.
-
-    Returns
-    -------
-    dict
-        Every key of :data:`DEFAULTS`.
-    """
-    config = dict(config or {})
-    unknown = sorted(set(config) - set(DEFAULTS))
-    if unknown:
-        raise ValueError(f"release: unknown key(s) {unknown}; the keys are {sorted(DEFAULTS)}")
-    settings = {**DEFAULTS, **config}
-    for key in ("seed", "min_cell_size", "k"):
-        value = settings[key]
-        if not isinstance(value, int) or isinstance(value, bool) or value < (0 if key == "seed" else 1):
-            raise ValueError(
-                f"release.{key} must be an integer of at least {0 if key == 'seed' else 1}, not {value!r}"
-            )
-    if settings["group_disclosure"] not in GROUP_DISCLOSURE_MODES:
-        raise ValueError(f"release.group_disclosure must be one of {list(GROUP_DISCLOSURE_MODES)}")
-    for key in ("quasi_identifiers", "drop"):
-        if not isinstance(settings[key], list) or not all(isinstance(v, str) for v in settings[key]):
-            raise ValueError(f"release.{key} must be a list of column names")
-    coarsen = settings["coarsen"]
-    if not isinstance(coarsen, dict) or not all(isinstance(m, dict) for m in coarsen.values()):
-        raise ValueError("release.coarsen must map a column to {old level: new level, ...}")
-    if not isinstance(settings["include_manifest"], bool):
-        raise ValueError("release.include_manifest must be true or false")
-    return settings
 
 
 # --- pseudonymisation ---------------------------------------------------------------------
@@ -406,7 +347,7 @@ def build_release(
     output : str or Path
         The archive.
     settings : dict
-        From :func:`release_settings`.
+        From :func:`leisurenet.release_config.release_settings`.
     synthetic : bool
         Whether the data are the synthetic replica (the README says so).
 

@@ -1,7 +1,7 @@
 # The run manifest (results/manifest.json and .csv): every output under results/ with its
 # size and SHA-256, the inputs' checksums, package versions, Python and the git commit.
 # `python -m leisurenet.manifest verify` re-runs the workflow from scratch against it.
-from leisurenet.manifest import git_state
+from leisurenet.gitstate import git_state
 
 
 rule manifest:

@@ -1,0 +1,100 @@
+"""Every job starts a new Python process, and Snakemake parses the workflow on every start:
+neither imports a heavy module it does not use."""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import ROOT
+
+RULES = ROOT / "workflow" / "rules"
+WORKFLOW_FILES = [ROOT / "Snakefile", *sorted(RULES.glob("*.smk"))]
+SCRIPTS = sorted(
+    set(re.findall(r'script:\s+"\.\./\.\./scripts/([\w.]+)"', "".join(f.read_text() for f in WORKFLOW_FILES)))
+)
+
+# No job imports these when it starts: the models import statsmodels in the functions that fit.
+NEVER = ("pingouin", "seaborn", "matplotlib.pyplot", "statsmodels")
+# Computes no statistics: SciPy is of no use to these jobs, nor openpyxl to a CSV export.
+NO_STATISTICS = ("scipy", "openpyxl")
+# What each job's script must not import, on top of NEVER.
+NOT_USED = {
+    "make_synthetic.py": NO_STATISTICS,
+    "validate.py": NO_STATISTICS,
+    "clean.py": NO_STATISTICS,
+    "recode.py": NO_STATISTICS,
+    "audit.py": NO_STATISTICS,
+    "figures.py": NO_STATISTICS,
+    "paper_assets.py": NO_STATISTICS,
+    "manifest.py": NO_STATISTICS,
+    # only Newton's method on the model's patterns (scipy.special)
+    "bootstrap_chunk.py": ("scipy.stats", "scipy.optimize"),
+    "bootstrap.py": ("scipy.stats", "scipy.optimize"),
+    # Cronbach's alpha is computed here, not by pingouin
+    "describe.py": ("pingouin",),
+    # assembles files and runs the renderer
+    "render_paper.py": ("pandas", "numpy", "scipy"),
+}
+# Not imported by the library modules that the workflow's files import (Snakemake's own
+# start imports pandas, through its SLURM executor plugin).
+PARSE_TIME_HEAVY = ("pandas", "numpy", "scipy")
+
+
+def loaded(imports: str, modules) -> list[str]:
+    """Which of ``modules`` a fresh interpreter holds after running ``imports``."""
+    probe = (
+        f"import json, sys\n{imports}\nprint(json.dumps([m for m in {list(modules)!r} if m in sys.modules]))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout)
+
+
+def script_imports(name: str) -> str:
+    """The import statements at the top level of ``scripts/<name>`` (what runs before any
+    of its work)."""
+    tree = ast.parse((ROOT / "scripts" / name).read_text(encoding="utf-8"))
+    return "\n".join(ast.unparse(n) for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom))
+
+
+def parse_time_modules() -> list[str]:
+    """The library modules the Snakefile and its rule files import when Snakemake parses them."""
+    pattern = re.compile(r"^\s*(?:from|import)\s+(leisurenet[\w.]*)", re.MULTILINE)
+    return sorted({m for f in WORKFLOW_FILES for m in pattern.findall(f.read_text(encoding="utf-8"))})
+
+
+def test_the_rules_scripts_are_found():
+    assert {"describe.py", "models.py", "paper_assets.py", "render_paper.py"} <= set(SCRIPTS)
+    assert set(NOT_USED) <= set(SCRIPTS)
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_a_job_imports_no_heavy_module_it_does_not_use(script):
+    assert loaded(script_imports(script), NEVER + NOT_USED.get(script, ())) == []
+
+
+def test_the_probe_sees_a_heavy_import():
+    assert loaded("from leisurenet.crosstab import crosstab_cells", PARSE_TIME_HEAVY) == list(
+        PARSE_TIME_HEAVY
+    )
+
+
+def test_parsing_the_workflow_imports_no_pandas_numpy_or_scipy():
+    modules = parse_time_modules()
+    assert {"leisurenet.config", "leisurenet.plan", "leisurenet.codebook"} <= set(modules)
+    assert {"leisurenet.gitstate", "leisurenet.release_config"} <= set(modules)
+    assert loaded("\n".join(f"import {m}" for m in modules), PARSE_TIME_HEAVY) == []
