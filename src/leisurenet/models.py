@@ -1085,7 +1085,8 @@ def linear(
     counts the residual variance, as R's ``logLik``/``AIC`` of an ``lm`` do. Checked
     against R ``lm`` in tests/test_models.py.
     """
-    import statsmodels.api as sm
+    # not statsmodels.api, which imports its plotting and every model (about 1 s)
+    from statsmodels.regression.linear_model import OLS
 
     reference, checks, log, formula = _setup(name, outcome, predictors, reference, checks)
 
@@ -1098,7 +1099,7 @@ def linear(
         design = np.column_stack([np.ones(len(X)), X])
         _check_rank(design, names)
         epp = _check_epp(float(len(X)), X.shape[1], "n", log, checks["min_events_per_parameter"])
-        result = sm.OLS(frame.y.to_numpy(dtype=float), design).fit()
+        result = OLS(frame.y.to_numpy(dtype=float), design).fit()
         table = _wald_table(["Intercept", *names], result.params, result.bse, confidence, result.df_resid)
         log.notes.append("t statistics and intervals; n_parameters counts the residual variance")
         values = {
