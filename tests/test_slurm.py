@@ -143,7 +143,8 @@ def test_every_rule_ran_as_a_slurm_job_with_the_profiles_resources(slurm_run):
 
 
 def test_the_results_are_those_of_a_local_run(slurm_run, replica_run):
-    """Byte for byte, but for the multiverse's logs: one per job, and the jobs differ."""
+    """Byte for byte, the manifest included, but for the multiverse's logs: one per job,
+    and the jobs differ (the manifest leaves them out)."""
     folder, _ = slurm_run
     assert (folder / "results/paper/paper.pdf").stat().st_size > 0
 

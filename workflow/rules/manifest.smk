@@ -37,9 +37,13 @@ rule manifest:
         git=git_state(workflow.basedir),
         # Not outputs of the run: the paper's render folder, the report (`make report`),
         # the release, built on request after (and from) the manifest, and the benchmark
-        # (`make bench`), which measures this machine.
+        # (`make bench`), which measures this machine; and the logs of the jobs that share
+        # the bootstrap and the multiverse, one per job, whose split (chunk_size,
+        # multiverse_jobs, the executor) changes no result (their rules' logs stay).
         exclude=[
             rules.paper.params.build,
+            "results/logs/bootstrap",
+            "results/logs/multiverse",
             "results/report.html",
             "results/report.zip",
             "results/release",
