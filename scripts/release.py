@@ -1,5 +1,6 @@
 """Rule release: the archive for the data repository, after the disclosure check passes."""
 
+import zipfile
 from pathlib import Path
 
 from leisurenet.disclosure import DisclosureError
@@ -37,9 +38,10 @@ except DisclosureError as error:
     log.error("%s\nThe full report: %s", error, sm.input.report_md)
     raise
 log.info(
-    "%s: %d files; %d cross-tab cells suppressed; %d group-disclosure flags",
+    "%s: %d files (respondent-level data: %s); %d cross-tab cells suppressed; %d group-disclosure flags",
     sm.output.archive,
-    len(files) + 5,
+    len(zipfile.ZipFile(sm.output.archive).namelist()),
+    "included" if sm.params.release["microdata"] else "none",
     int(result.cells["suppressed"].sum()),
     int((result.report["check"] == "group_disclosure").sum()),
 )

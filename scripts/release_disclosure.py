@@ -12,7 +12,7 @@ from leisurenet.release import prepare_release, write_disclosure_report
 sm = snakemake
 log = stage_logger(sm.log[0], "release_disclosure_check")
 settings = sm.params.release
-released, result = prepare_release(read_dataset(sm.input.recoded), pd.read_csv(sm.input.cells), settings)
+_, result = prepare_release(read_dataset(sm.input.recoded), pd.read_csv(sm.input.cells), settings)
 for (check, outcome), rows in result.report.groupby(["check", "outcome"], sort=False).size().items():
     log.info("%s: %s %d", check, outcome, rows)
 if result.passed:
@@ -21,4 +21,4 @@ else:
     for failure in result.failures:
         log.warning("%s", failure)
     log.warning("the disclosure check failed: the release target will stop (see %s)", sm.output.md)
-write_disclosure_report(result, sm.output.csv, sm.output.md, list(released.columns))
+write_disclosure_report(result, sm.output.csv, sm.output.md)

@@ -17,7 +17,14 @@ import yaml
 
 from leisurenet.crosstab import crosstab_cells
 from leisurenet.disclosure import DisclosureError
-from leisurenet.release import ARCHIVE_ROOT, build_release, coarsen_levels, pseudonymise
+from leisurenet.release import (
+    ARCHIVE_ROOT,
+    build_release,
+    coarsen_levels,
+    prepare_release,
+    pseudonymise,
+    write_disclosure_report,
+)
 from leisurenet.release_config import DEFAULTS, release_settings
 
 from .conftest import ROOT, run
@@ -32,16 +39,10 @@ TABLE_FILES = {
     "paper/paper.pdf": "results/paper/paper.pdf",
     "codebook/codebook.yaml": "config/codebook.yaml",
 }
-EXPECTED_FILES = {
-    "README.md",
-    "LICENSE",
-    "CITATION.cff",
-    "data/respondents.parquet",
-    "data/respondents.csv",
-    "data/variables.csv",
-    "tables/crosstabs/cells.csv",
-    *TABLE_FILES,
-}
+MICRODATA = {"data/respondents.parquet", "data/respondents.csv", "data/variables.csv"}
+# What the archive holds by default: no respondent-level data.
+DEFAULT_FILES = {"README.md", "LICENSE", "CITATION.cff", "tables/crosstabs/cells.csv", *TABLE_FILES}
+EXPECTED_FILES = DEFAULT_FILES | MICRODATA
 
 
 def crafted_recoded() -> pd.DataFrame:
@@ -182,12 +183,63 @@ def test_release_settings_fill_defaults_and_reject_unknown_keys():
         release_settings({"group_disclosure": "warn"})
 
 
+@pytest.mark.parametrize("value", ["true", "yes", 1, 0, None, ["true"]])
+def test_release_microdata_must_be_a_boolean(value):
+    assert release_settings({"microdata": True})["microdata"] is True
+    with pytest.raises(ValueError, match=r"release\.microdata must be true or false") as error:
+        release_settings({"microdata": value})
+    assert repr(value) in str(error.value)
+
+
+def members(archive: Path) -> set[str]:
+    return {n.removeprefix(f"{ARCHIVE_ROOT}/") for n in zipfile.ZipFile(archive).namelist()}
+
+
 # --- the archive -------------------------------------------------------------------------
 
 
-def test_the_archive_is_byte_identical_and_holds_the_listed_files(project):
+def test_the_default_archive_holds_no_respondent_data(project):
     build(project)
-    build(project, "results/release/again.zip")
+    archive = project / "results/release/leisurenet-release.zip"
+    assert members(archive) == DEFAULT_FILES
+    assert not any(name.startswith("data/") for name in members(archive))
+    readme = zipfile.ZipFile(archive).read(f"{ARCHIVE_ROOT}/README.md").decode()
+    assert "holds no respondent-level data" in readme
+    assert "k-anonymity" not in readme  # no claim about data that are not there
+
+
+def test_the_report_says_what_the_archive_holds_of_the_respondents(project):
+    cells = pd.read_csv(project / "results/crosstabs/cells.csv")
+    recoded = crafted_recoded()
+    _, result = prepare_release(recoded, cells, release_settings({}))
+    write_disclosure_report(result, project / "report.csv", project / "report.md")
+    report = (project / "report.md").read_text(encoding="utf-8")
+    assert "The archive holds no respondent-level data" in report
+    assert "no longer protects" not in report
+    checks = pd.read_csv(project / "report.csv").set_index("check")
+    assert checks.loc["k_anonymity", "outcome"] == checks.loc["unique_patterns", "outcome"] == "not_needed"
+
+    # The export row makes every pattern unique: leave it out, give everyone the same answer
+    # and let the first 4 rows (one of each size class x role) answer otherwise.
+    recoded["vis_defined"] = pd.array(np.where(np.arange(N) < 4, 9, 1), dtype="Int8")
+    settings = release_settings({"microdata": True, "drop": ["row"]})
+    released, result = prepare_release(recoded, cells, settings)
+    write_disclosure_report(result, project / "report.csv", project / "report.md")
+    report = (project / "report.md").read_text(encoding="utf-8")
+    assert "the table suppression no longer protects the tables" in report
+    expected = int((~released.drop(columns="resp_id").duplicated(keep=False)).sum())
+    assert expected == 4
+    assert f"{expected} of {N} respondent(s) (10.0%) have an answer pattern" in report
+    unique = pd.read_csv(project / "report.csv").set_index("check").loc["unique_patterns"]
+    assert (unique["n"], unique["outcome"]) == (expected, "flagged")
+    assert result.passed  # flagged, not failed, under group_disclosure: flag
+    with pytest.raises(DisclosureError, match="4 of 40 respondent"):
+        prepare_release(recoded, cells, {**settings, "group_disclosure": "fail"})[1].raise_if_failed()
+
+
+def test_the_archive_is_byte_identical_and_holds_the_listed_files(project):
+    build(project, microdata=True)
+    build(project, "results/release/again.zip", microdata=True)
     first = (project / "results/release/leisurenet-release.zip").read_bytes()
     assert first == (project / "results/release/again.zip").read_bytes()
 
@@ -216,7 +268,7 @@ def test_the_archive_is_byte_identical_and_holds_the_listed_files(project):
 
 def test_the_release_leaves_the_internal_results_unchanged(project):
     before = tree_hashes(project)
-    build(project, coarsen={"role_overall": {"mixed": "other"}})
+    build(project, coarsen={"role_overall": {"mixed": "other"}}, microdata=True)
     assert tree_hashes(project) == before
     written = {str(p.relative_to(project)) for p in (project / "results/release").rglob("*")}
     assert written == {"results/release/leisurenet-release.zip"}
@@ -227,7 +279,7 @@ def test_a_failing_check_stops_the_release_and_leaves_no_archive(project):
     build(project)
     assert output.exists()
     with pytest.raises(DisclosureError, match=r"size_class=small, role_overall=coproducer: 10 respondent"):
-        build(project, k=11, quasi_identifiers=["size_class", "role_overall"])
+        build(project, k=11, quasi_identifiers=["size_class", "role_overall"], microdata=True)
     assert not output.exists()  # the earlier archive cannot pass for this build
     assert list((project / "results/release").iterdir()) == []  # no temporary file left either
 

@@ -1,5 +1,6 @@
 """Statistical disclosure control for the public release: cell suppression of the cross-tabs,
-group (attribute) disclosure and k-anonymity of the respondent-level data.
+group (attribute) disclosure and, when the release holds them, k-anonymity and unique answer
+patterns of the respondent-level data.
 
 The real respondents are the coordinators of 104 named networks, and a network's municipality
 (hence its size class) is public. Three checks run before anything leaves:
@@ -21,6 +22,13 @@ The real respondents are the coordinators of 104 named networks, and a network's
 - **k-anonymity.** Every combination of the quasi-identifiers (variables an outsider can
   know about a network, such as its municipality's size class) that occurs in the released
   respondent data must occur at least ``k`` times.
+- **Unique answer patterns.** Respondents whose answers over all released columns no other
+  respondent shares: anyone who knows a few of a network's answers can find its record.
+  Reported, or stop the release when ``group_disclosure`` is ``"fail"``.
+
+The last two apply only when the respondent-level data are released (``microdata``). Then
+the cell suppression no longer protects the tables, as anyone can recount them from the
+data; the report says so.
 
 Everything is reported in a tidy audit table (:data:`REPORT_COLUMNS`); the report names the
 counts of the suppressed cells, so it is for the data holder and never part of the release.
@@ -44,6 +52,9 @@ from .release_config import (
 NONE, PRIMARY, SECONDARY = 0, 1, 2
 KIND = {PRIMARY: "primary", SECONDARY: "secondary"}
 MISSING_LABEL = "<missing>"
+# The pseudonym is unique by construction: it is no part of a respondent's answer pattern.
+PSEUDONYM = "resp_id"
+NO_MICRODATA = "the archive holds no respondent-level data (release.microdata: false)"
 
 REPORT_COLUMNS = [
     "check",
@@ -446,6 +457,18 @@ def k_anonymity(data: pd.DataFrame, quasi_identifiers: list[str], k: int) -> pd.
     return counts[[*quasi_identifiers, "combination", "n", "passes"]]
 
 
+def unique_patterns(data: pd.DataFrame, columns: list[str]) -> pd.Series:
+    """Whether each respondent's answer pattern over ``columns`` is unique in ``data``.
+
+    A missing answer counts as a value of its own (which missing type is released). With no
+    columns, nobody is unique. Returns a boolean Series on the index of ``data``.
+    """
+    if not columns:
+        return pd.Series(False, index=data.index)
+    group = data.groupby(list(columns), dropna=False, observed=True, sort=False).ngroup()
+    return group.map(group.value_counts()).eq(1)
+
+
 def _merge_levels(values: pd.Series, levels: list, label: str = "other") -> pd.Series:
     return values.astype(object).where(~values.isin(levels), label)
 
@@ -483,8 +506,10 @@ class DisclosureResult:
 
     ``report`` is the audit (:data:`REPORT_COLUMNS`), ``cells`` the cross-tab cells to
     publish, ``tables`` the suppression of each cross-tab, ``anonymity`` the k-anonymity
-    table, ``failures`` one message per failed check (empty when everything passes) and
-    ``settings`` the thresholds used.
+    table (empty when no respondent-level data are released), ``failures`` one message per
+    failed check (empty when everything passes) and ``settings`` the thresholds used and
+    whether the microdata are released (``microdata``) with their columns
+    (``released_columns``).
     """
 
     report: pd.DataFrame
@@ -567,6 +592,91 @@ def _group_message(flags: pd.DataFrame) -> str:
     )
 
 
+def _unique_message(n_unique: int, n: int, columns: list[str]) -> str:
+    return "\n".join(
+        [
+            f"unique answer patterns: {n_unique} of {n} respondent(s) have an answer pattern over the "
+            f"{len(columns)} released column(s) that no other respondent has "
+            "(release.group_disclosure is 'fail'):",
+            "What to change (config, under release:), any one of:",
+            "  - release no respondent-level data: `microdata: false` (the tables alone are protected "
+            "by the cell suppression);",
+            "  - leave columns out or merge their levels (release.drop, release.coarsen) until the "
+            "patterns are shared;",
+            "  - or, after review, set release.group_disclosure: flag.",
+        ]
+    )
+
+
+def _microdata_rows(data, quasi_identifiers, kept, k, mode, pseudonym) -> tuple[list, pd.DataFrame, list]:
+    """The report rows, k-anonymity table and failures of the released respondent data."""
+    rows: list[dict] = [
+        {
+            "check": "microdata",
+            "outcome": "released",
+            "table": "respondents",
+            "n": len(data),
+            "detail": "the archive holds the respondent-level data: anyone can recount every "
+            "cross-tab of released variables, its suppressed cells included",
+        }
+    ]
+    failures = []
+    anonymity = k_anonymity(data, kept, k)
+    for q in quasi_identifiers:
+        if q not in kept:
+            rows.append(
+                {
+                    "check": "k_anonymity",
+                    "outcome": "skipped",
+                    "combination": q,
+                    "detail": f"{q} is left out of the released data",
+                }
+            )
+    rows += [
+        {
+            "check": "k_anonymity",
+            "outcome": "pass" if a.passes else "fail",
+            "table": "respondents",
+            "combination": a.combination,
+            "n": a.n,
+            "detail": f"at least {k} respondents" if a.passes else f"fewer than {k} respondents",
+        }
+        for a in anonymity.itertuples()
+    ]
+    if not anonymity["passes"].all():
+        failures.append(_anonymity_message(data, kept, k, anonymity))
+
+    columns = [c for c in data.columns if c != pseudonym]
+    n_unique = int(unique_patterns(data, columns).sum())
+    outcome = "pass" if n_unique == 0 else ("fail" if mode == "fail" else "flagged")
+    share = n_unique / len(data) if len(data) else 0.0
+    rows.append(
+        {
+            "check": "unique_patterns",
+            "outcome": outcome,
+            "table": "respondents",
+            "combination": f"all {len(columns)} released columns but {pseudonym}",
+            "n": n_unique,
+            "detail": f"{n_unique} of {len(data)} respondent(s) ({share:.1%}) have an answer pattern "
+            "no other respondent has",
+        }
+    )
+    if outcome == "fail":
+        failures.append(_unique_message(n_unique, len(data), columns))
+    return rows, anonymity, failures
+
+
+def _not_needed_rows() -> list[dict]:
+    """Said rather than skipped silently: the respondent-level checks are not needed."""
+    return [
+        {"check": "microdata", "outcome": "not_released", "detail": NO_MICRODATA},
+        *(
+            {"check": check, "outcome": "not_needed", "table": "respondents", "detail": NO_MICRODATA}
+            for check in ("k_anonymity", "unique_patterns")
+        ),
+    ]
+
+
 def _anonymity_message(data, quasi_identifiers, k, table: pd.DataFrame) -> str:
     failing = table[~table["passes"]]
     lines = [f"  {row.combination}: {row.n} respondent(s)" for row in failing.itertuples()]
@@ -599,6 +709,8 @@ def check_disclosure(
     quasi_identifiers: list[str] | tuple[str, ...] = DEFAULT_QUASI_IDENTIFIERS,
     group_disclosure_mode: str = "flag",
     dropped: list[str] | tuple[str, ...] = (),
+    microdata: bool = True,
+    pseudonym: str = PSEUDONYM,
 ) -> DisclosureResult:
     """Run every check on what would be released.
 
@@ -616,17 +728,25 @@ def check_disclosure(
         Columns an outsider can know about a network. Those left out of the release
         (listed in ``dropped``) are skipped and noted.
     group_disclosure_mode : {"flag", "fail"}
-        Whether a cell holding all or none of a group is reported or stops the release.
+        Whether a cell holding all or none of a group, or a respondent with a unique answer
+        pattern, is reported or stops the release.
     dropped : sequence of str
         Columns the release leaves out.
+    microdata : bool
+        Whether ``data`` go into the archive. Only then are k-anonymity and unique answer
+        patterns checked; otherwise the report says they are not needed. The
+        quasi-identifiers are checked to be columns either way, so that a typo does not
+        wait for the day the microdata are released.
+    pseudonym : str
+        The id column, left out of the answer patterns.
 
     Returns
     -------
     DisclosureResult
         ``passed`` is False if a primary cell cannot be protected, if a combination occurs
         fewer than ``k`` times, or (in ``"fail"`` mode) if a cell is flagged for group
-        disclosure. A quasi-identifier that is neither in ``data`` nor dropped is a
-        configuration error and raises ``KeyError``.
+        disclosure or a respondent's answer pattern is unique. A quasi-identifier that is
+        neither in ``data`` nor dropped is a configuration error and raises ``KeyError``.
     """
     if group_disclosure_mode not in GROUP_DISCLOSURE_MODES:
         raise ValueError(
@@ -653,30 +773,15 @@ def check_disclosure(
     if group_disclosure_mode == "fail" and len(flags):
         failures.append(_group_message(flags))
 
-    anonymity = k_anonymity(data, kept, k)
-    for q in quasi_identifiers:
-        if q not in kept:
-            rows.append(
-                {
-                    "check": "k_anonymity",
-                    "outcome": "skipped",
-                    "combination": q,
-                    "detail": f"{q} is left out of the released data",
-                }
-            )
-    rows += [
-        {
-            "check": "k_anonymity",
-            "outcome": "pass" if a.passes else "fail",
-            "table": "respondents",
-            "combination": a.combination,
-            "n": a.n,
-            "detail": f"at least {k} respondents" if a.passes else f"fewer than {k} respondents",
-        }
-        for a in anonymity.itertuples()
-    ]
-    if not anonymity["passes"].all():
-        failures.append(_anonymity_message(data, kept, k, anonymity))
+    if microdata:
+        more, anonymity, problems = _microdata_rows(
+            data, quasi_identifiers, kept, k, group_disclosure_mode, pseudonym
+        )
+        rows += more
+        failures += problems
+    else:
+        rows += _not_needed_rows()
+        anonymity = pd.DataFrame(columns=[*kept, "combination", "n", "passes"])
 
     report = pd.DataFrame(rows, columns=REPORT_COLUMNS)
     report["n"] = report["n"].astype("Int64")
@@ -685,6 +790,8 @@ def check_disclosure(
         "k": k,
         "quasi_identifiers": list(quasi_identifiers),
         "group_disclosure": group_disclosure_mode,
+        "microdata": microdata,
+        "released_columns": list(data.columns) if microdata else [],
     }
     return DisclosureResult(report, published, tables, anonymity, failures, settings)
 
@@ -717,15 +824,81 @@ def _suppression_grid(t: TableSuppression) -> list[str]:
     return _markdown_table([f"{t.row_var} \\ {t.col_var}", *t.col_levels, "total"], rows)
 
 
-def report_markdown(result: DisclosureResult, released_columns: list[str] | None = None) -> str:
-    """The readable report: the outcome, each check, the suppressed tables and the limits.
+def _microdata_statement(result: DisclosureResult, suppressed: list[TableSuppression]) -> list[str]:
+    """What the archive holds of the respondents, and what that means for the tables."""
+    s = result.settings
+    if not s["microdata"]:
+        return [
+            "## Respondent-level data",
+            "",
+            "**The archive holds no respondent-level data** (release.microdata: false), only the "
+            "tables after disclosure control. The checks of the respondent data (k-anonymity and "
+            "unique answer patterns) are therefore not needed for the archive and were not run; "
+            "they run when release.microdata is true.",
+            "",
+        ]
+    rebuilt = [t.name for t in suppressed if {t.row_var, t.col_var} <= set(s["released_columns"])]
+    which = f" ({len(rebuilt)} with hidden cells here: {', '.join(rebuilt)})" if rebuilt else ""
+    return [
+        "## Respondent-level data",
+        "",
+        "**Warning: the table suppression no longer protects the tables.** The archive holds the "
+        "respondent-level data (release.microdata: true), and from them anyone can recount every "
+        f"cross-tab of released variables, its suppressed cells included{which}. The respondents "
+        "are protected by the pseudonymisation, k-anonymity and the answer patterns checked below, "
+        "nothing else. To keep the suppression meaningful, set release.microdata: false.",
+        "",
+    ]
+
+
+def _microdata_checks(result: DisclosureResult) -> list[str]:
+    """The k-anonymity and unique-pattern sections (or why they are not needed)."""
+    s, report = result.settings, result.report
+    lines = ["## k-anonymity of the respondent data", ""]
+    if not s["microdata"]:
+        return [
+            *lines,
+            f"Not needed: {NO_MICRODATA}.",
+            "",
+            "## Unique answer patterns",
+            "",
+            f"Not needed: {NO_MICRODATA}.",
+            "",
+        ]
+    anon = report[report["check"] == "k_anonymity"]
+    lines += [
+        f"Every combination of {', '.join(s['quasi_identifiers']) or '(none)'} in the released data "
+        f"must occur at least {s['k']} times.",
+        "",
+        *_markdown_table(
+            ["combination", "n", "outcome"], anon[["combination", "n", "outcome"]].to_numpy().tolist()
+        ),
+        "",
+    ]
+    unique = report[report["check"] == "unique_patterns"].iloc[0]
+    consequence = {
+        "pass": "No respondent's answers are unique.",
+        "flagged": "Flagged for review (release.group_disclosure: flag).",
+        "fail": "They stop the release (release.group_disclosure: fail).",
+    }[unique["outcome"]]
+    lines += [
+        "## Unique answer patterns",
+        "",
+        f"{unique['detail']}, over {unique['combination']}: anyone who knows enough of a network's "
+        f"answers can single out its record. {consequence}",
+        "",
+    ]
+    return lines
+
+
+def report_markdown(result: DisclosureResult) -> str:
+    """The readable report: the outcome, what the archive holds of the respondents, each
+    check, the suppressed tables and the limits.
 
     Parameters
     ----------
     result : DisclosureResult
         From :func:`check_disclosure`.
-    released_columns : list of str, optional
-        The columns of the released respondent data, to say which cross-tabs it can rebuild.
     """
     s = result.settings
     report = result.report
@@ -739,9 +912,12 @@ def report_markdown(result: DisclosureResult, released_columns: list[str] | None
         + ("" if result.passed else f" ({len(result.failures)} problem(s); no archive is written)"),
         "",
         f"Settings: minimum cell size {s['min_cell_size']}; k = {s['k']} on "
-        f"{', '.join(s['quasi_identifiers']) or '(none)'}; group disclosure: {s['group_disclosure']}.",
+        f"{', '.join(s['quasi_identifiers']) or '(none)'}; group disclosure: {s['group_disclosure']}; "
+        f"microdata: {'true' if s['microdata'] else 'false'}.",
         "",
     ]
+    suppressed = [t for t in result.tables if (t.status != NONE).any()]
+    lines += _microdata_statement(result, suppressed)
     if result.failures:
         lines += ["## What fails and what to change", ""]
         for failure in result.failures:
@@ -755,7 +931,6 @@ def report_markdown(result: DisclosureResult, released_columns: list[str] | None
         "",
     ]
 
-    suppressed = [t for t in result.tables if (t.status != NONE).any()]
     n_primary = sum(int((t.status == PRIMARY).sum()) for t in result.tables)
     n_secondary = sum(int((t.status == SECONDARY).sum()) for t in result.tables)
     lines += [
@@ -793,30 +968,10 @@ def report_markdown(result: DisclosureResult, released_columns: list[str] | None
             "",
         ]
 
-    anon = report[report["check"] == "k_anonymity"]
+    lines += _microdata_checks(result)
     lines += [
-        "## k-anonymity of the respondent data",
+        "## What this check does not cover",
         "",
-        f"Every combination of {', '.join(s['quasi_identifiers']) or '(none)'} in the released data "
-        f"must occur at least {s['k']} times.",
-        "",
-        *_markdown_table(
-            ["combination", "n", "outcome"], anon[["combination", "n", "outcome"]].to_numpy().tolist()
-        ),
-        "",
-    ]
-
-    lines += ["## What this check does not cover", ""]
-    if released_columns is not None:
-        rebuilt = [t.name for t in suppressed if {t.row_var, t.col_var} <= set(released_columns)]
-        if rebuilt:
-            lines.append(
-                f"- The released respondent data hold the variables of {len(rebuilt)} suppressed "
-                f"cross-tab(s) ({', '.join(rebuilt)}): anyone can recount their hidden cells. The "
-                "suppression protects the tables where they are shown on their own; in the archive, "
-                "the respondent data are protected by pseudonymisation and k-anonymity only."
-            )
-    lines += [
         "- The test statistics of the cross-tabs (chi-square and others in tests.csv), published "
         "with the margins, narrow the values a hidden cell can take; saturated models of the same "
         "variables (a multinomial model of a role by size class) reproduce the table.",

@@ -1,5 +1,6 @@
-"""The public release: pseudonymised respondent data, the tables after disclosure control,
-the codebook and the paper, in one deterministic archive for a data repository.
+"""The public release: the tables after disclosure control, the codebook and the paper, in
+one deterministic archive for a data repository; the pseudonymised respondent data only when
+``release.microdata`` is true, as anyone can recount the suppressed cells from them.
 
 Nothing leaves before :func:`leisurenet.disclosure.check_disclosure` has passed on exactly
 what would be released; a failing check raises and leaves no archive. The archive is
@@ -26,6 +27,8 @@ ALWAYS_DROPPED = ("network_id", "municipality_pop")
 ID_COLUMN = "resp_id"
 ID_PREFIX = "P"
 ARCHIVE_ROOT = "leisurenet-release"
+# The respondent-level files: in the archive only with release.microdata.
+MICRODATA_FILES = ("data/respondents.parquet", "data/respondents.csv", "data/variables.csv")
 # The earliest time a zip entry can carry (MS-DOS epoch): no build time enters the archive.
 ZIP_DATE_TIME = (1980, 1, 1, 0, 0, 0)
 ZIP_COMPRESSLEVEL = 9
@@ -197,17 +200,17 @@ def prepare_release(
         quasi_identifiers=settings["quasi_identifiers"],
         group_disclosure_mode=settings["group_disclosure"],
         dropped=[*ALWAYS_DROPPED, *settings["drop"]],
+        microdata=settings["microdata"],
+        pseudonym=ID_COLUMN,
     )
     return released, result
 
 
-def write_disclosure_report(
-    result: DisclosureResult, csv: str | Path, md: str | Path, released_columns=None
-) -> None:
+def write_disclosure_report(result: DisclosureResult, csv: str | Path, md: str | Path) -> None:
     """The audit as a tidy CSV and a readable Markdown report (both for the data holder only)."""
     write_csv(result.report, csv)
     with atomic_path(md) as tmp:
-        tmp.write_text(report_markdown(result, released_columns), encoding="utf-8")
+        tmp.write_text(report_markdown(result), encoding="utf-8")
 
 
 # --- the archive --------------------------------------------------------------------------
@@ -258,7 +261,6 @@ def archive_readme(names: list[str], result: DisclosureResult, settings: dict, s
     hidden = int(result.cells["suppressed"].sum())
     tables_hidden = result.cells.loc[result.cells["suppressed"], "crosstab"].nunique()
     flags = int((result.report["check"] == "group_disclosure").sum())
-    qi = ", ".join(settings["quasi_identifiers"]) or "(none)"
     lines = ["# Local networks against poverty through leisure: public release", ""]
     if synthetic:
         lines += [
@@ -278,24 +280,9 @@ def archive_readme(names: list[str], result: DisclosureResult, settings: dict, s
         "|---|---|",
         *[f"| `{name}` | {describe(name)} |" for name in sorted(names)],
         "",
-        "## How the respondent data were protected",
-        "",
-        "- **Pseudonymised.** `resp_id` holds new ids, given to the respondents in a random order "
-        "drawn with a fixed seed; they carry nothing of the survey's ids. The "
-        "rows are sorted by the new id.",
-        "- **No network, no municipality.** `network_id` and `municipality_pop` are removed; "
-        "`size_class` (the municipality size class) stands in for the population.",
     ]
-    if settings["drop"]:
-        lines.append(f"- **Left out:** {', '.join(f'`{c}`' for c in settings['drop'])}.")
-    for column, mapping in settings["coarsen"].items():
-        merged = ", ".join(f"{old} -> {new}" for old, new in mapping.items())
-        lines.append(f"- **Coarsened:** `{column}` ({merged}).")
+    lines += _respondent_data_section(result, settings) if settings["microdata"] else _no_microdata_section()
     lines += [
-        "- Item codes, the type of every missing answer, the collapsed categories, the governance "
-        "roles and the scale scores are kept.",
-        f"- **k-anonymity:** every combination of {qi} occurs at least {settings['k']} times.",
-        "",
         "## Disclosure control of the tables",
         "",
         f"- In `tables/crosstabs/cells.csv`, non-zero counts below {settings['min_cell_size']} are "
@@ -323,6 +310,45 @@ def archive_readme(names: list[str], result: DisclosureResult, settings: dict, s
     return "\n".join(lines)
 
 
+def _no_microdata_section() -> list[str]:
+    return [
+        "## Respondent-level data",
+        "",
+        "This archive holds no respondent-level data: the tables are aggregates, protected as "
+        "described below. The codebook describes the instrument the tables were computed from.",
+        "",
+    ]
+
+
+def _respondent_data_section(result: DisclosureResult, settings: dict) -> list[str]:
+    qi = ", ".join(settings["quasi_identifiers"]) or "(none)"
+    unique = result.report.loc[result.report["check"] == "unique_patterns", "detail"].iloc[0]
+    lines = [
+        "## How the respondent data were protected",
+        "",
+        "- **Pseudonymised.** `resp_id` holds new ids, given to the respondents in a random order "
+        "drawn with a fixed seed; they carry nothing of the survey's ids. The "
+        "rows are sorted by the new id.",
+        "- **No network, no municipality.** `network_id` and `municipality_pop` are removed; "
+        "`size_class` (the municipality size class) stands in for the population.",
+    ]
+    if settings["drop"]:
+        lines.append(f"- **Left out:** {', '.join(f'`{c}`' for c in settings['drop'])}.")
+    for column, mapping in settings["coarsen"].items():
+        merged = ", ".join(f"{old} -> {new}" for old, new in mapping.items())
+        lines.append(f"- **Coarsened:** `{column}` ({merged}).")
+    lines += [
+        "- Item codes, the type of every missing answer, the collapsed categories, the governance "
+        "roles and the scale scores are kept.",
+        f"- **k-anonymity:** every combination of {qi} occurs at least {settings['k']} times.",
+        f"- **Unique answer patterns:** {unique} (over every column but `resp_id`).",
+        "- With the respondent data, anyone can recount the cross-tabs below, their suppressed "
+        "cells included: the suppression hides small cells from readers of the tables alone.",
+        "",
+    ]
+    return lines
+
+
 def build_release(
     *,
     recoded: str | Path,
@@ -339,8 +365,9 @@ def build_release(
     ----------
     recoded, variables, cells : str or Path
         ``results/recode/recoded.parquet``, ``results/recode/variables.csv`` and
-        ``results/crosstabs/cells.csv``: the release holds them after pseudonymisation and
-        suppression.
+        ``results/crosstabs/cells.csv``: the release holds the cells after suppression, and
+        the respondent data, pseudonymised, only when ``settings["microdata"]`` is true (they
+        are read either way: the disclosure check validates the quasi-identifiers on them).
     files : dict
         Path inside the archive to a file copied unchanged (codebook, tables, paper,
         ``LICENSE``, ``CITATION.cff``, the manifest).
@@ -367,21 +394,17 @@ def build_release(
     if not result.passed:
         output.unlink(missing_ok=True)
         result.raise_if_failed()
-    generated = {
-        "data/respondents.parquet",
-        "data/respondents.csv",
-        "data/variables.csv",
-        "tables/crosstabs/cells.csv",
-    }
+    generated = {*MICRODATA_FILES, "tables/crosstabs/cells.csv"}
     clash = generated & set(files) | ({"README.md"} & set(files))
     if clash:
         raise ValueError(f"build_release: {sorted(clash)} are written by the release itself")
     entries = {name: Path(path).read_bytes() for name, path in files.items()}
-    entries["data/respondents.parquet"] = _parquet_bytes(released)
-    entries["data/respondents.csv"] = _csv_bytes(released)
-    entries["data/variables.csv"] = _csv_bytes(
-        release_variables(pd.read_csv(variables), released, settings["coarsen"])
-    )
+    if settings["microdata"]:
+        entries["data/respondents.parquet"] = _parquet_bytes(released)
+        entries["data/respondents.csv"] = _csv_bytes(released)
+        entries["data/variables.csv"] = _csv_bytes(
+            release_variables(pd.read_csv(variables), released, settings["coarsen"])
+        )
     entries["tables/crosstabs/cells.csv"] = _csv_bytes(result.cells)
     names = [*entries, "README.md"]
     entries["README.md"] = archive_readme(names, result, settings, synthetic).encode("utf-8")

@@ -32,6 +32,9 @@ DEFAULTS = {
     "drop": [],
     "coarsen": {},
     "include_manifest": False,
+    # Off by default: with the respondent-level data beside them, anyone can recount the
+    # suppressed table cells, so the microdata go in only when the data owner says so.
+    "microdata": False,
 }
 
 
@@ -67,6 +70,9 @@ def release_settings(config: dict | None) -> dict:
     coarsen = settings["coarsen"]
     if not isinstance(coarsen, dict) or not all(isinstance(m, dict) for m in coarsen.values()):
         raise ValueError("release.coarsen must map a column to {old level: new level, ...}")
-    if not isinstance(settings["include_manifest"], bool):
-        raise ValueError("release.include_manifest must be true or false")
+    for key in ("include_manifest", "microdata"):
+        if not isinstance(settings[key], bool):
+            raise ValueError(
+                f"release.{key} must be true or false (a YAML boolean, unquoted), not {settings[key]!r}"
+            )
     return settings
