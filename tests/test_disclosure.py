@@ -27,6 +27,7 @@ from leisurenet.disclosure import (
     report_markdown,
     suppress_cells,
     suppress_table,
+    unique_patterns,
 )
 
 # --- helpers -----------------------------------------------------------------------------
@@ -299,3 +300,53 @@ def test_k_anonymity_counts_missing_as_a_value_and_skips_dropped_identifiers():
     assert "skipped" in set(result.report["outcome"])
     with pytest.raises(KeyError, match="role_overal"):
         check_disclosure(data, cells_of([[8, 6], [7, 9]]), quasi_identifiers=["size_class", "role_overal"])
+
+
+# --- the respondent-level data -----------------------------------------------------------
+
+
+def answers() -> pd.DataFrame:
+    """9 respondents: 3 share one pattern, 2 another (with a missing answer), 4 are unique
+    (two of them differ from the pair only where the pair has a missing answer)."""
+    frame = pd.DataFrame(
+        {
+            "size_class": ["small"] * 3 + ["large"] * 2 + ["large", "large", "small", "small"],
+            "role_overall": ["a"] * 3 + [None] * 2 + ["a", "b", "b", None],
+            "vis_defined": pd.array([1, 1, 1, 2, 2, 2, 2, 3, 2], dtype="Int8"),
+        }
+    ).astype({"size_class": "category", "role_overall": "category"})
+    frame.insert(0, "resp_id", [f"P{i + 1:02d}" for i in range(len(frame))])
+    return frame
+
+
+def test_unique_patterns_against_an_independent_count():
+    data = answers()
+    independent = ~data.drop(columns="resp_id").duplicated(keep=False)
+    assert int(independent.sum()) == 4
+    mask = unique_patterns(data, ["size_class", "role_overall", "vis_defined"])
+    assert mask.tolist() == independent.tolist()
+    result = check_disclosure(data, cells_of([[8, 6], [7, 9]]), k=1, quasi_identifiers=QI)
+    row = result.report.set_index("check").loc["unique_patterns"]
+    assert (row["n"], row["outcome"]) == (4, "flagged") and result.passed
+    assert "4 of 9 respondent(s) (44.4%)" in row["detail"]
+    markdown = report_markdown(result)
+    assert "the table suppression no longer protects the tables" in markdown
+    assert "4 of 9 respondent(s) (44.4%) have an answer pattern" in markdown
+    failing = check_disclosure(
+        data, cells_of([[8, 6], [7, 9]]), k=1, quasi_identifiers=QI, group_disclosure_mode="fail"
+    )
+    with pytest.raises(DisclosureError, match=r"unique answer patterns: 4 of 9[\s\S]*microdata: false"):
+        failing.raise_if_failed()
+
+
+def test_without_microdata_the_respondent_checks_are_said_to_be_not_needed():
+    data = respondents({("small", "coproducer"): 9, ("small", "facilitator"): 1})  # fails k = 5
+    result = check_disclosure(data, cells_of([[8, 6], [7, 9]]), k=5, quasi_identifiers=QI, microdata=False)
+    assert result.passed
+    outcomes = result.report.set_index("check")["outcome"]
+    assert outcomes["k_anonymity"] == outcomes["unique_patterns"] == "not_needed"
+    markdown = report_markdown(result)
+    assert "The archive holds no respondent-level data" in markdown
+    assert "no longer protects" not in markdown
+    with pytest.raises(KeyError, match="role_overal"):  # a typo is caught before the data go out
+        check_disclosure(data, cells_of([[8, 6]]), quasi_identifiers=["role_overal"], microdata=False)
