@@ -327,8 +327,9 @@ RELEASE_TARGET = "results/release/leisurenet-release.zip"
 
 @pytest.mark.slow
 def test_release_target_end_to_end(request):
-    """On the replica: the check report, a stop on k-anonymity (or the archive), and a second
-    build byte-identical, without touching the other results.
+    """On the replica: by default an archive without respondent data; with the microdata the
+    check report, a stop on k-anonymity (or the archive), and a second build byte-identical,
+    without touching the other results.
 
     Runs in the shared replica folder and removes what it added afterwards, so that the
     pipeline's own comparisons of results/ are not disturbed.
@@ -357,21 +358,23 @@ def check_release_target(folder: Path) -> None:
     archive = folder / RELEASE_TARGET
     before = tree_hashes(folder / "results", skip="release")
 
-    result = run(folder, RELEASE_TARGET)
+    assert run(folder, RELEASE_TARGET).returncode == 0  # the default: no respondent data
+    assert not {n for n in members(archive) if n.startswith("data/")}
+    settings = {"release": {"microdata": True}}
+    (folder / "release_test.yaml").write_text(yaml.safe_dump(settings))
+    extra = ["--configfile", "release_test.yaml"]  # after the target: --configfile takes several
+    result = run(folder, RELEASE_TARGET, *extra)
     report = pd.read_csv(folder / "results/release/disclosure_report.csv")
     assert (folder / "results/release/disclosure_report.md").exists()
     failing = report[(report["check"] == "k_anonymity") & (report["outcome"] == "fail")]
-    extra = []
     if len(failing):
         # The replica's rare roles by size class: the release stops and says which and what to do.
         assert result.returncode != 0 and not archive.exists()
         assert failing["combination"].iloc[0] in result.stderr
         assert "What to change" in result.stderr
         merged = {r: "other" for r in ("facilitator", "commissioner", "mixed")}
-        (folder / "release_test.yaml").write_text(
-            yaml.safe_dump({"release": {"coarsen": {"role_overall": merged}}})
-        )
-        extra = ["--configfile", "release_test.yaml"]  # after the target: --configfile takes several
+        settings["release"]["coarsen"] = {"role_overall": merged}
+        (folder / "release_test.yaml").write_text(yaml.safe_dump(settings))
         result = run(folder, RELEASE_TARGET, *extra)
     assert result.returncode == 0, result.stderr[-3000:]
     first = archive.read_bytes()

@@ -10,7 +10,8 @@ RELEASE_MANIFEST = "results/manifest.json" if RELEASE["include_manifest"] else N
 
 
 rule release_disclosure_check:
-    """Cell suppression, group disclosure and k-anonymity of what the release would hold."""
+    """Cell suppression and group disclosure; k-anonymity and unique answer patterns when the
+    release holds the respondent data."""
     input:
         recoded=rules.recode.output.parquet,
         cells=rules.crosstab.output.cells,
@@ -33,7 +34,8 @@ rule release_disclosure_check:
 
 
 rule release:
-    """The release archive: pseudonymised data, tables after disclosure control, codebook, paper."""
+    """The release archive: tables after disclosure control, codebook, paper; the pseudonymised
+    respondent data only with release.microdata."""
     input:
         report_md=rules.release_disclosure_check.output.md,
         recoded=rules.recode.output.parquet,
