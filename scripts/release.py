@@ -37,10 +37,12 @@ try:
 except DisclosureError as error:
     log.error("%s\nThe full report: %s", error, sm.input.report_md)
     raise
+with zipfile.ZipFile(sm.output.archive) as archive:
+    n_files = len(archive.namelist())
 log.info(
     "%s: %d files (respondent-level data: %s); %d cross-tab cells suppressed; %d group-disclosure flags",
     sm.output.archive,
-    len(zipfile.ZipFile(sm.output.archive).namelist()),
+    n_files,
     "included" if sm.params.release["microdata"] else "none",
     int(result.cells["suppressed"].sum()),
     int((result.report["check"] == "group_disclosure").sum()),

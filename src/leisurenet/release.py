@@ -261,6 +261,8 @@ def archive_readme(names: list[str], result: DisclosureResult, settings: dict, s
     hidden = int(result.cells["suppressed"].sum())
     tables_hidden = result.cells.loc[result.cells["suppressed"], "crosstab"].nunique()
     flags = int((result.report["check"] == "group_disclosure").sum())
+    released = (["data"] if settings["microdata"] else []) + ["tables", "codebook", "paper"]
+    folders = ", ".join(f"`{folder}/`" for folder in released)
     lines = ["# Local networks against poverty through leisure: public release", ""]
     if synthetic:
         lines += [
@@ -297,13 +299,18 @@ def archive_readme(names: list[str], result: DisclosureResult, settings: dict, s
         "## Licences",
         "",
         "- The code of the pipeline: MIT (`LICENSE`).",
-        "- The data and results (`data/`, `tables/`, `codebook/`, `paper/`): Creative Commons "
+        f"- The data and results ({folders}): Creative Commons "
         "Attribution 4.0 International (CC BY 4.0), https://creativecommons.org/licenses/by/4.0/.",
         "",
         "## Citing and reading",
         "",
-        "Cite the release as `CITATION.cff` says. Read the Parquet file with "
-        "`pandas.read_parquet` (it keeps the types); the CSV files are UTF-8 with a header row. "
+        "Cite the release as `CITATION.cff` says. "
+        + (
+            "Read the Parquet file with `pandas.read_parquet` (it keeps the types); "
+            if settings["microdata"]
+            else ""
+        )
+        + "The CSV files are UTF-8 with a header row. "
         "The archive is deterministic: built again from the same results it is byte-identical.",
         "",
     ]
