@@ -8,7 +8,7 @@ from leisurenet.io import stage_logger, write_csv, write_dataset
 sm = snakemake
 log = stage_logger(sm.log[0], "clean")
 codebook = Codebook.from_yaml(sm.input.codebook)
-raw = read_export(sm.input.raw, sheet=sm.params.sheet)
+raw = read_export(sm.input.raw, sheet=sm.params.sheet, known=codebook.columns)
 frame = read_frame(sm.input.frame) if sm.input.frame else None
 result = clean(raw, codebook, frame, drop_empty=sm.params.drop_empty)
 for rule, n in result.log["rule"].value_counts().sort_index().items():

@@ -15,7 +15,7 @@ sm = snakemake
 log = stage_logger(sm.log[0], "validate")
 codebook = Codebook.from_yaml(sm.input.codebook)
 try:
-    raw = read_export(sm.input.raw, sheet=sm.params.sheet)
+    raw = read_export(sm.input.raw, sheet=sm.params.sheet, known=codebook.columns)
     frame = read_frame(sm.input.frame) if sm.input.frame else None
     problems = validate_export(raw, codebook, frame)
 except InputError as error:

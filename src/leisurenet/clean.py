@@ -56,7 +56,7 @@ def clean(raw, codebook: Codebook, frame=None, drop_empty: bool = True) -> Clean
     out = pd.concat([out, pd.DataFrame(items, index=cells.index)], axis=1)
     after: list[dict] = []
     known = {"resp_id", "network_id", "municipality_pop", *codebook.item_ids}
-    for column in (c for c in cells.columns if c not in known):
+    for column in [*raw.ignored, *(c for c in cells.columns if c not in known)]:
         after.append(_entry("drop_unknown_column", column, None, None, "(column)", "", "not in the codebook"))
 
     answered = out[codebook.item_ids].notna().sum(axis=1)

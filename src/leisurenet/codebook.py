@@ -86,6 +86,11 @@ class Codebook:
         return self.spec["background"]
 
     @property
+    def columns(self) -> list[str]:
+        """The columns an export may hold: the background variables (the id among them) and the items."""
+        return [*self.background, *self.item_ids]
+
+    @property
     def multi_item_scales(self) -> dict[str, dict]:
         return self.spec.get("multi_item_scales", {})
 

@@ -11,6 +11,7 @@ import csv
 import io
 import math
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,6 +47,9 @@ class RawTable:
         SPSS value labels per column: code (written as the cells are) to label.
     notes : list of str
         What was detected while reading, for the log.
+    ignored : list of str
+        The names of the columns dropped because they are not among the ``known`` columns
+        given to :func:`read_export`; their cells are not kept.
     """
 
     path: str
@@ -54,9 +58,10 @@ class RawTable:
     declared_missing: dict[str, frozenset[str]] = field(default_factory=dict)
     value_labels: dict[str, dict[str, str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
 
 
-def read_export(path: str | Path, sheet: str | None = None) -> RawTable:
+def read_export(path: str | Path, sheet: str | None = None, known: Collection[str] | None = None) -> RawTable:
     """Read a raw survey export, choosing the reader by the file's suffix.
 
     Parameters
@@ -66,6 +71,11 @@ def read_export(path: str | Path, sheet: str | None = None) -> RawTable:
         or Windows-1252), ``.xlsx`` or ``.sav`` file.
     sheet : str, optional
         The worksheet of an ``.xlsx`` file; the first sheet when not given.
+    known : collection of str, optional
+        The columns to keep (the codebook's, :attr:`leisurenet.codebook.Codebook.columns`).
+        Survey tools add columns such as IP and e-mail addresses, so the others are dropped
+        here, by name (``RawTable.ignored``), and no message quotes their cells. All columns
+        are kept when not given.
 
     Returns
     -------
@@ -82,11 +92,11 @@ def read_export(path: str | Path, sheet: str | None = None) -> RawTable:
     _check_file(path)
     suffix = path.suffix.lower()
     if suffix in TEXT_SUFFIXES:
-        table = _read_text(path)
+        table = _read_text(path, known)
     elif suffix == ".xlsx":
-        table = _read_xlsx(path, sheet)
+        table = _read_xlsx(path, sheet, known)
     else:
-        table = _read_sav(path)
+        table = _read_sav(path, known)
     if sheet is not None and suffix != ".xlsx":
         table.notes.append(f"sheet {sheet!r} ignored: a {suffix} file has no sheets")
     return table
@@ -135,7 +145,7 @@ def _check_file(path: Path) -> None:
 # --- CSV ---------------------------------------------------------------------------------
 
 
-def _read_text(path: Path) -> RawTable:
+def _read_text(path: Path, known: Collection[str] | None) -> RawTable:
     text, encoding = _decode(path, path.read_bytes())
     delimiter = _detect_delimiter(text)
     try:
@@ -147,7 +157,7 @@ def _read_text(path: Path) -> RawTable:
         f"encoding: {encoding}",
         f"delimiter: {delimiter!r} (detected from the header)",
     ]
-    return _table_from_records(path, records, notes, delimiter=delimiter)
+    return _table_from_records(path, records, notes, delimiter, known)
 
 
 def _decode(path: Path, data: bytes) -> tuple[str, str]:
@@ -201,7 +211,7 @@ def _detect_delimiter(text: str) -> str:
 # --- Excel -------------------------------------------------------------------------------
 
 
-def _read_xlsx(path: Path, sheet: str | None) -> RawTable:
+def _read_xlsx(path: Path, sheet: str | None, known: Collection[str] | None) -> RawTable:
     try:
         with pd.ExcelFile(path, engine="openpyxl") as book:
             names = book.sheet_names
@@ -225,14 +235,18 @@ def _read_xlsx(path: Path, sheet: str | None) -> RawTable:
         ) from exc
     records = [[cell_text(v) for v in row] for row in frame.itertuples(index=False)]
     notes = ["format: Excel workbook", f"sheet: {chosen!r} (of {len(names)}: {', '.join(names)})"]
-    return _table_from_records(path, records, notes, delimiter=None)
+    return _table_from_records(path, records, notes, None, known)
 
 
 # --- records to table (CSV and Excel) ------------------------------------------------------
 
 
 def _table_from_records(
-    path: Path, records: list[list[str]], notes: list[str], delimiter: str | None
+    path: Path,
+    records: list[list[str]],
+    notes: list[str],
+    delimiter: str | None,
+    known: Collection[str] | None,
 ) -> RawTable:
     """Take the first non-empty row as the header and check the rest against it."""
     # A row is empty when no cell holds more than whitespace: when its cells joined are blank.
@@ -257,30 +271,52 @@ def _table_from_records(
             f"the file has a header row (row {header_row}) but no data rows",
             "export the respondents' answers too, not only the column names",
         )
-    problems = _ragged_rows(path, len(header), body, delimiter)
     names = [_clean_name(c) for c in header]
+    problems = _ragged_rows(path, len(header), body, delimiter, quote=not _unknown(names, known))
     keep, name_problems = _check_names(path, names, [r for _, r in body], header_row, notes)
     problems += name_problems
     if problems:
         raise InputError(problems)
+    keep, ignored = _split_known(names, keep, known)
     # Rows are complete here (ragged rows stopped above); copy cells only to drop columns.
     cells = [r for _, r in body] if len(keep) == len(header) else [[r[i] for i in keep] for _, r in body]
     data = pd.DataFrame(cells, columns=[names[i] for i in keep], dtype=object)
-    return RawTable(str(path), data, [n for n, _ in body], notes=notes)
+    return RawTable(str(path), data, [n for n, _ in body], notes=notes, ignored=ignored)
 
 
-def _ragged_rows(path: Path, width: int, body: list, delimiter: str | None) -> list[Problem]:
+def _unknown(names: list[str], known: Collection[str] | None) -> list[str]:
+    """The named columns that are not ``known`` (none when no ``known`` columns are given)."""
+    return [] if known is None else [n for n in names if n and n not in known]
+
+
+def _split_known(
+    names: list[str], keep: list[int], known: Collection[str] | None
+) -> tuple[list[int], list[str]]:
+    """The positions in ``keep`` of known columns, and the names of the others."""
+    unknown = set(_unknown(names, known))
+    return [i for i in keep if names[i] not in unknown], [names[i] for i in keep if names[i] in unknown]
+
+
+def _ragged_rows(
+    path: Path, width: int, body: list, delimiter: str | None, quote: bool = True
+) -> list[Problem]:
+    """Rows with more or fewer fields than the header; the row is quoted only when ``quote``.
+
+    A malformed row's fields cannot be matched to their columns, so when the export has
+    columns that are not in the codebook (IP or e-mail addresses, say) none is quoted.
+    """
     if delimiter is None:  # a worksheet is rectangular by construction
         return []
     shown = "tab" if delimiter == "\t" else f"'{delimiter}'"
+    withheld = "" if quote else " (not shown: the export has columns that are not in the codebook)"
     return [
         Problem(
             file=str(path),
-            message=f"the row has {len(record)} fields but the header has {width}",
+            message=f"the row has {len(record)} fields but the header has {width}{withheld}",
             fix=f"a cell probably contains the delimiter {shown} without quotes around it, or a "
             f"delimiter is missing; make the row have exactly {width} fields",
             row=row,
-            value=_shorten(delimiter.join(record)),
+            value=_shorten(delimiter.join(record)) if quote else None,
         )
         for row, record in body
         if len(record) != width
@@ -358,7 +394,7 @@ def _shorten(text: str, limit: int = 80) -> str:
 # --- SPSS --------------------------------------------------------------------------------
 
 
-def _read_sav(path: Path) -> RawTable:
+def _read_sav(path: Path, known: Collection[str] | None) -> RawTable:
     import pyreadstat  # imported here so CSV users need no SPSS library installed
 
     try:
@@ -384,16 +420,17 @@ def _read_sav(path: Path) -> RawTable:
     )
     if problems:
         raise InputError(problems)
+    keep, ignored = _split_known(names, keep, known)
     data = pd.DataFrame({names[j]: cells[j] for j in keep}, dtype=object)
     labels = {
         _clean_name(c): {cell_text(k): str(v) for k, v in mapping.items()}
         for c, mapping in meta.variable_value_labels.items()
+        if _clean_name(c) in data.columns
     }
     if meta.file_encoding:
         notes.append(f"encoding: {meta.file_encoding} (declared in the file)")
-    return RawTable(
-        str(path), data, [i + 2 for i in range(len(data))], _declared_missing(frame, meta), labels, notes
-    )
+    declared = {c: v for c, v in _declared_missing(frame, meta).items() if c in data.columns}
+    return RawTable(str(path), data, [i + 2 for i in range(len(data))], declared, labels, notes, ignored)
 
 
 def _declared_missing(frame: pd.DataFrame, meta) -> dict[str, frozenset[str]]:

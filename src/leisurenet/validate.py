@@ -94,8 +94,9 @@ def _missing_column(raw: RawTable, name: str, meaning: str, candidates: list[str
 
 
 def _unknown_columns(raw: RawTable, codebook: Codebook) -> list[str]:
-    known = set(codebook.background) | set(codebook.items)
-    return [c for c in raw.data.columns if c not in known]
+    """Columns not in the codebook: those dropped at ingestion and any still in the table."""
+    known = set(codebook.columns)
+    return [*raw.ignored, *(c for c in raw.data.columns if c not in known)]
 
 
 def _close(name: str, candidates: list[str], cutoff: float = 0.75) -> list[str]:
