@@ -86,6 +86,7 @@ def test_metadata_values_reach_no_file_under_results(metadata_run):
     assert set(meta) <= set(problems["column"])
     report = files["validate/report.md"].decode("utf-8")
     assert all(f"column '{name}'" in report for name in meta)
+    assert f"{len(meta)} column(s) not in the codebook dropped" in report
 
 
 def test_metadata_change_nothing_in_the_recoded_data(replica_run, metadata_run):

@@ -332,6 +332,8 @@ def validation_report(raw: RawTable, frame: RawTable | None, problems: list[Prob
         f"- export: `{raw.path}`, {len(raw.data)} respondents, {len(raw.data.columns)} columns",
         *[f"  - {note}" for note in raw.notes],
     ]
+    if raw.ignored:
+        lines.append(f"  - {len(raw.ignored)} column(s) not in the codebook dropped (see the warnings)")
     if frame is not None:
         lines += [f"- frame: `{frame.path}`, {len(frame.data)} networks", *[f"  - {n}" for n in frame.notes]]
     else:
