@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .codebook import MISSING_TYPES, Codebook
-from .validate import interpret_cells, parse_whole_number
+from .validate import interpret_cells, parse_whole_number, unknown_columns
 
 LOG_COLUMNS = ["rule", "column", "row", "resp_id", "old_value", "new_value", "reason"]
 
@@ -55,8 +55,7 @@ def clean(raw, codebook: Codebook, frame=None, drop_empty: bool = True) -> Clean
         )
     out = pd.concat([out, pd.DataFrame(items, index=cells.index)], axis=1)
     after: list[dict] = []
-    known = {"resp_id", "network_id", "municipality_pop", *codebook.item_ids}
-    for column in [*raw.ignored, *(c for c in cells.columns if c not in known)]:
+    for column in unknown_columns(raw, codebook):
         after.append(_entry("drop_unknown_column", column, None, None, "(column)", "", "not in the codebook"))
 
     answered = out[codebook.item_ids].notna().sum(axis=1)

@@ -52,7 +52,7 @@ def validate_frame(frame: RawTable, codebook: Codebook) -> list[Problem]:
     Other columns of the frame (names of municipalities, say) are allowed and ignored.
     """
     problems = [
-        _missing_column(frame, name, codebook.background[name]["en"], _unknown_columns(frame, codebook))
+        _missing_column(frame, name, codebook.background[name]["en"], unknown_columns(frame, codebook))
         for name in FRAME_COLUMNS
         if name not in frame.data.columns
     ]
@@ -65,7 +65,7 @@ def validate_frame(frame: RawTable, codebook: Codebook) -> list[Problem]:
 def _check_columns(raw: RawTable, codebook: Codebook) -> list[Problem]:
     expected = {n: s["en"] for n, s in codebook.background.items() if s.get("required")}
     expected.update({i: f"item '{s['en']}'" for i, s in codebook.items.items()})
-    unknown = _unknown_columns(raw, codebook)
+    unknown = unknown_columns(raw, codebook)
     missing = [n for n in expected if n not in raw.data.columns]
     problems = [_missing_column(raw, n, expected[n], unknown) for n in missing]
     for name in unknown:
@@ -93,7 +93,7 @@ def _missing_column(raw: RawTable, name: str, meaning: str, candidates: list[str
     )
 
 
-def _unknown_columns(raw: RawTable, codebook: Codebook) -> list[str]:
+def unknown_columns(raw: RawTable, codebook: Codebook) -> list[str]:
     """Columns not in the codebook: those dropped at ingestion and any still in the table."""
     known = set(codebook.columns)
     return [*raw.ignored, *(c for c in raw.data.columns if c not in known)]
