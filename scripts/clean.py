@@ -2,15 +2,18 @@
 
 from leisurenet.clean import clean
 from leisurenet.codebook import Codebook
-from leisurenet.ingest import read_export, read_frame
+from leisurenet.ingest import read_frame
 from leisurenet.io import stage_logger, write_csv, write_dataset
+from leisurenet.mapping import read_survey
 
 sm = snakemake
 log = stage_logger(sm.log[0], "clean")
-codebook = Codebook.from_yaml(sm.input.codebook)
-raw = read_export(sm.input.raw, sheet=sm.params.sheet, known=codebook.columns)
+# Validation has passed, so the mapping has no problems left to report.
+survey = read_survey(
+    sm.input.raw, Codebook.from_yaml(sm.input.codebook), sm.input.mapping or None, sm.params.sheet
+)
 frame = read_frame(sm.input.frame) if sm.input.frame else None
-result = clean(raw, codebook, frame, drop_empty=sm.params.drop_empty)
+result = clean(survey.raw, survey.codebook, frame, drop_empty=sm.params.drop_empty, mapping=survey.mapping)
 for rule, n in result.log["rule"].value_counts().sort_index().items():
     log.info("%s: %d change(s)", rule, n)
 write_dataset(result.data, sm.output.parquet, sm.output.csv)

@@ -7,17 +7,20 @@ import pandas as pd
 
 from leisurenet.codebook import Codebook
 from leisurenet.errors import InputError, Problem
-from leisurenet.ingest import read_export, read_frame
+from leisurenet.ingest import read_frame
 from leisurenet.io import atomic_path, stage_logger, write_csv
+from leisurenet.mapping import export_names, read_survey
 from leisurenet.validate import validate_export, validation_report
 
 sm = snakemake
 log = stage_logger(sm.log[0], "validate")
 codebook = Codebook.from_yaml(sm.input.codebook)
 try:
-    raw = read_export(sm.input.raw, sheet=sm.params.sheet, known=codebook.columns)
+    survey = read_survey(sm.input.raw, codebook, sm.input.mapping or None, sheet=sm.params.sheet)
+    raw = survey.raw
     frame = read_frame(sm.input.frame) if sm.input.frame else None
-    problems = validate_export(raw, codebook, frame)
+    found = validate_export(raw, survey.codebook, frame)
+    problems = survey.problems + export_names(found, survey.mapping, raw.path)
 except InputError as error:
     problems = error.problems
     raw = frame = None

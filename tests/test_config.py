@@ -30,7 +30,7 @@ def test_defaults_fill_what_a_user_file_leaves_out(tmp_path):
     user = tmp_path / "mine.yaml"
     user.write_text("data:\n  raw: my_export.sav\n  frame: null\npublished: null\n")
     config = load_config(user)
-    assert config["data"] == {"raw": "my_export.sav", "frame": None, "sheet": None}
+    assert config["data"] == {"raw": "my_export.sav", "frame": None, "sheet": None, "mapping": None}
     assert config["published"] is None
     assert config["size_class"]["breaks"] == [15000, 40000]
     assert validate_config({})["governance_role"]["rule"] == "highest"

@@ -370,14 +370,14 @@ CASES = {
         "vis_consensus",
         3,
         "7",
-        ("value '7' is not a code of scale A5 nor a missing code", "5 = helemaal akkoord"),
+        ("neither a code or label of scale A5 nor a missing code: '7' (row 3)", "5 = helemaal akkoord"),
     ),
     "unknown label": Case(
         csv_of(lambda cb: edited(cb, (4, "eff_outreach", "misschien"))),
         "eff_outreach",
         6,
         "misschien",
-        ("scale E5", "zeer sterke inzet"),
+        ("scale E5", "'misschien' (row 6)", "zeer sterke inzet", "data.mapping"),
     ),
     "non-whole code": Case(
         csv_of(lambda cb: edited(cb, (0, "sup_exchange", "4.5"))), "sup_exchange", 2, "4.5", ("scale U4",)
@@ -630,7 +630,7 @@ def test_items_and_populations_accept_the_same_spellings(tmp_path, codebook):
 def run_validate_script(tmp_path: Path, export: Path, frame: Path) -> SimpleNamespace:
     out = tmp_path / "out"
     sm = SimpleNamespace(
-        input=SimpleNamespace(raw=str(export), frame=str(frame), codebook=str(CODEBOOK)),
+        input=SimpleNamespace(raw=str(export), frame=str(frame), mapping=[], codebook=str(CODEBOOK)),
         output=SimpleNamespace(problems=str(out / "problems.csv"), report=str(out / "report.md")),
         params=SimpleNamespace(sheet=None),
         log=[str(out / "validate.log")],

@@ -23,6 +23,9 @@ REASONS = {
     "label": "an answer label, replaced by its code",
     "missing_code": "a 'weet niet / niet van toepassing' code, set to missing (dont_know)",
     "missing_label": "a 'weet niet / niet van toepassing' label, set to missing (dont_know)",
+    "mapping_label": "an answer label the mapping (data.mapping) gives a code, replaced by that code",
+    "mapping_missing_label": "an answer label the mapping (data.mapping) gives a missing code, set to "
+    "missing (dont_know)",
     "declared_missing": "a user-missing value declared in the SPSS file, set to missing (dont_know)",
     "blank": "an empty cell, set to missing (blank)",
 }
@@ -36,10 +39,14 @@ class Cleaned:
     frame: pd.DataFrame  # network_id, municipality_pop, responded (empty without a frame)
 
 
-def clean(raw, codebook: Codebook, frame=None, drop_empty: bool = True) -> Cleaned:
-    """Clean a validated :class:`~leisurenet.ingest.RawTable` (see the module docstring)."""
+def clean(raw, codebook: Codebook, frame=None, drop_empty: bool = True, mapping=None) -> Cleaned:
+    """Clean a validated :class:`~leisurenet.ingest.RawTable` (see the module docstring).
+
+    With the :class:`~leisurenet.mapping.Mapping` the export was read through, the log
+    starts with the columns it renamed and dropped.
+    """
     cells = raw.data
-    log: list[dict] = []
+    log: list[dict] = _mapping_entries(mapping, raw) if mapping else []
     out = pd.DataFrame(index=cells.index)
     for column in ("resp_id", "network_id"):
         out[column] = _strip(cells[column], column, raw, log).astype("string")
@@ -104,6 +111,31 @@ def typed_frame(frame, kept: pd.DataFrame) -> pd.DataFrame:
             "responded": ids.isin(kept["network_id"]).astype("boolean"),
         }
     ).reset_index(drop=True)
+
+
+def _mapping_entries(mapping, raw) -> list[dict]:
+    """One entry per column the mapping renamed or dropped, with the mapping's line."""
+    where = f"as the mapping {mapping.path} says (line {{}})"
+    renamed = [
+        _entry(
+            "rename_column",
+            target,
+            None,
+            None,
+            source,
+            target,
+            where.format(mapping.lines["columns", source]),
+        )
+        for source, target in mapping.columns.items()
+        if target in raw.data.columns
+    ]
+    dropped = [
+        _entry(
+            "drop_mapped_column", name, None, None, "(column)", "", where.format(mapping.lines["drop", name])
+        )
+        for name in mapping.drop
+    ]
+    return renamed + dropped
 
 
 def _entry(rule, column, row, resp_id, old, new, reason) -> dict:

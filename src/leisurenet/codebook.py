@@ -34,8 +34,10 @@ class Answer:
 
     ``rule`` names the reading so the cleaning log can say why a cell changed:
     ``code`` (already a code), ``code_format`` (a code written as e.g. ``4.0``),
-    ``label`` (a Dutch or English label), ``missing_code``, ``missing_label``,
-    ``declared_missing`` (a user-missing value declared in an SPSS file), ``blank``.
+    ``label`` (a Dutch or English label, or a variant the codebook lists), ``missing_code``,
+    ``missing_label``, ``mapping_label`` (a label the mapping gives a code, ``data.mapping``),
+    ``mapping_missing_label`` (one it gives a missing code), ``declared_missing`` (a
+    user-missing value declared in an SPSS file), ``blank``.
     ``code`` and ``missing`` are both ``None`` when the cell cannot be read.
     """
 
@@ -55,7 +57,21 @@ class Codebook:
     def __init__(self, spec: dict, source: str = "<codebook>"):
         self.spec = spec
         self.source = source
+        # Labels a mapping gives codes (scale -> normalised label -> code); see with_labels.
+        self.mapped: dict[str, dict[str, int]] = {}
         _check_cross_references(spec, source)
+
+    def with_labels(self, labels: dict[str, dict[str, int]]) -> Codebook:
+        """This codebook, also reading the given labels (scale -> label -> code), as a
+        mapping of a survey tool's export gives them (:mod:`leisurenet.mapping`, which
+        checks them first). A code may be one of the missing codes."""
+        extended = Codebook.__new__(Codebook)
+        extended.spec, extended.source = self.spec, self.source
+        extended.mapped = {
+            scale: {normalise_label(label): int(code) for label, code in pairs.items()}
+            for scale, pairs in labels.items()
+        }
+        return extended
 
     @classmethod
     def from_yaml(cls, path: str | Path) -> Codebook:
@@ -123,14 +139,16 @@ class Codebook:
 
     @cached_property
     def _label_index(self) -> dict[str, dict[str, int]]:
-        index = {}
-        for name, scale in self.spec["scales"].items():
-            labels = {}
-            for code, spec in scale["codes"].items():
-                labels[normalise_label(spec["nl"])] = int(code)
-                labels.setdefault(normalise_label(spec["en"]), int(code))
-            index[name] = labels
-        return index
+        return {name: _scale_labels(scale)[0] for name, scale in self.spec["scales"].items()}
+
+    def label_meaning(self, scale: str, text: str) -> int | str | None:
+        """What the codebook itself reads a label of ``scale`` as: its code, ``'dont_know'``
+        for a missing label, or None for a label it does not know."""
+        label = normalise_label(text)
+        code = self._label_index[scale].get(label)
+        if code is not None:
+            return code
+        return "dont_know" if label in self._missing_labels else None
 
     def label_codes(self, item_id: str) -> dict[str, int]:
         """The item's scale labels (Dutch and English, normalised) and their codes."""
@@ -166,6 +184,11 @@ class Codebook:
             return Answer(code, None, "label")
         if label in self._missing_labels:
             return Answer(None, "dont_know", "missing_label")
+        code = self.mapped.get(self.items[item_id]["scale"], {}).get(label)
+        if code in self.dont_know_codes:
+            return Answer(None, "dont_know", "mapping_missing_label")
+        if code is not None:
+            return Answer(code, None, "mapping_label")
         return Answer(None, None, None)
 
     def describe_valid(self, item_id: str) -> str:
@@ -205,6 +228,19 @@ def parse_whole_number(text: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def _scale_labels(scale: dict) -> tuple[dict[str, int], list[str]]:
+    """A scale's labels (Dutch, English and variants, normalised) with their codes, and
+    every label that the codebook gives two codes."""
+    labels: dict[str, int] = {}
+    clashes = []
+    for code, spec in scale["codes"].items():
+        for text in dict.fromkeys([spec["nl"], spec["en"], *spec.get("variants", [])]):
+            label = normalise_label(text)
+            if labels.setdefault(label, int(code)) != int(code):
+                clashes.append(f"label '{text}' is given to codes {labels[label]} and {code}")
+    return labels, clashes
+
+
 def _check_cross_references(spec: dict, source: str) -> None:
     problems = []
     ids = [item["id"] for item in spec["items"]]
@@ -223,7 +259,18 @@ def _check_cross_references(spec: dict, source: str) -> None:
         ):
             if key in item and item[key] not in spec.get(table, {}):
                 problems.append(f"item {item['id']}: {key} '{item[key]}' is not defined under {table}")
+    missing = spec["missing"]["dont_know"]
+    missing_labels = {
+        normalise_label(x) for x in [*missing["labels_nl"], missing["label_nl"], missing["label_en"]]
+    }
     for name, scale in spec["scales"].items():
+        labels, clashes = _scale_labels(scale)
+        problems += [f"scale {name}: {clash}" for clash in clashes]
+        problems += [
+            f"scale {name}: label '{label}' of code {code} is also a missing label"
+            for label, code in labels.items()
+            if label in missing_labels
+        ]
         overlap = {int(c) for c in scale["codes"]} & set(spec["missing"]["dont_know"]["codes"])
         if overlap:
             problems.append(f"scale {name}: codes {sorted(overlap)} are also missing codes")

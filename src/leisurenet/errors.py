@@ -10,7 +10,8 @@ class Problem:
     """One problem in an input file.
 
     ``row`` is the row as a spreadsheet shows it (the header is row 1, the first respondent
-    row 2); for an SPSS file it is the case number plus one, so that it means the same.
+    row 2); for an SPSS file it is the case number plus one, so that it means the same; for
+    a YAML file (a mapping) it is the line.
     ``column``, ``row`` and ``value`` are ``None`` when the problem is about the whole file.
     """
 
@@ -25,7 +26,8 @@ class Problem:
     def __str__(self) -> str:
         where = [self.file]
         if self.row is not None:
-            where.append(f"row {self.row}")
+            # a row of a YAML file (a mapping) is a line of text, not a spreadsheet row
+            where.append(f"{'line' if self.file.endswith(('.yaml', '.yml')) else 'row'} {self.row}")
         if self.column is not None:
             where.append(f"column '{self.column}'")
         value = "" if self.value is None else f" (value {self.value!r})"

@@ -69,13 +69,19 @@ def _check_columns(raw: RawTable, codebook: Codebook) -> list[Problem]:
     missing = [n for n in expected if n not in raw.data.columns]
     problems = [_missing_column(raw, n, expected[n], unknown) for n in missing]
     for name in unknown:
-        near = _close(name, missing) or _close(name, list(expected))
-        hint = f"if it is meant to be the codebook's '{near[0]}', rename it; if not," if near else ""
+        near = close_names(name, missing) or close_names(name, list(expected))
+        hint = (
+            f"if it is meant to be the codebook's '{near[0]}', rename it or map it onto '{near[0]}' under "
+            "columns in the mapping (data.mapping); if not,"
+            if near
+            else ""
+        )
         problems.append(
             Problem(
                 file=raw.path,
                 message="the column is not in the codebook and is ignored downstream",
-                fix=f"{hint} nothing needs to be done (delete it to silence this warning)".strip(),
+                fix=f"{hint} nothing needs to be done (delete it, or list it under drop in the mapping, to "
+                "silence this warning)".strip(),
                 column=name,
                 severity="warning",
             )
@@ -84,7 +90,7 @@ def _check_columns(raw: RawTable, codebook: Codebook) -> list[Problem]:
 
 
 def _missing_column(raw: RawTable, name: str, meaning: str, candidates: list[str]) -> Problem:
-    hint = _looks_close("the header", _close(name, candidates))
+    hint = _looks_close("the header", close_names(name, candidates))
     return Problem(
         file=raw.path,
         message=f"the required column is missing: {meaning}",
@@ -99,7 +105,7 @@ def unknown_columns(raw: RawTable, codebook: Codebook) -> list[str]:
     return [*raw.ignored, *(c for c in raw.data.columns if c not in known)]
 
 
-def _close(name: str, candidates: list[str], cutoff: float = 0.75) -> list[str]:
+def close_names(name: str, candidates: list[str], cutoff: float = 0.75) -> list[str]:
     """Candidates that look like ``name``, ignoring case."""
     folded = {c.casefold(): c for c in candidates}
     return [folded[m] for m in difflib.get_close_matches(name.casefold(), list(folded), n=3, cutoff=cutoff)]
@@ -206,6 +212,8 @@ def interpret_cells(codebook: Codebook, item: str, cells, declared: frozenset = 
 
 
 def _check_items(raw: RawTable, codebook: Codebook) -> list[Problem]:
+    """One problem per item column whose cells include values the codebook cannot read,
+    listing every such value with its rows, so that one mapping fixes them all."""
     problems = []
     for item in codebook.item_ids:
         if item not in raw.data.columns:
@@ -216,19 +224,39 @@ def _check_items(raw: RawTable, codebook: Codebook) -> list[Problem]:
         unreadable = {cell for cell, a in answers.items() if a.code is None and a.missing is None}
         if not unreadable:
             continue
+        rows: dict[str, list[int]] = {}
         for row, cell in _cells(raw, item):
             if cell in unreadable:
-                problems.append(
-                    Problem(
-                        file=raw.path,
-                        message=f"value '{cell.strip()}' is not a code of scale {scale} nor a missing code",
-                        fix=f"use one of {codebook.describe_valid(item)}",
-                        column=item,
-                        row=row,
-                        value=cell,
-                    )
+                rows.setdefault(cell.strip(), []).append(row)
+        listed = "; ".join(f"'{value}' ({_rows(found)})" for value, found in rows.items())
+        labels = [v for v in rows if parse_whole_number(v) is None]
+        example = f"labels: {{{scale}: {{{labels[0]}: <code>}}}}" if labels else None
+        problems.append(
+            Problem(
+                file=raw.path,
+                message=f"{len(rows)} value(s) are neither a code or label of scale {scale} nor a missing "
+                f"code: {listed}",
+                fix=(
+                    f"if these are the survey tool's wording of the answers, give each its code in a mapping "
+                    f"(data.mapping; `make mapping RAW=...` proposes one), e.g. {example}; otherwise correct "
+                    "the cells. Accepted: "
+                    if example
+                    else "correct the cells; accepted: "
                 )
+                + codebook.describe_valid(item),
+                column=item,
+                row=next(iter(rows.values()))[0],
+                value=next(iter(rows)),
+            )
+        )
     return problems
+
+
+def _rows(rows: list[int], shown: int = 5) -> str:
+    """'row 4' or 'rows 4, 9, 12 and 3 more'."""
+    head = ", ".join(map(str, rows[:shown]))
+    more = f" and {len(rows) - shown} more" if len(rows) > shown else ""
+    return f"row{'s' if len(rows) > 1 else ''} {head}{more}"
 
 
 def _check_value_labels(raw: RawTable, codebook: Codebook) -> list[Problem]:
@@ -313,7 +341,7 @@ def _frame_networks(frame: RawTable) -> dict[str, tuple[int, int | None]]:
 
 def _not_in_frame(raw: RawTable, frame: RawTable, row: int, network: str, known: list[str]) -> Problem:
     # short ids like N004/N005 are all alike, so only a near-exact match is worth naming
-    hint = _looks_close("the frame", _close(network.strip(), known, cutoff=0.85))
+    hint = _looks_close("the frame", close_names(network.strip(), known, cutoff=0.85))
     return Problem(
         file=raw.path,
         message=f"the network_id is not in the population frame {frame.path}",

@@ -25,6 +25,11 @@ def population_frame():
     return "results/synthetic/frame.csv" if frame == "synthetic" else frame
 
 
+def mapping_file():
+    """The mapping of a survey tool's export onto the codebook, or nothing (data.mapping)."""
+    return config["data"]["mapping"] or []
+
+
 def library(script):
     """The library's files that scripts/<script> imports, directly or not: as a rule's
     input, a change to any of them reruns the rule and everything after it (Snakemake's

@@ -3,6 +3,7 @@ rule validate:
     input:
         raw=raw_export(),
         frame=population_frame(),
+        mapping=mapping_file(),
         codebook=config["codebook"],
         library=library("validate.py"),
     output:
@@ -23,6 +24,7 @@ rule clean:
     input:
         raw=raw_export(),
         frame=population_frame(),
+        mapping=mapping_file(),
         codebook=config["codebook"],
         validated=rules.validate.output.report,
         library=library("clean.py"),
