@@ -37,7 +37,8 @@ rule manifest:
         git=git_state(workflow.basedir),
         # Not outputs of the run: the paper's render folder, the report (`make report`),
         # the release, built on request after (and from) the manifest, and the benchmark
-        # (`make bench`), which measures this machine; and the logs of the jobs that share
+        # (`make bench`), which measures this machine; the proposed mapping (`make mapping`),
+        # made on request from an export the run may not read; and the logs of the jobs that share
         # the bootstrap and the multiverse, one per job, whose split (chunk_size,
         # multiverse_jobs, the executor) changes no result (their rules' logs stay).
         exclude=[
@@ -48,6 +49,7 @@ rule manifest:
             "results/report.zip",
             "results/release",
             "results/benchmark",
+            "results/mapping",
         ],
     script:
         "../../scripts/manifest.py"
