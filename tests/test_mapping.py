@@ -184,6 +184,9 @@ def test_a_column_mapped_onto_an_id_the_export_already_has(tmp_path, codebook):
     frame.to_csv(export, sep=";", index=False, encoding="cp1252")
     (problem,) = read_survey(export, codebook, path).problems
     assert "already has a column named 'resp_id'" in problem.message and problem.row == 2
+    path.write_text(mapping_text(codebook).replace("drop: [", "drop: [resp_id, "), encoding="utf-8")
+    survey = read_survey(export, codebook, path)
+    assert survey.problems == [] and list(survey.raw.data["resp_id"]) == list(frame["ResponseId"])
 
 
 def test_yaml_syntax_and_shape_errors_have_lines(tmp_path, codebook):

@@ -50,8 +50,9 @@ class Mapping:
     lines: dict[tuple[str, ...], int] = field(default_factory=dict)
 
     def known(self, codebook: Codebook) -> list[str]:
-        """The export columns to read: the codebook's and the mapped ones."""
-        return [*codebook.columns, *(c for c in self.columns if c not in codebook.columns)]
+        """The export columns to read: the codebook's and the mapped ones, less those to drop."""
+        wanted = dict.fromkeys([*codebook.columns, *self.columns])
+        return [c for c in wanted if c not in self.drop]
 
 
 @dataclass
