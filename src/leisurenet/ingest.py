@@ -48,7 +48,8 @@ class RawTable:
         One column per header name (stripped of whitespace and a UTF-8 BOM), one row per
         data row; every cell is a Python ``str`` and blank cells are ``''``.
     rows : list of int
-        For each data row, its row number as a spreadsheet shows it (the header is row 1);
+        For each data row, its row number as a spreadsheet shows it (the first header row is
+        row 1, so a Qualtrics export's first respondent is row 4);
         for an SPSS file the case number plus one.
     declared_missing : dict of str to frozenset of str
         SPSS user-missing values per column, written as the cells are.
