@@ -2,14 +2,23 @@
 
 Nothing is interpreted here: every cell stays the text the file holds, so that validation
 can point at the exact value and the cleaning stage can log every change it makes. What
-was detected (format, encoding, delimiter, sheet) is recorded in ``RawTable.notes``.
+was detected (format, encoding, delimiter, sheet, the survey tool's header layout) is
+recorded in ``RawTable.notes``.
+
+Survey tools write more than one header row (Qualtrics: names, question text, ImportId;
+SurveyMonkey: question text, then "Response" or a matrix statement) or fold the question
+text into the heading (LimeSurvey: ``G01Q03. text``). The layout is detected from the first
+non-empty rows (:func:`detect_layout`); the columns are named by the layout's rules and the
+question texts kept in ``RawTable.questions``. The header rows are never data.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 import math
+import re
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -39,7 +48,8 @@ class RawTable:
         One column per header name (stripped of whitespace and a UTF-8 BOM), one row per
         data row; every cell is a Python ``str`` and blank cells are ``''``.
     rows : list of int
-        For each data row, its row number as a spreadsheet shows it (the header is row 1);
+        For each data row, its row number as a spreadsheet shows it (the first header row is
+        row 1, so a Qualtrics export's first respondent is row 4);
         for an SPSS file the case number plus one.
     declared_missing : dict of str to frozenset of str
         SPSS user-missing values per column, written as the cells are.
@@ -50,6 +60,12 @@ class RawTable:
     ignored : list of str
         The names of the columns dropped because they are not among the ``known`` columns
         given to :func:`read_export`; their cells are not kept.
+    layout : str
+        The header layout, one of :data:`LAYOUTS`: ``"plain"`` (one header row of names),
+        ``"qualtrics"``, ``"surveymonkey"``, ``"limesurvey"`` or ``"spss"``.
+    questions : dict of str to str
+        Column name to the question text as the export states it, for every column (kept
+        or ignored) that has one; empty for ``"plain"``. Never holds an answer.
     """
 
     path: str
@@ -59,6 +75,8 @@ class RawTable:
     value_labels: dict[str, dict[str, str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
+    layout: str = "plain"
+    questions: dict[str, str] = field(default_factory=dict)
 
 
 def read_export(path: str | Path, sheet: str | None = None, known: Collection[str] | None = None) -> RawTable:
@@ -248,7 +266,7 @@ def _table_from_records(
     delimiter: str | None,
     known: Collection[str] | None,
 ) -> RawTable:
-    """Take the first non-empty row as the header and check the rest against it."""
+    """Detect the header layout from the first non-empty rows and check the answer rows against it."""
     # A row is empty when no cell holds more than whitespace: when its cells joined are blank.
     filled = ["".join(r).strip() != "" for r in records]
     numbered = [(i + 1, r) for i, (r, f) in enumerate(zip(records, filled, strict=True)) if f]
@@ -259,7 +277,9 @@ def _table_from_records(
             "the file holds no data: every row is empty",
             "export the data again (for a workbook, check that the right sheet is chosen)",
         )
-    (header_row, header), body = numbered[0], numbered[1:]
+    layout = detect_layout([r for _, r in numbered[:3]])
+    head, body = numbered[: HEADER_ROWS[layout]], numbered[HEADER_ROWS[layout] :]
+    header_row = head[0][0]
     if header_row > 1:
         notes.append(f"header found in row {header_row}; the rows above it are empty")
     skipped = [r for r in skipped if r > header_row]
@@ -268,20 +288,217 @@ def _table_from_records(
     if not body:
         raise _fail(
             path,
-            f"the file has a header row (row {header_row}) but no data rows",
+            f"the file has {_header_rows_text(layout, head)} but no data rows",
             "export the respondents' answers too, not only the column names",
         )
-    names = [_clean_name(c) for c in header]
-    problems = _ragged_rows(path, len(header), body, delimiter, quote=not _unknown(names, known))
+    width = len(head[0][1])
+    names, texts = header_names(layout, [r for _, r in head], width)
+    notes.append(layout_note(layout, "CSV" if delimiter else "Excel", body[0][0]))
+    problems = _header_width_problems(path, layout, head, width)
+    problems += _ragged_rows(path, width, body, delimiter, quote=not _unknown(names, known))
     keep, name_problems = _check_names(path, names, [r for _, r in body], header_row, notes)
     problems += name_problems
     if problems:
         raise InputError(problems)
+    questions = {names[i]: texts[i] for i in keep if texts[i]}
     keep, ignored = _split_known(names, keep, known)
     # Rows are complete here (ragged rows stopped above); copy cells only to drop columns.
-    cells = [r for _, r in body] if len(keep) == len(header) else [[r[i] for i in keep] for _, r in body]
+    cells = [r for _, r in body] if len(keep) == width else [[r[i] for i in keep] for _, r in body]
     data = pd.DataFrame(cells, columns=[names[i] for i in keep], dtype=object)
-    return RawTable(str(path), data, [n for n, _ in body], notes=notes, ignored=ignored)
+    rows = [n for n, _ in body]
+    return RawTable(str(path), data, rows, notes=notes, ignored=ignored, layout=layout, questions=questions)
+
+
+def _header_rows_text(layout: str, head: list[tuple[int, list[str]]]) -> str:
+    if len(head) == 1:
+        return f"a header row (row {head[0][0]})"
+    return f"{len(head)} header rows of a {TOOLS[layout]} export (rows {head[0][0]}-{head[-1][0]})"
+
+
+def _header_width_problems(
+    path: Path, layout: str, head: list[tuple[int, list[str]]], width: int
+) -> list[Problem]:
+    """Header rows below the first with filled cells beyond its width: they name no column."""
+    return [
+        Problem(
+            file=str(path),
+            message=f"header row {row} has {len(record)} fields but the first header row (row {head[0][0]}) "
+            f"has {width}; its cells beyond field {width} belong to no column",
+            fix=f"export the data from {TOOLS[layout]} again without editing the header rows; every "
+            "header row must have as many fields as the first",
+            row=row,
+        )
+        for row, record in head[1:]
+        if any(c.strip() for c in record[width:])
+    ]
+
+
+# --- header layouts (CSV and Excel) --------------------------------------------------------
+
+LAYOUTS = ("plain", "qualtrics", "surveymonkey", "limesurvey", "spss")
+HEADER_ROWS = {"plain": 1, "qualtrics": 3, "surveymonkey": 2, "limesurvey": 1}
+TOOLS = {
+    "plain": "plain",
+    "qualtrics": "Qualtrics",
+    "surveymonkey": "SurveyMonkey",
+    "limesurvey": "LimeSurvey",
+}
+HEADER_ROLES = {
+    "plain": "1 header row of column names",
+    "qualtrics": "3 header rows: names, question text, ImportId",
+    "surveymonkey": "2 header rows: question text, then 'Response' or a matrix statement",
+    "limesurvey": "1 header row of 'code. question text' headings",
+}
+# SurveyMonkey's metadata columns, blank in its second header row
+SURVEYMONKEY_METADATA = re.compile(
+    r"respondent id|collector id|start date|end date|ip address|email address|first name|last name"
+    r"|custom data(?: \d+)?",
+    re.IGNORECASE,
+)
+# second-row cells under which a SurveyMonkey column is named by its first row alone
+SURVEYMONKEY_SINGLE = ("", "response", "open-ended response")
+LIMESURVEY_METADATA = ("id", "submitdate", "lastpage", "startlanguage", "seed")
+# <code>[<sub>]... optionally followed by ". <question text>"; codes start with a letter
+LIMESURVEY_HEADING = re.compile(
+    r"(?P<code>[A-Za-z][A-Za-z0-9_]*(?:\[[A-Za-z0-9_#]+\])*)(?:\.(?:\s+(?P<text>.*))?)?", re.DOTALL
+)
+# how much of a header must look LimeSurvey's: several telling headings, nearly all parseable
+LIMESURVEY_MIN_EVIDENCE = 3
+NEARLY_ALL = 0.9
+
+
+def detect_layout(head: list[list[str]]) -> str:
+    """The header layout of a CSV or Excel export, from its first non-empty rows.
+
+    Detection is conservative: a layout is chosen only when its header rows are there as the
+    tool writes them, so a plain export with an odd column name or a text answer in its
+    first rows stays ``"plain"``.
+
+    Parameters
+    ----------
+    head : list of list of str
+        The first (up to three) non-empty rows of the file, as text cells.
+
+    Returns
+    -------
+    str
+        ``"qualtrics"`` when the third row's filled cells are (nearly all) ``{"ImportId": ...}``
+        JSON; ``"surveymonkey"`` when the first row begins with "Respondent ID" and the
+        second is blank under the metadata columns and filled elsewhere; ``"limesurvey"``
+        when several headings read ``<code>. <text>`` or ``<code>[<sub>]`` or are LimeSurvey's
+        metadata (``id``, ``submitdate``, ``lastpage``, ``startlanguage``, ``seed``);
+        otherwise ``"plain"``.
+
+    Examples
+    --------
+    >>> detect_layout([["resp_id", "vis_defined"], ["R01", "helemaal akkoord"]])
+    'plain'
+    >>> detect_layout([["id. Antwoord ID", "submitdate. Datum verstuurd", "G01Q03[SQ001]. Visie [Bepaald]"]])
+    'limesurvey'
+    """
+    if len(head) >= 3 and _is_qualtrics(head[2]):
+        return "qualtrics"
+    if len(head) >= 2 and _is_surveymonkey(head[0], head[1]):
+        return "surveymonkey"
+    if head and _is_limesurvey(head[0]):
+        return "limesurvey"
+    return "plain"
+
+
+def _is_import_id(cell: str) -> bool:
+    """Whether a cell is Qualtrics' ImportId JSON, e.g. ``{"ImportId":"QID3_1"}``."""
+    text = cell.strip()
+    if not text.startswith("{"):
+        return False
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return False
+    return isinstance(value, dict) and "ImportId" in value
+
+
+def _is_qualtrics(third: list[str]) -> bool:
+    filled = [c for c in third if c.strip()]
+    return bool(filled) and sum(map(_is_import_id, filled)) >= NEARLY_ALL * len(filled)
+
+
+def _is_surveymonkey(first: list[str], second: list[str]) -> bool:
+    if not first or _clean_name(first[0]).casefold() != "respondent id":
+        return False
+    metadata = [i for i, c in enumerate(first) if SURVEYMONKEY_METADATA.fullmatch(_clean_name(c))]
+    blank_under_metadata = all(i >= len(second) or not second[i].strip() for i in metadata)
+    return blank_under_metadata and any(c.strip() for c in second)
+
+
+def _limesurvey_parts(heading: str) -> tuple[str, str] | None:
+    """(code, question text) of a LimeSurvey heading, or None when it is not one."""
+    match = LIMESURVEY_HEADING.fullmatch(_clean_name(heading))
+    return None if match is None else (match["code"], (match["text"] or "").strip())
+
+
+def _is_limesurvey(first: list[str]) -> bool:
+    headings = [h for h in map(_clean_name, first) if h]
+    parts = [p for p in map(_limesurvey_parts, headings) if p is not None]
+    telling = [code for code, text in parts if text or "[" in code or code.casefold() in LIMESURVEY_METADATA]
+    return len(telling) >= LIMESURVEY_MIN_EVIDENCE and len(parts) >= NEARLY_ALL * len(headings)
+
+
+def header_names(layout: str, head: list[list[str]], width: int) -> tuple[list[str], list[str]]:
+    """The column names and question texts, by position, that a layout's header rows give.
+
+    Parameters
+    ----------
+    layout : str
+        One of the CSV/Excel layouts (``"plain"``, ``"qualtrics"``, ``"surveymonkey"``,
+        ``"limesurvey"``).
+    head : list of list of str
+        The layout's header rows (1, 3, 2 and 1 rows).
+    width : int
+        The number of columns: the first header row's length; shorter rows are padded.
+
+    Returns
+    -------
+    names, questions : list of str
+        Each column's name (stripped of whitespace and a BOM) and question text (``''`` where
+        the export states none).
+
+    Examples
+    --------
+    >>> header_names("surveymonkey", [["Respondent ID", "Visie?", ""], ["", "bepaald", "gedeeld"]], 3)[0]
+    ['Respondent ID', 'Visie? - bepaald', 'Visie? - gedeeld']
+    """
+    rows = [[_clean_name(c) for c in (r + [""] * width)[:width]] for r in head]
+    if layout == "qualtrics":
+        return rows[0], rows[1]
+    if layout == "surveymonkey":
+        names = _surveymonkey_names(rows[0], rows[1])
+        return names, list(names)
+    if layout == "limesurvey":
+        parts = [_limesurvey_parts(h) or (h, "") for h in rows[0]]
+        return [code for code, _ in parts], [text for _, text in parts]
+    return rows[0], [""] * width
+
+
+def _surveymonkey_names(first: list[str], second: list[str]) -> list[str]:
+    """Row 1's text, or "<row-1 text carried from the left> - <row-2 statement>" under a matrix."""
+    names, carried = [], ""
+    for top, sub in zip(first, second, strict=True):
+        carried = top or carried
+        single = sub.casefold() in SURVEYMONKEY_SINGLE
+        names.append(top if single else " - ".join(t for t in (carried, sub) if t))
+    return names
+
+
+def layout_note(layout: str, source: str, first_answer_row: int) -> str:
+    """The line for ``RawTable.notes`` naming the layout and where the answers start.
+
+    Examples
+    --------
+    >>> layout_note("qualtrics", "CSV", 4)
+    'layout: Qualtrics CSV export (3 header rows: names, question text, ImportId); answers from row 4'
+    """
+    where = f"answers from row {first_answer_row}"
+    return f"layout: {TOOLS[layout]} {source} export ({HEADER_ROLES[layout]}); {where}"
 
 
 def _unknown(names: list[str], known: Collection[str] | None) -> list[str]:
@@ -429,8 +646,31 @@ def _read_sav(path: Path, known: Collection[str] | None) -> RawTable:
     }
     if meta.file_encoding:
         notes.append(f"encoding: {meta.file_encoding} (declared in the file)")
+    questions = _variable_labels(meta)
+    notes.append(
+        f"layout: SPSS .sav (names: the variable names; question text: the variable labels, "
+        f"set for {len(questions)} of {len(frame.columns)} variables); cases from row 2"
+    )
+    named = {names[j] for j in keep} | set(ignored)
     declared = {c: v for c, v in _declared_missing(frame, meta).items() if c in data.columns}
-    return RawTable(str(path), data, [i + 2 for i in range(len(data))], declared, labels, notes, ignored)
+    return RawTable(
+        str(path),
+        data,
+        [i + 2 for i in range(len(data))],
+        declared,
+        labels,
+        notes,
+        ignored,
+        layout="spss",
+        questions={c: q for c, q in questions.items() if c in named},
+    )
+
+
+def _variable_labels(meta) -> dict[str, str]:
+    """Variable name -> variable label (the question text), for the variables that have one."""
+    labels = getattr(meta, "column_names_to_labels", None) or {}
+    texts = {_clean_name(str(c)): "" if q is None else str(q).strip() for c, q in labels.items()}
+    return {c: q for c, q in texts.items() if q}
 
 
 def _declared_missing(frame: pd.DataFrame, meta) -> dict[str, frozenset[str]]:

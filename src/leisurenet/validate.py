@@ -353,15 +353,21 @@ def _not_in_frame(raw: RawTable, frame: RawTable, row: int, network: str, known:
 
 
 def validation_report(raw: RawTable, frame: RawTable | None, problems: list[Problem]) -> str:
-    """A short Markdown account of what was read and what was found, for the reviewer."""
+    """A short Markdown account of what was read and what was found, for the reviewer.
+
+    The export's header layout (plain, or which survey tool's) has its own line after the
+    export's, so a reviewer sees at once how the columns were named.
+    """
+    layout = [n for n in raw.notes if n.startswith("layout: ")] or [f"layout: {raw.layout}"]
     lines = [
         "# Validation report",
         "",
         f"- export: `{raw.path}`, {len(raw.data)} respondents, {len(raw.data.columns)} columns",
-        *[f"  - {note}" for note in raw.notes],
+        *[f"  - {note}" for note in raw.notes if note not in layout],
     ]
     if raw.ignored:
         lines.append(f"  - {len(raw.ignored)} column(s) not in the codebook dropped (see the warnings)")
+    lines.append(f"- {layout[0]}")
     if frame is not None:
         lines += [f"- frame: `{frame.path}`, {len(frame.data)} networks", *[f"  - {n}" for n in frame.notes]]
     else:
