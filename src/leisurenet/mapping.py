@@ -379,6 +379,7 @@ def apply(mapping: Mapping, raw: RawTable) -> RawTable:
         data=raw.data.rename(columns=rename),
         declared_missing={rename.get(c, c): v for c, v in raw.declared_missing.items()},
         value_labels={rename.get(c, c): v for c, v in raw.value_labels.items()},
+        questions={rename.get(c, c): v for c, v in raw.questions.items()},
         notes=notes,
         ignored=[c for c in raw.ignored if c not in mapping.drop],
     )
