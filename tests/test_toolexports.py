@@ -307,7 +307,7 @@ def test_answers_are_choice_texts(layout, written, clean, codebook):
     texts = set(export.cells[name])
     assert "Gemiddelde inzet" in texts or "Eerder zwakke inzet" in texts
     assert not any(t.isdigit() for t in texts)
-    assert "Weet niet / n.v.t." in texts and "" in texts
+    assert "Geen mening / weet niet" in texts and "" in texts
 
 
 def test_the_answers_do_not_depend_on_the_seed(tmp_path, clean, codebook):
@@ -337,7 +337,7 @@ def test_the_mapping_lists_only_labels_the_codebook_does_not_read(layout, writte
         "Eerder zwakke inzet": 2,
         "Gemiddelde inzet": 3,
         "Eerder sterke inzet": 4,
-        "Weet niet / n.v.t.": 9,
+        "Geen mening / weet niet": 9,
     }
 
 

@@ -69,7 +69,7 @@ CHOICES = {
     },
     "U4": {1: "Helemaal niet nuttig", 2: "Eerder niet nuttig", 3: "Eerder nuttig", 4: "Zeer nuttig"},
 }
-DONT_KNOW_CHOICE = "Weet niet / n.v.t."
+DONT_KNOW_CHOICE = "Geen mening / weet niet"
 DONT_KNOW_CODE = 9
 
 # Synonyms and word-order changes, one applied to every third statement (see reword_statement).
