@@ -15,6 +15,7 @@ from leisurenet.codebook import Codebook
 from leisurenet.config import load_config
 from leisurenet.published import load_published
 from leisurenet.synthetic import generate
+from leisurenet.toolexports import write_export
 
 ROOT = Path(__file__).resolve().parents[1]
 SNAKEMAKE = str(Path(sys.executable).parent / "snakemake")
@@ -142,3 +143,18 @@ def own_data_run(replica_run, tmp_path_factory):
     result = run(folder, "--configfile", "mine.yaml")
     assert result.returncode == 0, result.stderr[-3000:]
     return folder
+
+
+def tool_project(replica_run: Path, folder: Path, layout: str, seed: int = 3) -> tuple[Path, Path]:
+    """A scratch project with the replica as ``layout`` export, its mapping and a config naming both."""
+    scratch_project(folder)
+    clean = pd.read_parquet(replica_run / "results/clean/responses.parquet")
+    codebook = Codebook.from_yaml(folder / "config" / "codebook.yaml")
+    export, mapping = write_export(layout, clean, codebook, folder / "data", seed=seed)
+    shutil.copy(replica_run / "results/synthetic/frame.csv", folder / "frame.csv")
+    (folder / "mine.yaml").write_text(
+        f"data:\n  raw: {export.relative_to(folder)}\n  frame: frame.csv\n"
+        f"  mapping: {mapping.relative_to(folder)}\n",
+        encoding="utf-8",
+    )
+    return export, mapping

@@ -7,7 +7,7 @@ the others are reported by name, and their values are written nowhere.
 
 from __future__ import annotations
 
-import shutil
+import csv
 import zipfile
 from pathlib import Path
 
@@ -18,7 +18,7 @@ from leisurenet.errors import InputError
 from leisurenet.ingest import read_export
 from leisurenet.validate import validate_export
 
-from .conftest import run, scratch_project, write_replica
+from .conftest import run, tool_project, write_replica
 
 RELEASE_TARGET = "results/release/leisurenet-release.zip"
 NAMES = ["Wilhelmina Oosterhuis-Vrancken", "Sjoerd van der Meulenbroek", "Annegret Kwakernaak"]
@@ -61,15 +61,36 @@ def leaks(files: dict[str, bytes], values: list[str]) -> list[tuple[str, str]]:
     return [(name, v) for name, content in files.items() for v in values if v.encode("utf-8") in content]
 
 
+# The metadata of a generated Qualtrics export whose values no file may hold: distinctive
+# enough that no number or word of the results can contain them by chance.
+PERSONAL = ("IPAddress", "RecipientEmail", "ResponseId")
+
+
+def add_metadata(export: Path) -> dict[str, list[str]]:
+    """Add the columns of :func:`metadata`, which its mapping does not name, to the end of a
+    Qualtrics export; return them with the personal values of the tool's own metadata."""
+    with open(export, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    header, body = rows[:3], rows[3:]
+    # Qualtrics has columns of these names already: these come from a panel's embedded data
+    meta = {f"Panel{name}": values for name, values in metadata(len(body)).items()}
+    personal = {name: [r[header[0].index(name)] for r in body] for name in PERSONAL}
+    header[0] += list(meta)
+    header[1] += list(meta)
+    header[2] += [f'{{"ImportId":"{name}"}}' for name in meta]
+    rows = header + [r + [meta[name][i] for name in meta] for i, r in enumerate(body)]
+    with open(export, "w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh, quoting=csv.QUOTE_ALL).writerows(rows)
+    return {**meta, **personal}
+
+
 @pytest.fixture(scope="module")
 def metadata_run(replica_run, tmp_path_factory):
-    """The replica's export with metadata columns, through the pipeline to the paper and the release."""
-    folder = scratch_project(tmp_path_factory.mktemp("metadata"))
-    export = pd.read_csv(replica_run / "results/synthetic/raw_export.csv", dtype=str, keep_default_na=False)
-    export, meta = with_metadata(export)
-    export.to_csv(folder / "export.csv", index=False)
-    shutil.copy(replica_run / "results/synthetic/frame.csv", folder / "frame.csv")
-    (folder / "mine.yaml").write_text("data:\n  raw: export.csv\n  frame: frame.csv\n")
+    """The replica as a Qualtrics export with metadata, through its mapping (which drops the
+    tool's own metadata columns) to the paper and the release."""
+    folder = tmp_path_factory.mktemp("metadata")
+    export, _ = tool_project(replica_run, folder, "qualtrics", seed=11)
+    meta = add_metadata(export)
     result = run(folder, "all", RELEASE_TARGET, "--configfile", "mine.yaml")
     assert result.returncode == 0, result.stderr[-3000:]
     return folder, meta
@@ -80,13 +101,18 @@ def test_metadata_values_reach_no_file_under_results(metadata_run):
     files = written_bytes(folder / "results")
     assert {"paper/paper.html", "logs/validate.log", "clean/cleaning_log.csv"} <= set(files)
     assert any(name.startswith("release/") for name in files)
-    assert leaks(files, [v for values in meta.values() for v in values]) == []
-    # the columns themselves are reported, by name
+    assert len(all_values(meta)) > 700
+    assert leaks(files, all_values(meta)) == []
+    # the columns the mapping does not name are reported, by name; those it drops are not
+    unnamed = [name for name in meta if name not in PERSONAL]
     problems = pd.read_csv(folder / "results/validate/problems.csv")
-    assert set(meta) <= set(problems["column"])
+    assert set(problems["column"]) == set(unnamed)
     report = files["validate/report.md"].decode("utf-8")
-    assert all(f"column '{name}'" in report for name in meta)
-    assert f"{len(meta)} column(s) not in the codebook dropped" in report
+    assert all(f"column '{name}'" in report for name in unnamed)
+    assert f"{len(unnamed)} column(s) not in the codebook dropped" in report
+    assert "layout: Qualtrics" in report
+    log = pd.read_csv(folder / "results/clean/cleaning_log.csv")
+    assert set(PERSONAL) <= set(log.loc[log["rule"] == "drop_mapped_column", "column"])
 
 
 def test_metadata_change_nothing_in_the_recoded_data(replica_run, metadata_run):

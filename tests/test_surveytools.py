@@ -9,17 +9,14 @@ export; each bad mapping must stop the run at validation with nothing written af
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pandas as pd
 import pytest
 import yaml
 
 from leisurenet.codebook import Codebook
-from leisurenet.toolexports import LAYOUTS, write_export
+from leisurenet.toolexports import LAYOUTS
 
-from .conftest import run, scratch_project
+from .conftest import run, tool_project
 
 RECODED = "results/recode/recoded.parquet"
 LAYOUT_NAMES = {
@@ -28,21 +25,6 @@ LAYOUT_NAMES = {
     "limesurvey": "LimeSurvey",
     "spss": "SPSS",
 }
-
-
-def tool_project(replica_run: Path, folder: Path, layout: str) -> tuple[Path, Path]:
-    """A scratch project with the replica as ``layout`` export, its mapping and a config naming both."""
-    scratch_project(folder)
-    clean = pd.read_parquet(replica_run / "results/clean/responses.parquet")
-    codebook = Codebook.from_yaml(folder / "config" / "codebook.yaml")
-    export, mapping = write_export(layout, clean, codebook, folder / "data", seed=3)
-    shutil.copy(replica_run / "results/synthetic/frame.csv", folder / "frame.csv")
-    (folder / "mine.yaml").write_text(
-        f"data:\n  raw: {export.relative_to(folder)}\n  frame: frame.csv\n"
-        f"  mapping: {mapping.relative_to(folder)}\n",
-        encoding="utf-8",
-    )
-    return export, mapping
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
