@@ -19,7 +19,7 @@ SNAKEMAKE_ARGS := --cores $(CORES) --rerun-incomplete $(if $(CONFIG),--configfil
 # A killed run leaves Snakemake's lock: say in plain words what to do (make unlock).
 LOCK_CHECK := $(BIN)/python -m leisurenet.lock
 
-.PHONY: all run unlock test lint format lock clean-results report verify release bench
+.PHONY: all run unlock test lint format lock clean-results report verify release bench mapping
 
 all: run
 
@@ -53,6 +53,13 @@ verify: $(STAMP)
 # prints the table and writes results/benchmark/benchmark.csv (and profile.csv beside it).
 bench: $(STAMP)
 	$(BIN)/python scripts/benchmark.py --output results/benchmark/benchmark.csv
+
+# Propose a mapping of a survey tool's export onto the codebook (make mapping RAW=export.csv):
+# writes results/mapping/proposed.yaml and report.md, to check before data.mapping names a copy.
+CODEBOOK ?= config/codebook.yaml
+mapping: $(STAMP)
+	$(if $(RAW),,$(error RAW: give the export to map, e.g. make mapping RAW=data/export.csv))
+	$(BIN)/python -m leisurenet.propose $(RAW) --codebook $(CODEBOOK)
 
 # The public release archive, after the disclosure check.
 release: $(STAMP)
