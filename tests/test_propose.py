@@ -34,7 +34,7 @@ IPS = [f"198.51.100.{17 + i}" for i in range(N)]
 EMAILS = [f"coordinator.{31 + i}@example.org" for i in range(N)]
 VISION_STEM = "In welke mate gaat u akkoord met de volgende stellingen over de visie van uw netwerk?"
 EFFORT_STEM = "In welke mate zet uw netwerk in op de volgende acties?"
-A5_ANSWERS = ["helemaal akkoord", "eerder akkoord", "Akkoord", "weet niet / n.v.t.", "", "niet akkoord"]
+A5_ANSWERS = ["helemaal akkoord", "eerder akkoord", "Akkoord", "geen mening / weet niet", "", "niet akkoord"]
 E5_ANSWERS = ["eerder zwakke inzet", "gemiddelde inzet", "sterke inzet", "", "zeer sterke inzet", "9"]
 # Item statements as a tool shows them: trailing period gone, other capitals, a synonym.
 STATEMENTS = {
@@ -144,19 +144,19 @@ def test_spss_variable_labels_and_value_labels(codebook):
     columns = {"v3_1": ["1", "2", "5", "9", "", "4"], "v3_2": ["3", "3", "2", "1", "9", ""]}
     questions = {"v3_1": STATEMENTS["vis_defined"], "v3_2": STATEMENTS["vis_consensus"]}
     value_labels = {
-        "v3_1": {"1": "helemaal niet akkoord", "2": "eerder oneens", "9": "weet niet / n.v.t."},
-        "v3_2": {"2": "eerder oneens", "3": "Neutraal"},
+        "v3_1": {"1": "helemaal niet akkoord", "2": "eerder oneens", "9": "geen mening / weet niet"},
+        "v3_2": {"2": "eerder oneens", "3": "Middelmatig"},
     }
     proposal = propose(table(columns, "spss", questions, value_labels), codebook)
     assert codes_of(proposal) == {"v3_1": "vis_defined", "v3_2": "vis_consensus"}
     assert {m.via for m in proposal.columns} == {"variable label"}
     labels = {x.label: x for x in proposal.labels}
     # the codebook reads "helemaal niet akkoord" already: no entry
-    assert set(labels) == {"eerder oneens", "weet niet / n.v.t.", "Neutraal"}
+    assert set(labels) == {"eerder oneens", "geen mening / weet niet", "Middelmatig"}
     assert {k: (x.code, x.status) for k, x in labels.items()} == {
         "eerder oneens": (2, "spss"),
-        "weet niet / n.v.t.": (9, "spss"),
-        "Neutraal": (3, "spss"),
+        "geen mening / weet niet": (9, "spss"),
+        "Middelmatig": (3, "spss"),
     }
     assert "from SPSS value labels" in labels["eerder oneens"].note
     assert "# from SPSS value labels (code 2)" in proposal.to_yaml()
@@ -209,7 +209,7 @@ def test_metadata_is_recognised_by_its_name(name, kind):
 
 def test_labels_known_fuzzy_worded_and_unknown(codebook):
     columns = {
-        "Q3_1": ["helemaal  Akkoord", "akkoord.", "eerder akkoord", "zo-zo", "weet niet / n.v.t.", "3"]
+        "Q3_1": ["helemaal  Akkoord", "akkoord.", "eerder akkoord", "zo-zo", "geen mening / weet niet", "3"]
     }
     raw = table(columns, "qualtrics", {"Q3_1": f"{VISION_STEM} - {STATEMENTS['vis_defined']}"})
     labels = {x.label: (x.code, x.status) for x in propose(raw, codebook).labels}
@@ -217,7 +217,7 @@ def test_labels_known_fuzzy_worded_and_unknown(codebook):
         # "helemaal  Akkoord" and "3": the codebook reads them, no entry
         "akkoord.": (4, "certain"),  # the codebook's label but for punctuation
         "eerder akkoord": (4, "uncertain"),  # by its wording
-        "weet niet / n.v.t.": (9, "uncertain"),
+        "geen mening / weet niet": (9, "uncertain"),
         "zo-zo": (None, "fill"),
     }
 
