@@ -24,8 +24,10 @@ from leisurenet.propose import (
     main,
     metadata_kind,
     propose,
+    read_for_proposal,
     statement_parts,
 )
+from leisurenet.toolexports import LAYOUTS, write_export
 
 from .conftest import ROOT
 
@@ -408,11 +410,28 @@ def test_the_docstring_examples():
 def test_proposals_for_the_tools_exports_of_the_replica(codebook, cleaned, tmp_path):
     """The replica written as each tool's export: at least 95% of the item columns mapped
     correctly, and every one that is not marked for review or left unmatched."""
-    toolexports = pytest.importorskip("leisurenet.toolexports")
     results = propose_module.evaluate(codebook, cleaned, tmp_path)
-    assert list(results) == list(toolexports.LAYOUTS)
+    assert list(results) == list(LAYOUTS)
     for layout, result in results.items():
         assert result["items"] == len(codebook.item_ids), layout
         assert result["share"] >= 0.95, (layout, result["wrong"])
         assert result["all_marked"], (layout, result["unmarked"])
         assert not result["labels_unmarked"], (layout, result["labels_unmarked"])
+
+
+@pytest.mark.parametrize("layout", ["qualtrics", "spss"])
+def test_a_proposal_taken_as_it_stands_reads_the_replica_back(codebook, cleaned, tmp_path, layout):
+    """Where it needs no code filled in, the proposal is a working mapping: the export read
+    through it cleans to the replica's data, as through the true mapping."""
+    from leisurenet.clean import clean
+    from leisurenet.mapping import read_survey
+    from leisurenet.validate import validate_export
+
+    export, _ = write_export(layout, cleaned, codebook, tmp_path)
+    proposed = tmp_path / "proposed.yaml"
+    proposed.write_text(propose(read_for_proposal(export), codebook).to_yaml(), encoding="utf-8")
+    survey = read_survey(export, codebook, proposed)
+    found = survey.problems + validate_export(survey.raw, survey.codebook)
+    assert [p for p in found if p.severity == "error"] == []
+    result = clean(survey.raw, survey.codebook, mapping=survey.mapping).data
+    pd.testing.assert_frame_equal(result, cleaned)

@@ -127,7 +127,7 @@ def _mapping_entries(mapping, raw) -> list[dict]:
             where.format(mapping.lines["columns", source]),
         )
         for source, target in mapping.columns.items()
-        if target in raw.data.columns
+        if target in raw.data.columns and source != target
     ]
     dropped = [
         _entry(
