@@ -54,12 +54,14 @@ verify: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python scripts/benchmark.py --output results/benchmark/benchmark.csv
 
-# Propose a mapping of a survey tool's export onto the codebook (make mapping RAW=export.csv):
-# writes results/mapping/proposed.yaml and report.md, to check before data.mapping names a copy.
+# Propose a mapping of a survey tool's export onto the codebook (make mapping RAW=export.csv,
+# SHEET=name for a workbook's sheet): writes results/mapping/proposed.yaml and report.md, to
+# check before data.mapping names a copy.
 CODEBOOK ?= config/codebook.yaml
+SHEET ?=
 mapping: $(STAMP)
 	$(if $(RAW),,$(error RAW: give the export to map, e.g. make mapping RAW=data/export.csv))
-	$(BIN)/python -m leisurenet.propose $(RAW) --codebook $(CODEBOOK)
+	$(BIN)/python -m leisurenet.propose $(RAW) --codebook $(CODEBOOK) $(if $(SHEET),--sheet $(SHEET))
 
 # The public release archive, after the disclosure check.
 release: $(STAMP)
