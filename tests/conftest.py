@@ -57,17 +57,22 @@ def write_replica(replica, folder: Path) -> tuple[Path, Path]:
     return export, frame
 
 
-@pytest.fixture(scope="session")
-def cleaned(tmp_path_factory, replica, codebook):
-    """The replica through ingestion, validation and cleaning, as the pipeline runs them."""
+def clean_replica(replica, codebook: Codebook, folder: Path) -> pd.DataFrame:
+    """A generated data set through ingestion, validation and cleaning, as the pipeline runs them."""
     from leisurenet.clean import clean
     from leisurenet.ingest import read_export, read_frame
     from leisurenet.validate import validate_export
 
-    export, frame_path = write_replica(replica, tmp_path_factory.mktemp("replica"))
+    export, frame_path = write_replica(replica, folder)
     raw, frame = read_export(export), read_frame(frame_path)
     assert [p for p in validate_export(raw, codebook, frame) if p.severity == "error"] == []
     return clean(raw, codebook, frame).data
+
+
+@pytest.fixture(scope="session")
+def cleaned(tmp_path_factory, replica, codebook):
+    """The replica, cleaned."""
+    return clean_replica(replica, codebook, tmp_path_factory.mktemp("replica"))
 
 
 @pytest.fixture(scope="session")
@@ -76,6 +81,24 @@ def recoded(cleaned, codebook, config):
     from leisurenet.recode import recode
 
     return recode(codebook, cleaned, config)
+
+
+# The second data set of the tests pinned to R: 120 respondents from a frame of 162
+# networks (the strata scaled up from the replica's), another seed; as other_run below.
+OTHER_SYNTHETIC = {"n_respondents": 120, "seed": 7}
+
+
+@pytest.fixture(scope="session")
+def other_replica(codebook, published, config):
+    return generate(codebook, published, config["synthetic"] | OTHER_SYNTHETIC)
+
+
+@pytest.fixture(scope="session")
+def other_recoded(tmp_path_factory, other_replica, codebook, config):
+    """The second data set, cleaned and recoded."""
+    from leisurenet.recode import recode
+
+    return recode(codebook, clean_replica(other_replica, codebook, tmp_path_factory.mktemp("other")), config)
 
 
 # --- the workflow end to end, in scratch copies of the project ---------------------------
@@ -115,7 +138,7 @@ def replica_run(tmp_path_factory):
 def other_run(tmp_path_factory):
     """The same pipeline on another dataset: 120 generated respondents, another seed."""
     folder = scratch_project(tmp_path_factory.mktemp("other"))
-    (folder / "other.yaml").write_text("synthetic:\n  n_respondents: 120\n  seed: 7\n")
+    (folder / "other.yaml").write_text(yaml.safe_dump({"synthetic": OTHER_SYNTHETIC}))
     result = run(folder, "--configfile", "other.yaml")
     assert result.returncode == 0, result.stderr[-3000:]
     return folder
