@@ -13,7 +13,14 @@ survey = read_survey(
     sm.input.raw, Codebook.from_yaml(sm.input.codebook), sm.input.mapping or None, sm.params.sheet
 )
 frame = read_frame(sm.input.frame) if sm.input.frame else None
-result = clean(survey.raw, survey.codebook, frame, drop_empty=sm.params.drop_empty, mapping=survey.mapping)
+result = clean(
+    survey.raw,
+    survey.codebook,
+    frame,
+    drop_empty=sm.params.drop_empty,
+    mapping=survey.mapping,
+    frame_variables=sm.params.frame_variables,
+)
 for rule, n in result.log["rule"].value_counts().sort_index().items():
     log.info("%s: %d change(s)", rule, n)
 write_dataset(result.data, sm.output.parquet, sm.output.csv)

@@ -19,7 +19,7 @@ try:
     survey = read_survey(sm.input.raw, codebook, sm.input.mapping or None, sheet=sm.params.sheet)
     raw = survey.raw
     frame = read_frame(sm.input.frame) if sm.input.frame else None
-    found = validate_export(raw, survey.codebook, frame)
+    found = validate_export(raw, survey.codebook, frame, sm.params.frame_variables)
     problems = survey.problems + export_names(found, survey.mapping, raw.path)
 except InputError as error:
     problems = error.problems

@@ -632,7 +632,7 @@ def run_validate_script(tmp_path: Path, export: Path, frame: Path) -> SimpleName
     sm = SimpleNamespace(
         input=SimpleNamespace(raw=str(export), frame=str(frame), mapping=[], codebook=str(CODEBOOK)),
         output=SimpleNamespace(problems=str(out / "problems.csv"), report=str(out / "report.md")),
-        params=SimpleNamespace(sheet=None),
+        params=SimpleNamespace(sheet=None, frame_variables=[]),
         log=[str(out / "validate.log")],
     )
     script = Path(__file__).parents[1] / "scripts" / "validate.py"
@@ -653,3 +653,25 @@ def test_script_writes_a_problems_table_with_its_header(tmp_path, codebook, extr
     assert len(problems) == int(extra_column)
     assert Path(sm.output.report).read_text(encoding="utf-8").strip()
     assert not [p for p in Path(sm.output.report).parent.iterdir() if p.name.startswith(".")]
+
+
+def test_the_frame_must_have_the_weighting_variables_in_every_row(tmp_path, codebook):
+    answers = coded_answers(codebook)
+    frame = frame_table(answers)
+    frame["provincie"] = ["Antwerpen", "Limburg", " ", "Limburg", "Antwerpen", "Namen", "", "x", "y", "z"]
+    export = read_export(write_csv(answers, tmp_path / "export.csv"))
+    table = read_frame(write_csv(frame, tmp_path / "frame.csv"))
+    problems = validate_export(export, codebook, table, ["provincie", "regio"])
+    (missing,) = [p for p in problems if p.column == "regio"]
+    assert "no column for the weighting variable" in missing.message and "weighting.poststrata" in missing.fix
+    assert [(p.row, p.value) for p in problems if p.column == "provincie"] == [(4, " "), (8, "")]
+    from leisurenet.clean import clean
+
+    cleaned = clean(
+        export,
+        codebook,
+        read_frame(write_csv(frame_table(answers).assign(provincie="A"), tmp_path / "f.csv")),
+        frame_variables=["provincie"],
+    )
+    assert list(cleaned.frame.columns) == ["network_id", "municipality_pop", "responded", "provincie"]
+    assert (cleaned.frame["provincie"] == "A").all()

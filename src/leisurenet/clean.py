@@ -39,11 +39,14 @@ class Cleaned:
     frame: pd.DataFrame  # network_id, municipality_pop, responded (empty without a frame)
 
 
-def clean(raw, codebook: Codebook, frame=None, drop_empty: bool = True, mapping=None) -> Cleaned:
+def clean(
+    raw, codebook: Codebook, frame=None, drop_empty: bool = True, mapping=None, frame_variables=()
+) -> Cleaned:
     """Clean a validated :class:`~leisurenet.ingest.RawTable` (see the module docstring).
 
     With the :class:`~leisurenet.mapping.Mapping` the export was read through, the log
-    starts with the columns it renamed and dropped.
+    starts with the columns it renamed and dropped. ``frame_variables`` are the frame's
+    columns the weighting uses, kept (stripped text) in the typed frame.
     """
     cells = raw.data
     log: list[dict] = _mapping_entries(mapping, raw) if mapping else []
@@ -89,12 +92,13 @@ def clean(raw, codebook: Codebook, frame=None, drop_empty: bool = True, mapping=
         kept.reset_index(drop=True),
         pd.DataFrame(changes, columns=LOG_COLUMNS),
         flow,
-        typed_frame(frame, kept),
+        typed_frame(frame, kept, frame_variables),
     )
 
 
-def typed_frame(frame, kept: pd.DataFrame) -> pd.DataFrame:
-    """The population frame, typed, with whether each network is among the analysed respondents."""
+def typed_frame(frame, kept: pd.DataFrame, variables=()) -> pd.DataFrame:
+    """The population frame, typed, with whether each network is among the analysed
+    respondents, and the weighting ``variables`` as text."""
     if frame is None:
         return pd.DataFrame(
             {
@@ -109,6 +113,7 @@ def typed_frame(frame, kept: pd.DataFrame) -> pd.DataFrame:
             "network_id": ids.astype("string"),
             "municipality_pop": frame.data["municipality_pop"].map(parse_whole_number).astype("Int64"),
             "responded": ids.isin(kept["network_id"]).astype("boolean"),
+            **{name: frame.data[name].str.strip().astype("string") for name in variables},
         }
     ).reset_index(drop=True)
 

@@ -17,7 +17,9 @@ from .ingest import RawTable
 FRAME_COLUMNS = ("network_id", "municipality_pop")
 
 
-def validate_export(raw: RawTable, codebook: Codebook, frame: RawTable | None = None) -> list[Problem]:
+def validate_export(
+    raw: RawTable, codebook: Codebook, frame: RawTable | None = None, frame_variables: list[str] = ()
+) -> list[Problem]:
     """Check a raw export against the codebook (and the population frame, if given).
 
     Parameters
@@ -28,6 +30,8 @@ def validate_export(raw: RawTable, codebook: Codebook, frame: RawTable | None = 
         The instrument: background variables, items, scales and missing codes.
     frame : RawTable, optional
         The population frame, from :func:`leisurenet.ingest.read_frame`.
+    frame_variables : list of str
+        Columns the frame must have for the weighting (see :func:`validate_frame`).
 
     Returns
     -------
@@ -41,13 +45,14 @@ def validate_export(raw: RawTable, codebook: Codebook, frame: RawTable | None = 
     problems += _check_items(raw, codebook)
     problems += _check_value_labels(raw, codebook)
     if frame is not None:
-        problems += validate_frame(frame, codebook)
+        problems += validate_frame(frame, codebook, frame_variables)
         problems += _check_against_frame(raw, frame)
     return problems
 
 
-def validate_frame(frame: RawTable, codebook: Codebook) -> list[Problem]:
-    """Check the population frame: ``network_id`` unique and filled, populations whole and positive.
+def validate_frame(frame: RawTable, codebook: Codebook, variables: list[str] = ()) -> list[Problem]:
+    """Check the population frame: ``network_id`` unique and filled, populations whole and positive,
+    and the weighting ``variables`` (frame columns, ``weighting.poststrata``) filled in every row.
 
     Other columns of the frame (names of municipalities, say) are allowed and ignored.
     """
@@ -56,6 +61,31 @@ def validate_frame(frame: RawTable, codebook: Codebook) -> list[Problem]:
         for name in FRAME_COLUMNS
         if name not in frame.data.columns
     ]
+    for name in variables:
+        if name not in frame.data.columns:
+            near = _looks_close("the frame", close_names(name, list(frame.data.columns)))
+            problems.append(
+                Problem(
+                    file=frame.path,
+                    message="the population frame has no column for the weighting variable",
+                    fix=f"add a column named '{name}' with every network's value{near}, or change "
+                    "weighting.poststrata in the configuration (or set weighting to null)",
+                    column=name,
+                )
+            )
+            continue
+        problems += [
+            Problem(
+                file=frame.path,
+                message="the weighting variable is blank for this network; every network needs one",
+                fix=f"fill in the network's {name}, or change weighting.poststrata in the configuration",
+                column=name,
+                row=row,
+                value=cell,
+            )
+            for row, cell in _cells(frame, name)
+            if not cell.strip()
+        ]
     return problems + _check_background(frame, codebook, list(FRAME_COLUMNS))
 
 

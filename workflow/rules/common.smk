@@ -30,6 +30,15 @@ def mapping_file():
     return config["data"]["mapping"] or []
 
 
+def frame_variables():
+    """The frame's own columns the weighting uses (size_class is derived, not read)."""
+    weighting = config["weighting"]
+    if not weighting or not config["data"]["frame"]:
+        return []
+    named = weighting["poststrata"]
+    return [v for v in ([named] if isinstance(named, str) else named) if v != "size_class"]
+
+
 def library(script):
     """The library's files that scripts/<script> imports, directly or not: as a rule's
     input, a change to any of them reruns the rule and everything after it (Snakemake's

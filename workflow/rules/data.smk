@@ -15,6 +15,7 @@ rule validate:
         "../envs/leisurenet.yaml"
     params:
         sheet=config["data"]["sheet"],
+        frame_variables=frame_variables(),
     script:
         "../../scripts/validate.py"
 
@@ -49,6 +50,7 @@ rule clean:
     params:
         sheet=config["data"]["sheet"],
         drop_empty=config["cleaning"]["drop_empty_responses"],
+        frame_variables=frame_variables(),
     script:
         "../../scripts/clean.py"
 
