@@ -1,13 +1,19 @@
 """Rule crosstab: the cells and tests of every configured cross-tab."""
 
+import pandas as pd
+
 from leisurenet.crosstab import run_crosstabs
+from leisurenet.describe import read_frame
 from leisurenet.io import read_dataset, stage_logger, write_csv
+from leisurenet.weighted import TEST_COLUMNS, weighted_tests
+from leisurenet.weighting import logged_design
 
 HEADLINE = "role_act_by_size"
 
 sm = snakemake
 log = stage_logger(sm.log[0], "crosstab")
-cells, tests = run_crosstabs(read_dataset(sm.input.parquet), sm.params.crosstabs, sm.params.analysis)
+data = read_dataset(sm.input.parquet)
+cells, tests = run_crosstabs(data, sm.params.crosstabs, sm.params.analysis)
 log.info("%d cross-tabs", len(tests))  # no timings: logs are compared byte for byte across runs
 for t in tests.itertuples():
     log.info(
@@ -30,3 +36,14 @@ if HEADLINE in set(tests["crosstab"]):
     log.info("%s tests:\n%s", HEADLINE, tests[tests["crosstab"] == HEADLINE].T.to_string(header=False))
 write_csv(cells, sm.output.cells)
 write_csv(tests, sm.output.tests)
+design = logged_design(data, read_frame(sm.input.frame), sm.params.weighting, sm.params.size_class, log)
+weighted = (
+    pd.DataFrame(columns=TEST_COLUMNS)
+    if design is None
+    else weighted_tests(data, sm.params.crosstabs, design)
+)
+for t in weighted.itertuples():
+    log.info(
+        "%s weighted (Rao-Scott): F=%.4g on %.3g and %.3g df, p=%.4g", t.crosstab, t.F, t.ndf, t.ddf, t.p_F
+    )
+write_csv(weighted, sm.output.tests_weighted)

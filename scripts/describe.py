@@ -1,9 +1,13 @@
 """Rule describe: item distributions and intervals, scale reliability, non-response
 against the frame and the paired comparison of involvement against guiding role."""
 
+import pandas as pd
+
 from leisurenet import describe as ds
 from leisurenet.codebook import Codebook
 from leisurenet.io import read_dataset, stage_logger, write_csv
+from leisurenet.weighted import ITEM_COLUMNS, weighted_items
+from leisurenet.weighting import logged_design
 
 sm = snakemake
 # The library logs under "leisurenet.describe" (e.g. an item that may need reversing).
@@ -24,6 +28,13 @@ else:
 
 write_csv(ds.item_summary(data, codebook, n_frame=n_frame, confidence=confidence), sm.output.summary)
 write_csv(ds.item_distribution(data, codebook), sm.output.distribution)
+design = logged_design(data, frame, sm.params.weighting, classes, log)
+weighted = (
+    pd.DataFrame(columns=ITEM_COLUMNS)
+    if design is None
+    else weighted_items(data, codebook, design, confidence)
+)
+write_csv(weighted, sm.output.weighted)
 
 scales = ds.scale_reliability(data, codebook, confidence=confidence)
 for row in scales.itertuples():

@@ -1,12 +1,29 @@
 """Rule models: the regression models of config/models.yaml, their coefficients and fit."""
 
+import pandas as pd
+
+from leisurenet.describe import read_frame
 from leisurenet.io import read_dataset, stage_logger, write_csv
-from leisurenet.models import fit_models, load_model_specs
+from leisurenet.models import DEFAULT_CHECKS, fit_models, fit_weighted_ordinal, load_model_specs
+from leisurenet.weighting import logged_design
 
 sm = snakemake
 log = stage_logger(sm.log[0], "models")
 specs = load_model_specs(sm.input.models)
-result = fit_models(read_dataset(sm.input.recoded), specs, confidence=sm.params.analysis["confidence"])
+data = read_dataset(sm.input.recoded)
+confidence = sm.params.analysis["confidence"]
+result = fit_models(data, specs, confidence=confidence)
+# The primary model again, weighted for non-response, with design-based standard errors.
+design = logged_design(data, read_frame(sm.input.frame), sm.params.weighting, sm.params.size_class, log)
+if design is not None:
+    primary = sm.params.primary_model
+    checks = {**DEFAULT_CHECKS, **specs.get("checks", {})}
+    weighted = fit_weighted_ordinal(
+        data, design, primary, specs["models"][primary], checks=checks, confidence=confidence
+    )
+    result.coefficients = pd.concat([result.coefficients, weighted.coefficients], ignore_index=True)
+    result.fit = pd.concat([result.fit, weighted.fit], ignore_index=True)
+    result.messages += weighted.messages
 for name, spec in specs["models"].items():
     log.info("%s: %s", name, spec["description"] or spec["family"])
 for level, message in result.messages:

@@ -101,6 +101,53 @@ sup_information_cat,13.4829494236902,1,76.0000000000001,0.000445343686361891,3.2
 sup_local_guidance_cat,0.418659569873452,1.99548151837835,151.656595396755,0.65822763802712,0.21653085837575,0.657928135706116
 """
 
+# The same tests without the finite-population correction (weighting.without_fpc):
+#     ps <- postStratify(svydesign(ids = ~1, weights = ~1, data = d), ~size_class, <frame table>)
+#     svychisq(~<row> + size_class, ps, statistic = "F"); the same with statistic = "Chisq"
+R_TESTS_NO_FPC = {}
+R_TESTS_NO_FPC["replica"] = """\
+row,F_no_fpc,p_F_no_fpc,p_chisq_no_fpc
+role_vis,1.70477721829785,0.118285158649535,0.115346950313096
+role_obj,3.23318441885274,0.00424063139131393,0.00354010364824333
+role_act,0.912438077210136,0.485445235621145,0.484528489226684
+role_overall,2.99790819484085,0.00703295031739041,0.00626363690635516
+rep_voice_cat,2.64413975555127,0.0744527225178522,0.0710664619812657
+rep_vis_from_start_cat,2.22182341543336,0.0690479580718751,0.0639791761465631
+rep_obj_from_start_cat,1.82836955267073,0.123349837807194,0.120220987781673
+rep_act_from_start_cat,2.08247942827492,0.0853216002713081,0.0802136387109497
+rep_vis_expertise_cat,1.67885560358066,0.158361338674204,0.151713069898084
+rep_obj_expertise_cat,2.5752815909202,0.0394230585519431,0.0356495223712797
+rep_act_expertise_cat,1.46608751320145,0.212483666467336,0.209510313486031
+rep_vis_guiding_cat,2.378100827295,0.0520102126267248,0.0494930099568412
+rep_obj_guiding_cat,0.807239921632185,0.521140986522894,0.520266198478121
+rep_act_guiding_cat,1.65007083548955,0.16174544514967,0.158580377270973
+sup_information_cat,3.5003811003811,0.0652039734332479,0.0301858773806057
+sup_exchange_cat,3.67424930020819,0.0279369067683136,0.025368442460792
+sup_local_guidance_cat,0.108690465255608,0.896677532664149,0.897008029681896
+sup_evaluation_cat,1.31501281202041,0.271487568010497,0.268470883562762
+"""
+R_TESTS_NO_FPC["other"] = """\
+row,F_no_fpc,p_F_no_fpc,p_chisq_no_fpc
+role_vis,3.35030711267063,0.00293407624574784,0.00265612820044008
+role_obj,1.84097489614298,0.0887896175880311,0.0869696960833431
+role_act,4.0278898780825,0.000568386725138961,0.000486505490679832
+role_overall,5.11010123232027,3.93195868763368e-05,2.94250839180124e-05
+rep_voice_cat,2.79803483127592,0.0257065886251329,0.0244874216189225
+rep_vis_from_start_cat,1.93167760119131,0.104148029410987,0.102117963216786
+rep_obj_from_start_cat,2.09720210399462,0.0824271542097738,0.0783301826600294
+rep_act_from_start_cat,1.35253292195866,0.249557012087652,0.247742639972756
+rep_vis_expertise_cat,2.98974475469231,0.0186785051459191,0.0176589289946265
+rep_obj_expertise_cat,3.64218507275854,0.00719346231603476,0.00568457154211406
+rep_act_expertise_cat,3.16795944071526,0.0146633607256261,0.0129957070349371
+rep_vis_guiding_cat,1.91679525555272,0.106604823826414,0.104559296010118
+rep_obj_guiding_cat,4.2304838161294,0.00226894050542203,0.00200163092602736
+rep_act_guiding_cat,5.20541524914431,0.000417612021487416,0.000343519200852926
+sup_information_cat,0.289239800164143,0.748632620931007,0.748832613686791
+sup_exchange_cat,0.263526061447522,0.768046180140105,0.768337598188305
+sup_local_guidance_cat,1.23916714251727,0.291452049892216,0.289625334144126
+sup_evaluation_cat,0.108450190545499,0.896909694643829,0.897223583921272
+"""
+
 R_ITEMS["other"] = """\
 item,estimate,se,deff,logit_low,logit_high,beta_low,beta_high
 vis_defined,0.626289912076419,0.0230893961096284,1.00459399016064,0.579566439109248,0.67077056372048,0.579166969523293,0.671698552857022
@@ -236,7 +283,10 @@ def test_every_item_interval_matches_svyciprop(items):
 def tests_table(data, config):
     name, recoded, design = data
     table = weighted_tests(recoded, config["crosstabs"], design)
-    return table.merge(pd.read_csv(io.StringIO(R_TESTS[name])), on="row", how="left", suffixes=("", "_r"))
+    r = pd.read_csv(io.StringIO(R_TESTS[name])).merge(
+        pd.read_csv(io.StringIO(R_TESTS_NO_FPC[name])), on="row"
+    )
+    return table.merge(r, on="row", how="left", suffixes=("", "_r"))
 
 
 def test_one_row_per_configured_crosstab_named_as_tests_csv(tests_table, data, config):
@@ -254,5 +304,6 @@ def test_every_crosstab_matches_svychisq(tests_table):
     assert tests_table["F_r"].notna().all()
     for column in ("F", "ndf", "ddf", "chisq"):
         np.testing.assert_allclose(tests_table[column], tests_table[f"{column}_r"], rtol=0, atol=1e-8)
-    for column in ("p_F", "p_chisq"):
+    for column in ("p_F", "p_chisq", "p_F_no_fpc", "p_chisq_no_fpc"):
         np.testing.assert_allclose(tests_table[column], tests_table[f"{column}_r"], rtol=0, atol=1e-10)
+    np.testing.assert_allclose(tests_table["F_no_fpc"], tests_table["F_no_fpc_r"], rtol=0, atol=1e-8)

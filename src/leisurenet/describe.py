@@ -488,10 +488,12 @@ def item_total(data: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
 
 def read_frame(path) -> pd.DataFrame | None:
     """The clean stage's ``frame.csv``; None when it holds no networks (no frame)."""
-    frame = pd.read_csv(path, dtype={"network_id": "string", "municipality_pop": "Int64"})
+    # every column as text first: a weighting variable of the frame (a region code, say) stays text
+    frame = pd.read_csv(path, dtype="string", keep_default_na=False)
     if frame.empty:
         return None
-    frame["responded"] = frame["responded"].astype("boolean")
+    frame["municipality_pop"] = frame["municipality_pop"].astype("Int64")
+    frame["responded"] = frame["responded"].map({"True": True, "False": False}).astype("boolean")
     return frame
 
 

@@ -1230,7 +1230,6 @@ def weighted_ordinal_logit(
             raise _no_respondents(where, outcome, predictors)
         rows = frame.raw.index.to_numpy()
         weights = design.weights[rows]
-        _check_weights(frame, outcome, weights, where)
         codes, levels = _outcome_codes(frame.y, log)
         _check_levels(frame, log, checks["min_level_count"])
         X, names = frame.X.to_numpy(), list(frame.X.columns)
@@ -1281,24 +1280,6 @@ def _no_respondents(where: str, outcome: str, predictors: list[str]) -> Weightin
         f"{where}: no respondent has {outcome} and {', '.join(predictors)} all answered "
         f"(and outside the excluded levels), so there is nothing to fit; check those columns"
     )
-
-
-def _check_weights(frame: _Frame, outcome: str, weights: np.ndarray, where: str) -> None:
-    """Every outcome level and categorical predictor level used must carry weight: a level
-    whose respondents all weigh zero has no estimate (R's svyolr stops or diverges)."""
-    if not np.all(np.isfinite(weights)) or np.any(weights < 0):
-        raise WeightingError(f"{where}: the design has negative or non-finite weights; rebuild the design")
-    columns = {outcome: None, **frame.categorical}
-    for var, levels in columns.items():
-        values = frame.raw[var]
-        for lev in levels if levels is not None else values.dropna().unique().tolist():
-            mask = (values == lev).to_numpy()
-            if mask.any() and weights[mask].sum() <= 0:
-                raise WeightingError(
-                    f"{where}: {var}={lev} has {int(mask.sum())} respondent(s) but no weight, so it has no "
-                    f"estimate; leave the level out (exclude: {{{var}: [{lev}]}} in config/models.yaml) "
-                    f"or check the weighting"
-                )
 
 
 def _cumulative_scores(theta, z_up, z_low, has_up, has_low) -> np.ndarray:

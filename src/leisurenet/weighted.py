@@ -18,7 +18,7 @@ import pandas as pd
 from .codebook import Codebook
 from .crosstab import contingency, pearson_chi2
 from .names import crosstab_name
-from .weighting import Design, ciprop, design_effect, mean, rao_scott
+from .weighting import Design, ciprop, design_effect, mean, rao_scott, without_fpc
 
 CI_METHOD = "logit"  # the main interval (ci_low, ci_high); beta_low/beta_high beside it
 ITEM_COLUMNS = [
@@ -53,6 +53,9 @@ TEST_COLUMNS = [
     "df",
     "p_chisq",
     "deff_mean",
+    "F_no_fpc",
+    "p_F_no_fpc",
+    "p_chisq_no_fpc",
     "p_chisq_unweighted",
     "note",
 ]
@@ -140,16 +143,23 @@ def weighted_tests(recoded: pd.DataFrame, crosstabs: dict, design: Design) -> pd
     (``svychisq(statistic = "F")``), ``chisq`` (Pearson's X^2 of the weighted table,
     scaled to the respondents), ``df``, ``p_chisq`` (``statistic = "Chisq"``) and
     ``deff_mean`` (the mean generalised design effect) from
-    :func:`leisurenet.weighting.rao_scott`; ``p_chisq_unweighted`` Pearson's p on the
+    :func:`leisurenet.weighting.rao_scott`; ``F_no_fpc``, ``p_F_no_fpc`` and
+    ``p_chisq_no_fpc`` the same tests without the finite-population correction
+    (:func:`leisurenet.weighting.without_fpc`): with three quarters of the frame answering,
+    the correction makes the tests about the frame's own networks, and their p-values far
+    smaller than those of a test about the association itself; ``p_chisq_unweighted`` Pearson's p on the
     unweighted counts (as tests.csv's ``p_chi2``); ``note`` why a cross-tab was not tested.
     """
     rows = []
+    analytic = without_fpc(design)
     for family, spec in crosstabs.items():
         col = spec["col"]
         for row in spec["rows"]:
             result = rao_scott(design, recoded[row], recoded[col])
+            free = rao_scott(analytic, recoded[row], recoded[col])
             rows.append(
                 result
+                | {"F_no_fpc": free["F"], "p_F_no_fpc": free["p_F"], "p_chisq_no_fpc": free["p_chisq"]}
                 | {
                     "crosstab": crosstab_name(row, col),
                     "family": family,

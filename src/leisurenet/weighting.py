@@ -17,6 +17,7 @@ builds the design from the pipeline's frame and configuration.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 
@@ -787,3 +788,34 @@ def _respondents_in_frame(recoded: pd.DataFrame, frame: pd.DataFrame, variables:
         )
     rows = frame.set_index(frame_ids)[variables]
     return rows.loc[ids.to_numpy()].reset_index(drop=True)
+
+
+def without_fpc(design: Design) -> Design:
+    """The same weights without the finite-population correction (``svydesign(ids = ~1,
+    weights = ...)`` post-stratified alike): for inference about the process that produced
+    the answers rather than about the frame's networks, such as tests of association."""
+    return dataclasses.replace(design, population=math.inf)
+
+
+def logged_design(recoded, frame, settings, size_class: dict, log) -> Design | None:
+    """:func:`design_for` for a pipeline stage: what was weighted, and every collapse of
+    classes, goes to ``log``; a :class:`WeightingError` is logged and stops the stage."""
+    try:
+        design = design_for(recoded, frame, settings, size_class)
+    except WeightingError as error:
+        log.error("weighting: %s", error)
+        raise SystemExit(1) from error
+    if design is None:
+        log.info("no weighting: %s", "weighting is null" if settings is None else "no population frame")
+        return None
+    log.info(
+        "weighting: %s of %d respondents to %d networks; weights %.4g to %.4g",
+        design.method,
+        design.n,
+        design.population,
+        design.weights.min(),
+        design.weights.max(),
+    )
+    for note in design.notes:
+        log.warning("weighting: %s", note)
+    return design

@@ -36,7 +36,9 @@ def frame_variables():
     if not weighting or not config["data"]["frame"]:
         return []
     named = weighting["poststrata"]
-    return [v for v in ([named] if isinstance(named, str) else named) if v != "size_class"]
+    return [
+        v for v in ([named] if isinstance(named, str) else named) if v != "size_class"
+    ]
 
 
 def library(script):

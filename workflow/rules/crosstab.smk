@@ -2,6 +2,7 @@ rule crosstab:
     """The configured cross-tabs: cells, chi-square, exact and trend tests, Cramér's V, Holm."""
     input:
         parquet=rules.recode.output.parquet,
+        frame=rules.clean.output.frame,
         library=library("crosstab.py"),
     output:
         cells=report(
@@ -14,6 +15,11 @@ rule crosstab:
             caption="../report/crosstabs_tests.rst",
             category="Cross-tabs",
         ),
+        tests_weighted=report(
+            "results/crosstabs/tests_weighted.csv",
+            caption="../report/crosstabs_tests_weighted.rst",
+            category="Cross-tabs",
+        ),
     log:
         "results/logs/crosstab.log",
     conda:
@@ -21,5 +27,7 @@ rule crosstab:
     params:
         crosstabs=config["crosstabs"],
         analysis=config["analysis"],
+        size_class=config["size_class"],
+        weighting=config["weighting"],
     script:
         "../../scripts/crosstab.py"

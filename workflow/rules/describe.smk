@@ -42,6 +42,11 @@ rule describe:
             caption="../report/descriptives_paired.rst",
             category="Descriptives",
         ),
+        weighted=report(
+            "results/descriptives/weighted.csv",
+            caption="../report/descriptives_weighted.rst",
+            category="Descriptives",
+        ),
     log:
         "results/logs/describe.log",
     conda:
@@ -49,5 +54,6 @@ rule describe:
     params:
         analysis=config["analysis"],
         size_class=config["size_class"],
+        weighting=config["weighting"],
     script:
         "../../scripts/describe.py"

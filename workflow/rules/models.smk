@@ -2,6 +2,7 @@ rule models:
     """Regression models of the outcomes (config/models.yaml): coefficients and fit with checks."""
     input:
         recoded=rules.recode.output.parquet,
+        frame=rules.clean.output.frame,
         models=config["models"],
         library=library("models.py"),
     output:
@@ -21,5 +22,8 @@ rule models:
         "../envs/leisurenet.yaml"
     params:
         analysis=config["analysis"],
+        primary_model=config["paper"]["primary_model"],
+        size_class=config["size_class"],
+        weighting=config["weighting"],
     script:
         "../../scripts/models.py"
