@@ -3,8 +3,7 @@
 import pandas as pd
 
 from leisurenet.crosstab import run_crosstabs
-from leisurenet.describe import read_frame
-from leisurenet.io import read_dataset, stage_logger, write_csv
+from leisurenet.io import read_clean_frame, read_dataset, stage_logger, write_csv
 from leisurenet.weighted import TEST_COLUMNS, weighted_tests
 from leisurenet.weighting import logged_design
 
@@ -36,7 +35,7 @@ if HEADLINE in set(tests["crosstab"]):
     log.info("%s tests:\n%s", HEADLINE, tests[tests["crosstab"] == HEADLINE].T.to_string(header=False))
 write_csv(cells, sm.output.cells)
 write_csv(tests, sm.output.tests)
-design = logged_design(data, read_frame(sm.input.frame), sm.params.weighting, sm.params.size_class, log)
+design = logged_design(data, read_clean_frame(sm.input.frame), sm.params.weighting, sm.params.size_class, log)
 weighted = (
     pd.DataFrame(columns=TEST_COLUMNS)
     if design is None

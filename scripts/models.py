@@ -2,8 +2,7 @@
 
 import pandas as pd
 
-from leisurenet.describe import read_frame
-from leisurenet.io import read_dataset, stage_logger, write_csv
+from leisurenet.io import read_clean_frame, read_dataset, stage_logger, write_csv
 from leisurenet.models import DEFAULT_CHECKS, fit_models, fit_weighted_ordinal, load_model_specs
 from leisurenet.weighting import logged_design
 
@@ -14,7 +13,7 @@ data = read_dataset(sm.input.recoded)
 confidence = sm.params.analysis["confidence"]
 result = fit_models(data, specs, confidence=confidence)
 # The primary model again, weighted for non-response, with design-based standard errors.
-design = logged_design(data, read_frame(sm.input.frame), sm.params.weighting, sm.params.size_class, log)
+design = logged_design(data, read_clean_frame(sm.input.frame), sm.params.weighting, sm.params.size_class, log)
 if design is not None:
     primary = sm.params.primary_model
     checks = {**DEFAULT_CHECKS, **specs.get("checks", {})}

@@ -3,7 +3,7 @@
 import pandas as pd
 
 from leisurenet.codebook import Codebook
-from leisurenet.io import read_dataset, stage_logger, write_csv
+from leisurenet.io import read_clean_frame, read_dataset, stage_logger, write_csv
 from leisurenet.models import load_model_specs
 from leisurenet.multiverse import run_specification
 
@@ -11,10 +11,11 @@ sm = snakemake
 log = stage_logger(sm.log[0], "multiverse_spec")
 codebook, clean = Codebook.from_yaml(sm.input.codebook), read_dataset(sm.input.clean)
 models = load_model_specs(sm.input.models)["models"]
+frame = read_clean_frame(sm.input.frame)
 tables = []
 for spec, config in zip(sm.params.specs, sm.params.settings, strict=True):
     model = models[config["paper"]["primary_model"]]
-    table, notes = run_specification(codebook, clean, config, model, spec)
+    table, notes = run_specification(codebook, clean, config, model, spec, frame)
     log.info("%s%s", spec.name, " (the study's specification)" if spec.study else "")
     for note in notes:
         log.info(note)

@@ -10,11 +10,15 @@ import pytest
 import statsmodels.formula.api as smf
 
 from leisurenet.crosstab import crosstab_tests
-from leisurenet.models import fit_model, load_model_specs
+from leisurenet.models import fit_model, fit_weighted_ordinal, load_model_specs
 from leisurenet.multiverse import COLUMNS, dont_know_as_neutral, outcome_coding, run_specification, summary
 from leisurenet.paths import ROOT
 from leisurenet.plan import batches, by_name, job_settings, specifications
 from leisurenet.recode import recode
+from leisurenet.weighted import weighted_tests
+from leisurenet.weighting import design_for
+
+from .test_weighted import pipeline_frame
 
 SPECS = load_model_specs(ROOT / "config" / "models.yaml")
 PRIMARY = SPECS["models"]["rep_voice_ordinal"]
@@ -23,17 +27,19 @@ PRIMARY = SPECS["models"]["rep_voice_ordinal"]
 def test_every_combination_once_and_the_study_among_them(config):
     specs = specifications(config)
     mv = config["multiverse"]
-    expected = len(mv["size_breaks"]) * len(mv["role_rule"]) * len(mv["dont_know"]) * len(mv["neutral"])
-    assert len(specs) == expected == len(by_name(config))
+    expected = math.prod(
+        len(mv[d]) for d in ("size_breaks", "role_rule", "dont_know", "neutral", "weighting")
+    )
+    assert len(specs) == expected == len(by_name(config)) == 48
     study = [s for s in specs if s.study]
     assert len(study) == 1
-    assert study[0].name == "size-study.role-highest.dk-missing.outcome-five_point"
+    assert study[0].name == "size-study.role-highest.dk-missing.outcome-five_point.weights-unweighted"
     assert mv["size_breaks"][study[0].size_breaks] == config["size_class"]["breaks"]
 
 
-@pytest.mark.parametrize("jobs", [1, 2, 5, 7, 24, 30])
+@pytest.mark.parametrize("jobs", [1, 2, 5, 7, 48, 60])
 def test_jobs_share_the_specifications_in_order_and_in_near_equal_parts(config, jobs):
-    names = list(by_name(config))  # 24
+    names = list(by_name(config))  # 48
     shared = batches(names, jobs)
     assert len(shared) == min(jobs, len(names))
     assert [name for job in shared.values() for name in job] == names
@@ -63,6 +69,19 @@ def test_the_study_must_be_in_the_multiverse(config):
     changed["multiverse"]["neutral"] = ["five_point", "sometimes"]
     with pytest.raises(ValueError, match="unknown"):
         specifications(changed)
+    changed = copy.deepcopy(config)
+    changed["multiverse"]["weighting"] = ["weighted"]
+    with pytest.raises(ValueError, match="weighting: unweighted"):
+        specifications(changed)
+
+
+@pytest.mark.parametrize("change", [{"weighting": None}, {"data": {"frame": None}}])
+def test_nothing_weighted_without_weighting_or_a_frame(config, change):
+    changed = copy.deepcopy(config)
+    for key, value in change.items():
+        changed[key] = value if value is None else changed[key] | value
+    specs = specifications(changed)
+    assert len(specs) == 24 and {s.weighting for s in specs} == {"unweighted"}
 
 
 def test_dont_know_becomes_neutral_only_where_the_scale_has_a_neutral_code(cleaned, codebook):
@@ -125,10 +144,10 @@ def test_other_specifications_change_what_they_should(cleaned, recoded, codebook
         )
         return table.set_index("term"), notes
 
-    lower = findings("size-lower.role-highest.dk-missing.outcome-five_point")[0]
-    study = findings("size-study.role-highest.dk-missing.outcome-five_point")[0]
+    lower = findings("size-lower.role-highest.dk-missing.outcome-five_point.weights-unweighted")[0]
+    study = findings("size-study.role-highest.dk-missing.outcome-five_point.weights-unweighted")[0]
     assert lower.loc["size_class[large]", "estimate"] != study.loc["size_class[large]", "estimate"]
-    spec = specs["size-study.role-highest_agreed.dk-neutral.outcome-agree_vs_rest"]
+    spec = specs["size-study.role-highest_agreed.dk-neutral.outcome-agree_vs_rest.weights-unweighted"]
     assert job_settings(config, spec)["governance_role"]["rule"] == "highest_agreed"
     agreed, notes = findings(spec.name)
     assert any("counted as neutral" in note for note in notes)
@@ -144,6 +163,30 @@ def test_other_specifications_change_what_they_should(cleaned, recoded, codebook
     assert math.log(large["estimate"]) == pytest.approx(
         logit.params["C(size, Treatment('small'))[T.large]"], abs=1e-5
     )
+
+
+def test_a_weighted_specification_is_the_weighted_analysis_without_the_fpc(
+    replica, cleaned, recoded, codebook, config
+):
+    spec = by_name(config)["size-study.role-highest.dk-missing.outcome-five_point.weights-weighted"]
+    frame = pipeline_frame(replica.frame, recoded)
+    table, _ = run_specification(codebook, cleaned, job_settings(config, spec), PRIMARY, spec, frame)
+    table = table.set_index("term")
+    design = design_for(recoded, frame, config["weighting"], config["size_class"])
+    test = weighted_tests(recoded, config["crosstabs"], design).set_index("crosstab").loc["role_act_by_size"]
+    assert table.loc["cramers_v", "p_value"] == test["p_F_no_fpc"]
+    assert table.loc["cramers_v", "estimate"] == pytest.approx(math.sqrt(test["chisq"] / (77 * 2)), rel=1e-12)
+    with_fpc = fit_weighted_ordinal(recoded, design, "rep_voice_ordinal", PRIMARY).coefficients.set_index(
+        "term"
+    )
+    large = table.loc["size_class[large]"]
+    assert large["estimate"] == pytest.approx(with_fpc.loc["size_class[large]", "odds_ratio"], rel=1e-12)
+    # the same estimate; the standard error without the correction is larger by 1 / sqrt(1 - 77/104)
+    width = math.log(large["ci_high"] / large["ci_low"])
+    width_fpc = math.log(
+        with_fpc.loc["size_class[large]", "or_ci_high"] / with_fpc.loc["size_class[large]", "or_ci_low"]
+    )
+    assert width == pytest.approx(width_fpc / math.sqrt(1 - 77 / 104), rel=1e-9)
 
 
 def test_summary_counts_significant_specifications():

@@ -165,7 +165,14 @@ def multiverse_summary(n_significant: list[int]) -> pd.DataFrame:
 
 def multiverse_specs() -> pd.DataFrame:
     base = {"spec": "s1", "size_breaks": "study", "role_rule": "highest", "dont_know": "missing"}
-    base |= {"neutral": "five_point", "study": True, "finding": "x", "ci_low": 0.5, "ci_high": 2.0}
+    base |= {
+        "neutral": "five_point",
+        "weighting": "unweighted",
+        "study": True,
+        "finding": "x",
+        "ci_low": 0.5,
+        "ci_high": 2.0,
+    }
     return pd.DataFrame(
         [base | {"term": "cramers_v", "estimate": 0.2, "p_value": 0.5}]
         + [base | {"term": "size_class[large]", "estimate": 2.0, "p_value": 0.1}]

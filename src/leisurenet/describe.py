@@ -32,6 +32,7 @@ from scipy import optimize, stats
 
 from .codebook import MISSING_TYPES, Codebook
 from .crosstab import fisher_exact_rxc, pearson_chi2
+from .io import read_clean_frame as read_frame  # noqa: F401 (the describe stage's frame reader)
 from .names import GUIDING_KIND, INVOLVEMENT_KINDS
 from .recode import size_class
 
@@ -484,17 +485,6 @@ def item_total(data: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
 
 
 # --- non-response against the frame ------------------------------------------------------
-
-
-def read_frame(path) -> pd.DataFrame | None:
-    """The clean stage's ``frame.csv``; None when it holds no networks (no frame)."""
-    # every column as text first: a weighting variable of the frame (a region code, say) stays text
-    frame = pd.read_csv(path, dtype="string", keep_default_na=False)
-    if frame.empty:
-        return None
-    frame["municipality_pop"] = frame["municipality_pop"].astype("Int64")
-    frame["responded"] = frame["responded"].map({"True": True, "False": False}).astype("boolean")
-    return frame
 
 
 def nonresponse_table(frame: pd.DataFrame | None, breaks: list[int], labels: list[str]) -> pd.DataFrame:

@@ -1083,6 +1083,7 @@ SPEC_CHOICES = {  # the multiverse's choices, in the indicator panel's order, wi
     "role_rule": "role rule",
     "dont_know": "weet niet",
     "neutral": "outcome",
+    "weighting": "weights",
 }
 SPEC_ROW = 0.13  # inches per choice row of the indicator panel
 

@@ -83,3 +83,16 @@ def stage_logger(log_path: str | Path | None, name: str) -> logging.Logger:
         handler.setFormatter(formatter)
         logger.addHandler(handler)
     return logger
+
+
+def read_clean_frame(path) -> pd.DataFrame | None:
+    """The clean stage's ``frame.csv``; None when it holds no networks (no frame)."""
+    import pandas as pd
+
+    # every column as text first: a weighting variable of the frame (a region code, say) stays text
+    frame = pd.read_csv(path, dtype="string", keep_default_na=False)
+    if frame.empty:
+        return None
+    frame["municipality_pop"] = frame["municipality_pop"].astype("Int64")
+    frame["responded"] = frame["responded"].map({"True": True, "False": False}).astype("boolean")
+    return frame

@@ -15,7 +15,14 @@ The choices, each a list of alternatives in the config's ``multiverse`` section:
     how the primary model's outcome treats the neutral category: ``five_point`` (every
     code, as in the study), ``three_point`` (disagree, neutral, agree, as the published
     figures collapse it), ``agree_vs_rest`` (neutral joins disagreement) or
-    ``disagree_vs_rest`` (neutral joins agreement).
+    ``disagree_vs_rest`` (neutral joins agreement);
+``weighting``
+    ``unweighted`` (as in the study) or ``weighted`` for non-response as the config's
+    ``weighting`` section says (:mod:`leisurenet.weighting`), under the specification's
+    size classes: the headline cross-tab's Rao-Scott test and Cramér's V of the weighted
+    table, and the primary model fitted with the weights and design-based standard errors.
+    Both without the finite-population correction, as inference about the association
+    rather than about the frame's own networks, like the unweighted tests.
 
 A specification is one alternative of each; every combination is one job. Each reports
 the headline cross-tab (``paper.headline_crosstab``: exact p-value and Cramér's V) and the
@@ -35,8 +42,10 @@ from scipy import stats
 from .codebook import Codebook
 from .crosstab import crosstab_name, crosstab_tests
 from .fastfit import fit_patterns, model_patterns
+from .models import fit_weighted_ordinal
 from .plan import DIMENSIONS, Specification
 from .recode import recode
+from .weighting import design_for, rao_scott, without_fpc
 
 COLUMNS = [
     "spec",
@@ -94,13 +103,19 @@ def headline_variables(config: dict) -> tuple[str, str]:
 
 
 def run_specification(
-    codebook: Codebook, clean: pd.DataFrame, config: dict, model: dict, spec: Specification
+    codebook: Codebook,
+    clean: pd.DataFrame,
+    config: dict,
+    model: dict,
+    spec: Specification,
+    frame: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, list[str]]:
     """The findings of one specification (rows of :data:`COLUMNS`) and notes for the log.
 
     ``config`` is the job's settings, :func:`leisurenet.plan.job_settings` of ``spec``
     (its cut points and role rule already in place); ``model`` the primary model's entry
-    of ``config/models.yaml``; ``clean`` the cleaned data, recoded here.
+    of ``config/models.yaml``; ``clean`` the cleaned data, recoded here; ``frame`` the
+    clean stage's frame, which a weighted specification needs.
     """
     notes = []
     data = clean
@@ -114,6 +129,10 @@ def run_specification(
             raise ValueError(f"multiverse.neutral: the model's outcome '{outcome}' is not a codebook item")
         recoded[outcome] = outcome_coding(codebook, recoded[outcome], outcome, spec.neutral)
     base = {"spec": spec.name, **{d: getattr(spec, d) for d in DIMENSIONS}, "study": spec.study}
+    if spec.weighting == "weighted":
+        design = without_fpc(design_for(recoded, frame, config["weighting"], config["size_class"]))
+        notes += design.notes
+        return pd.DataFrame(weighted_findings(recoded, config, model, design, base), columns=COLUMNS), notes
     analysis = config["analysis"]
     row, col = headline_variables(config)
     test = crosstab_tests(
@@ -159,6 +178,51 @@ def run_specification(
     if fit.status != "ok":
         notes.append(f"primary model: {fit.status}; its size terms are NaN")
     return pd.DataFrame(rows, columns=COLUMNS), notes
+
+
+def weighted_findings(recoded: pd.DataFrame, config: dict, model: dict, design, base: dict) -> list[dict]:
+    """The rows of a weighted specification: the headline cross-tab's Rao-Scott F test
+    with Cramér's V of the weighted table, and the weighted primary model's size terms."""
+    row, col = headline_variables(config)
+    test = rao_scott(design, recoded[row], recoded[col])
+    # Pearson's X^2 of the weighted table is scaled to all respondents (svytable's Ntotal)
+    k = min(test["n_rows"], test["n_cols"]) - 1
+    rows = [
+        base
+        | {
+            "finding": config["paper"]["headline_crosstab"],
+            "term": "cramers_v",
+            "estimate": math.sqrt(test["chisq"] / (design.n * k)) if k > 0 else math.nan,
+            "ci_low": math.nan,
+            "ci_high": math.nan,
+            "p_value": test["p_F"],
+            "n": test["n"],
+            "status": "Rao-Scott F (weighted)",
+        }
+    ]
+    name = config["paper"]["primary_model"]
+    fit = fit_weighted_ordinal(recoded, design, name, model, confidence=config["analysis"]["confidence"])
+    # as the unweighted fits: "ok" unless the fit failed (a flag such as an empty outcome
+    # level is the model table's to report)
+    fitted = fit.fit.iloc[0]
+    status = "ok" if bool(fitted["converged"]) else (fitted["flag"] or "not converged")
+    n = int(fit.fit["n"].iloc[0])
+    for term in fit.coefficients.itertuples():
+        if term.term.startswith("size_class["):
+            rows.append(
+                base
+                | {
+                    "finding": "size_effect",
+                    "term": term.term,
+                    "estimate": term.odds_ratio,
+                    "ci_low": term.or_ci_low,
+                    "ci_high": term.or_ci_high,
+                    "p_value": term.p_value,
+                    "n": n,
+                    "status": status,
+                }
+            )
+    return rows
 
 
 def summary(table: pd.DataFrame, alpha: float) -> pd.DataFrame:

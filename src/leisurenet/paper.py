@@ -743,6 +743,7 @@ def multiverse_table(specs: pd.DataFrame, headline: str, references: dict, prose
             "Role rule": str(row.role_rule).replace("_", " "),
             "Weet niet": row.dont_know,
             "Outcome": str(row.neutral).replace("_", " "),
+            "Weights": row.weighting,
         }
         for term in size_terms:
             level = term.removeprefix(SIZE_TERM).removesuffix("]")
@@ -758,7 +759,7 @@ def multiverse_table(specs: pd.DataFrame, headline: str, references: dict, prose
         crosstab=prose.crosstab(headline),
         reference=references.get("size_class", "n/a"),
     )
-    return pipe_table(pd.DataFrame(rows), "multiverse", caption, "llll" + "r" * (len(rows[0]) - 4))
+    return pipe_table(pd.DataFrame(rows), "multiverse", caption, "lllll" + "r" * (len(rows[0]) - 5))
 
 
 def multiverse_variables(summary: pd.DataFrame, alpha: float, references: dict, prose: Prose) -> dict:

@@ -39,9 +39,16 @@ def chunks(replicates: int, chunk_size: int) -> list[range]:
 
 DONT_KNOW = ("missing", "neutral")
 NEUTRAL = ("five_point", "three_point", "agree_vs_rest", "disagree_vs_rest")
-STUDY_DONT_KNOW, STUDY_NEUTRAL = "missing", "five_point"
-DIMENSIONS = ("size_breaks", "role_rule", "dont_know", "neutral")
-SHORT = {"size_breaks": "size", "role_rule": "role", "dont_know": "dk", "neutral": "outcome"}
+WEIGHTING = ("unweighted", "weighted")
+STUDY_DONT_KNOW, STUDY_NEUTRAL, STUDY_WEIGHTING = "missing", "five_point", "unweighted"
+DIMENSIONS = ("size_breaks", "role_rule", "dont_know", "neutral", "weighting")
+SHORT = {
+    "size_breaks": "size",
+    "role_rule": "role",
+    "dont_know": "dk",
+    "neutral": "outcome",
+    "weighting": "weights",
+}
 
 
 @dataclass(frozen=True)
@@ -52,11 +59,12 @@ class Specification:
     role_rule: str
     dont_know: str
     neutral: str
+    weighting: str
     study: bool
 
     @property
     def name(self) -> str:
-        """``size-<name>.role-<rule>.dk-<treatment>.outcome-<coding>``, the job's wildcard."""
+        """``size-<name>.role-<rule>.dk-<treatment>.outcome-<coding>.weights-<w>``, the job's wildcard."""
         return ".".join(f"{SHORT[d]}-{getattr(self, d)}" for d in DIMENSIONS)
 
 
@@ -64,11 +72,12 @@ def specifications(config: dict) -> list[Specification]:
     """Every combination of the ``multiverse`` alternatives, in the config's order.
 
     Raises ValueError when an alternative is unknown or the study's own specification
-    (the main config's cut points and role rule, ``missing``, ``five_point``) is not
-    among them.
+    (the main config's cut points and role rule, ``missing``, ``five_point``,
+    ``unweighted``) is not among them. ``weighted`` is left out when nothing can be
+    weighted: ``weighting`` is null or there is no population frame.
     """
     mv = config["multiverse"]
-    for key, allowed in (("dont_know", DONT_KNOW), ("neutral", NEUTRAL)):
+    for key, allowed in (("dont_know", DONT_KNOW), ("neutral", NEUTRAL), ("weighting", WEIGHTING)):
         unknown = [v for v in mv[key] if v not in allowed]
         if unknown:
             raise ValueError(f"multiverse.{key}: unknown {unknown}; use some of {list(allowed)}")
@@ -80,8 +89,11 @@ def specifications(config: dict) -> list[Specification]:
         "role_rule": config["governance_role"]["rule"],
         "dont_know": STUDY_DONT_KNOW,
         "neutral": STUDY_NEUTRAL,
+        "weighting": STUDY_WEIGHTING,
     }
     lists = {"size_breaks": list(mv["size_breaks"]), **{d: list(mv[d]) for d in DIMENSIONS[1:]}}
+    if not (config.get("weighting") and config["data"]["frame"]):
+        lists["weighting"] = [w for w in lists["weighting"] if w != "weighted"]
     absent = [f"{d}: {v}" for d, v in study.items() if v not in lists[d]]
     if absent:
         raise ValueError(
@@ -134,6 +146,7 @@ def job_settings(config: dict, spec: Specification) -> dict:
         "analysis": {k: config["analysis"][k] for k in analysis},
         "crosstabs": config["crosstabs"],
         "paper": {k: config["paper"][k] for k in ("headline_crosstab", "primary_model")},
+        "weighting": config["weighting"] if spec.weighting == "weighted" else None,
     }
 
 

@@ -15,6 +15,7 @@ rule multiverse_spec:
     """The headline cross-tab and the primary model's size terms under the job's specifications."""
     input:
         clean=rules.clean.output.parquet,
+        frame=rules.clean.output.frame,
         codebook=config["codebook"],
         models=config["models"],
         library=library("multiverse_spec.py"),
