@@ -75,9 +75,11 @@ OUTPUTS: dict[str, tuple[str, str]] = {
     "nonresponse": ("descriptives/nonresponse.csv", "respondents against the frame by size class"),
     "nonresponse_test": ("descriptives/nonresponse_test.csv", "tests of respondents against the frame"),
     "paired": ("descriptives/paired.csv", "involvement against guiding input (Wilcoxon signed-rank)"),
+    "weighted": ("descriptives/weighted.csv", "per item the share weighted for non-response, SE, intervals"),
     # crosstabs
     "cells": ("crosstabs/cells.csv", "cross-tab cells: counts, expected counts, percentages"),
     "tests": ("crosstabs/tests.csv", "cross-tab tests: chi-square, exact p, Cramér's V, Holm"),
+    "tests_weighted": ("crosstabs/tests_weighted.csv", "cross-tab Rao-Scott tests under the weighted design"),
     # models
     "coefficients": ("models/coefficients.csv", "one row per model term: estimates, CIs, odds ratios"),
     "fit": ("models/fit.csv", "one row per model: fit, proportional-odds check, flags"),

@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .recode import size_class as cut_size_class
 
@@ -528,6 +527,8 @@ def ciprop(design: Design, y: np.ndarray, method: str = "logit", level: float = 
     WeightingError
         For another method, a level outside (0, 1) or a ``y`` other than 0, 1 or missing.
     """
+    from scipy import stats  # here: the design and the weighted model need only NumPy
+
     if method not in CI_METHODS:
         raise WeightingError(f"ciprop: method '{method}' is not one of {', '.join(CI_METHODS)}")
     if not 0 < level < 1:
@@ -591,6 +592,8 @@ def rao_scott(design: Design, row, col) -> dict:
         than two levels of a variable among the respondents with both); then the
         statistics are NaN.
     """
+    from scipy import stats  # here: the design and the weighted model need only NumPy
+
     r, c = _text(row), _text(col)
     if len(r) != design.n or len(c) != design.n:
         raise WeightingError(
