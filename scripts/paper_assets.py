@@ -16,7 +16,8 @@ log = stage_logger(sm.log[0], "paper_assets")
 codebook = Codebook.from_yaml(sm.input.codebook)
 csv = {name: pd.read_csv(sm.input[name]) for name in
        ("flow", "cleaning_log", "audit", "cells", "tests", "summary", "scales", "paired", "nonresponse_test",
-        "coefficients", "fit", "bootstrap", "multiverse", "multiverse_summary")}  # fmt: skip
+        "coefficients", "fit", "bootstrap", "multiverse", "multiverse_summary", "weighted",
+        "tests_weighted")}  # fmt: skip
 audit, items, fit = csv["audit"], csv["summary"], csv["fit"]
 models = fit.set_index("model")[["family", "outcome"]].to_dict("index")
 prose = Prose.from_config(Wording.from_yaml(sm.input.wording), codebook, models, sm.params.crosstabs)
@@ -25,6 +26,9 @@ settings = sm.params.paper
 primary, headline, alpha = settings["primary_model"], settings["headline_crosstab"], settings["alpha"]
 references = paper.model_references(fit, primary, prose)
 study = {"size_class": sm.params.size_class, "governance_role": sm.params.governance_role}
+weighted = paper.Weighted(
+    csv["weighted"], csv["tests_weighted"], items, csv["tests"], csv["coefficients"], fit
+)
 
 variables = {
     "data": paper.data_variables(
@@ -41,6 +45,7 @@ variables = {
     "audit": paper.audit_variables(audit, prose),
     "bootstrap": paper.bootstrap_variables(csv["bootstrap"], sm.params.bootstrap, primary, fit, prose),
     "multiverse": paper.multiverse_variables(csv["multiverse_summary"], alpha, references, prose),
+    "weighting": paper.weighting_variables(weighted, csv["flow"], sm.params.weighting, settings, prose),
 }
 
 tables = {
@@ -54,6 +59,7 @@ tables = {
     "model_fit": paper.model_fit_table(fit, prose),
     "bootstrap": paper.bootstrap_table(csv["bootstrap"], csv["coefficients"], fit, primary, prose),
     "multiverse": paper.multiverse_table(csv["multiverse"], headline, references, prose),
+    "weighted": paper.weighted_table(weighted, headline, primary, prose),
     "audit": paper.audit_table(audit, prose),
     "codebook": paper.codebook_table(prose),
     "software": paper.software_pipe_table(prose),

@@ -281,3 +281,128 @@ def test_the_study_specification_is_the_bold_row_of_the_multiverse_table(prose):
     cells = [line.strip("| ").split(" | ") for line in body]
     assert all(c.startswith("**") and c.endswith("**") for c in cells[0])
     assert not any("**" in c for c in cells[1])
+
+
+# --- weighting ------------------------------------------------------------------------------
+
+
+def test_the_weighted_model_is_named_after_its_model(prose):
+    from leisurenet import models
+    from leisurenet import prose as prose_module
+
+    assert prose_module.WEIGHTED_SUFFIX == models.WEIGHTED_SUFFIX  # not imported: keeps SciPy out
+    assert prose.model("rep_voice_ordinal_weighted") == (
+        "survey-weighted ordinal model of the representation of the voice of people in poverty"
+    )
+    frame = pd.DataFrame({"model": ["a", "b_weighted", "b", "a_weighted", "c_weighted"], "row": range(5)})
+    assert list(paper.beside_its_model(frame)["model"]) == [
+        "a",
+        "a_weighted",
+        "b",
+        "b_weighted",
+        "c_weighted",
+    ]
+
+
+def test_weighted_table_shows_the_items_that_change_most(prose, codebook):
+    from .test_paper_wording import STUDY, weighted_results
+
+    shares = [50.0, 41.0, 52.0, 50.5, 55.0, 49.0, 50.2, 48.0, 50.1, 58.0, 50.0]
+    results = weighted_results(codebook, shares=shares, p=(0.02, 0.0004), model=((2.5, 0.1), (2.6, 0.004)))
+    table = paper.weighted_table(results, STUDY["headline_crosstab"], STUDY["primary_model"], prose)
+    lines = table.splitlines()
+    assert lines[0] == "| Estimate | Unweighted | Weighted |"
+    items = codebook.item_ids
+    # by the absolute change: 41 (-9), 58 (+8), 55 (+5), 52 (+2), 48 (-2), then 49 (-1), 50.5, 50.2
+    labels = [prose.variable(f"{item}_cat") for item in items]
+    order = [1, 9, 4, 2, 7, 5, 3, 6]
+    for line, index in zip(lines[2:10], order, strict=True):
+        assert paper.escape(labels[index][0].upper() + labels[index][1:]) in line
+    assert "| 50.0% [40.0–60.0] | 41.0% [45.0–55.0] |" in lines[2]
+    assert lines[10] == (
+        "| Test of the coordinator's role for the actions by municipality size class: p | 0.020 (exact) | "
+        "< 0.001 (Rao–Scott F = 3.20) |"
+    )
+    assert lines[11] == (
+        "| Odds ratio: large against small municipalities | 2.50 [1.25–5.00], p = 0.100 | "
+        "2.60 [1.30–5.20], p = 0.004 |"
+    )
+    assert "for the 8 items whose share changes most" in table
+    assert "(unweighted hypergeometric; weighted logit intervals, with the finite-population" in table
+    assert table.rstrip().endswith("{#tbl-weighted}")
+
+
+def test_weighting_sentences_follow_the_numbers(prose, codebook):
+    from .test_paper_wording import STUDY, flow, weighted_results
+
+    settings = {"method": "poststratify", "poststrata": "size_class"}
+    same = paper.weighting_variables(weighted_results(codebook), flow(True), settings, STUDY, prose)
+    assert same["method"].startswith(
+        "For the weighted estimates, the 77 respondents are treated as a simple random sample without "
+        "replacement from the frame of 104 networks, post-stratified on municipality size class: "
+    )
+    assert "(with it, as 74.0% of the frame answered, their p-values are far smaller)" in same["method"]
+    assert "[@lumley2004]" in same["method"] and "[@rao1984]" in same["method"]
+    assert "change by at most 3.0 percentage points, for " in same["results"]
+    assert "(50.0% unweighted, 47.0% weighted). @tbl-weighted gives the 3 of the 3 items" in same["results"]
+    assert (
+        "the weighted Rao–Scott test gives p = 0.030, the exact test of the unweighted table p = 0.030"
+        in (same["results"])
+    )
+    assert (
+        "are 2.50 [1.25–5.00] for large against small municipalities (unweighted 2.50 [1.25–5.00])."
+        in (same["results"])
+    )
+    assert same["discussion"] == (
+        "Weighting the respondents to the frame changes none of these verdicts: every cross-tab's verdict at "
+        "the 0.05 level, before adjustment, is the same under the unweighted exact test and the weighted "
+        "Rao–Scott test; the survey-weighted model m gives the size effects the direction and the "
+        "significance they have unweighted; no item's share of positive answers changes by more than 3.0 "
+        "percentage points."
+    )
+    assert same["figure_note"].startswith("The intervals of the survey-weighted model are design-based")
+
+    flipped = weighted_results(codebook, p=(0.03, 0.07), model=((2.5, 0.1), (0.8, 0.2)))
+    text = paper.weighting_variables(flipped, flow(True), settings, STUDY, prose)["discussion"]
+    assert text.startswith("Weighting the respondents to the frame changes some of these verdicts: ")
+    assert (
+        "disagree on the coordinator's role for the actions by municipality size class (exact p = 0.030, "
+        "weighted p = 0.070)" in text
+    )
+    assert (
+        "the odds ratio of large against small municipalities changes direction (2.50 unweighted, 0.80"
+        in text
+    )
+    significant = weighted_results(codebook, model=((2.5, 0.1), (2.5, 0.0001)))
+    text = paper.weighting_variables(significant, flow(True), settings, STUDY, prose)["discussion"]
+    assert "whose standard errors carry the finite-population correction, the odds ratio of large" in text
+    assert "becomes significant at the 0.05 level (2.50, p < 0.001; unweighted 2.50, p = 0.100)" in text
+    lost = weighted_results(codebook, model=((2.5, 0.01), (2.5, 0.2)))
+    text = paper.weighting_variables(lost, flow(True), settings, STUDY, prose)["discussion"]
+    assert "is no longer significant at the 0.05 level" in text
+    crossed = {"method": "poststratify", "poststrata": ["size_class", "province"]}
+    method = paper.weighting_variables(lost, flow(True), crossed, STUDY, prose)["method"]
+    assert "post-stratified on the cells of municipality size class and province crossed: " in method
+    raked = {"method": "rake", "poststrata": ["size_class", "province"]}
+    method = paper.weighting_variables(lost, flow(True), raked, STUDY, prose)["method"]
+    assert "raked to the frame's margins of municipality size class and province: " in method
+
+
+def test_without_weights_the_method_says_why_and_nothing_else_is_weighted(prose, codebook):
+    from .test_paper_wording import STUDY, flow, weighted_results
+
+    empty = weighted_results(codebook, empty=True)
+    no_frame = paper.weighting_variables(empty, flow(False), {"method": "poststratify"}, STUDY, prose)
+    assert no_frame["method"] == (
+        "The estimates are not weighted for non-response: without a population frame there are no counts of "
+        "networks to weight the respondents to."
+    )
+    off = paper.weighting_variables(empty, flow(True), None, STUDY, prose)
+    assert off["method"].startswith(
+        "The estimates are not weighted for non-response: the analysis was set up"
+    )
+    for variables in (no_frame, off):
+        assert variables["results"] == variables["discussion"] == variables["figure_note"] == ""
+    assert paper.weighted_table(empty, "role_act_by_size", "m", prose) == ""
+    coefficients = empty.coefficients.assign(equation="", equation_reference="", flag="")
+    assert "survey-weighted" not in paper.models_table(coefficients, empty.fit, prose)

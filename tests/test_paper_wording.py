@@ -8,7 +8,7 @@ placeholder no branch fills (the renderer raises), fails here rather than in a u
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -204,6 +204,59 @@ def recoded(tie: int) -> pd.DataFrame:
     return pd.DataFrame({"role_vis": same, "role_obj": same, "role_act": actions})
 
 
+def weighted_items(codebook, shares: list[float]) -> pd.DataFrame:
+    """weighted.csv for the first items of the codebook: unweighted 50%, weighted ``shares``."""
+    ids = codebook.item_ids[: len(shares)]
+    return pd.DataFrame(
+        {"item": ids, "n_valid": 70, "pct_positive_valid": 50.0, "pct_positive_valid_weighted": shares}
+        | {"se_weighted": 2.0, "ci_method": "logit", "ci_level": 0.95, "ci_low": 0.45, "ci_high": 0.55}
+        | {"weighting": "poststratify", "note": ""}
+    )
+
+
+def weighted_tests(p_exact: float, p_weighted: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """tests.csv and tests_weighted.csv of the headline cross-tab and another one (both p 0.5)."""
+    names = ["role_act_by_size", "rep_voice_by_size"]
+    unweighted = pd.DataFrame({"crosstab": names, "p_exact": [p_exact, 0.5]})
+    weighted = pd.DataFrame({"crosstab": names, "F_no_fpc": [3.2, 0.7], "p_F_no_fpc": [p_weighted, 0.5]})
+    return unweighted, weighted
+
+
+def weighted_coefficients(unweighted: tuple[float, float], weighted: tuple[float, float] | None):
+    """The primary model ``m`` and its weighted fit ``m_weighted``: (odds ratio, p) of the size
+    term each; ``weighted`` None: the weighted model was not fitted."""
+    rows = [("m", "size_class[large]", *unweighted), ("m", "threshold[1|2]", 1.0, 0.5)]
+    if weighted is not None:
+        rows += [("m_weighted", "size_class[large]", *weighted), ("m_weighted", "threshold[1|2]", 1.0, 0.5)]
+    df = pd.DataFrame(rows, columns=["model", "term", "odds_ratio", "p_value"])
+    return df.assign(
+        estimate=np.log(df["odds_ratio"]), or_ci_low=df["odds_ratio"] / 2, or_ci_high=df["odds_ratio"] * 2
+    )
+
+
+def weighted_results(
+    codebook,
+    shares=(50.5, 47.0, 51.0),
+    p=(0.03, 0.03),
+    model=((2.5, 0.1), (2.5, 0.1)),
+    empty: bool = False,
+) -> paper.Weighted:
+    """Weighted results with items' weighted ``shares``, the headline's ``p`` (exact, weighted)
+    and the primary model's size effect ``model`` (unweighted, weighted); ``empty``: no weights."""
+    items_ = weighted_items(codebook, list(shares))
+    unweighted_items = items_[["item"]].assign(ci_low=0.4, ci_high=0.6, ci_method="hypergeometric")
+    tests, tests_weighted = weighted_tests(*p)
+    coefficients_ = weighted_coefficients(*model)
+    fit_ = fit().assign(model=lambda df: df["model"].replace("effort_ordinal", "m_weighted"))
+    if empty:
+        items_, tests_weighted = items_.iloc[:0], tests_weighted.iloc[:0]
+        coefficients_ = coefficients_[coefficients_["model"] == "m"]
+    return paper.Weighted(items_, tests_weighted, unweighted_items, tests, coefficients_, fit_)
+
+
+STUDY = {"headline_crosstab": "role_act_by_size", "primary_model": "m", "alpha": 0.05}
+
+
 # --- every branch of every function ---------------------------------------------------------
 
 
@@ -263,6 +316,10 @@ def run_models(prose):
     yield paper.model_variables(no_size, fit(), "m", prose)
     yield paper.models_table(coefficients(), fit(), prose)
     yield paper.model_fit_table(fit(), prose)
+    survey = weighted_coefficients((2.5, 0.1), (2.5, 0.01)).assign(equation="", equation_reference="")
+    with_weighted = fit().assign(model=lambda df: df["model"].replace("effort_ordinal", "m_weighted"))
+    yield paper.models_table(survey, with_weighted, prose)
+    yield paper.model_fit_table(with_weighted, prose)
 
 
 def run_resampling(prose):
@@ -276,6 +333,39 @@ def run_resampling(prose):
         yield paper.multiverse_variables(multiverse_summary(n_significant), 0.05, references, prose)
     yield paper.multiverse_variables(multiverse_summary([0, 0]).iloc[:0], 0.05, references, prose)
     yield paper.multiverse_table(multiverse_specs(), "role_act_by_size", references, prose)
+
+
+def run_weighting(prose, codebook):
+    settings = {"method": "poststratify", "poststrata": "size_class"}
+    unchanged = weighted_results(codebook)
+    yield paper.weighting_variables(unchanged, flow(True), settings, STUDY, prose)
+    yield paper.weighted_table(unchanged, "role_act_by_size", "m", prose)
+    # a cross-tab's verdict flips; the size effect changes direction, becomes or stops being
+    # significant; the weighted model has no size effect, or was not fitted
+    for p, model in (
+        ((0.03, 0.07), ((2.5, 0.1), (0.8, 0.2))),
+        ((0.5, 0.5), ((2.5, 0.1), (2.5, 0.01))),
+        ((0.5, 0.5), ((2.5, 0.01), (2.5, 0.1))),
+        ((0.5, 0.5), ((2.5, 0.1), None)),
+    ):
+        results = weighted_results(codebook, p=p, model=model)
+        yield paper.weighting_variables(results, flow(True), settings | {"method": "rake"}, STUDY, prose)
+    no_size = weighted_results(codebook)
+    no_size = replace(
+        no_size,
+        items=no_size.items.assign(ci_method="beta"),
+        coefficients=no_size.coefficients[lambda df: df["term"] != "size_class[large]"],
+    )
+    several = {"method": "poststratify", "poststrata": ["size_class", "province"]}
+    yield paper.weighting_variables(no_size, flow(True), several, STUDY, prose)
+    yield paper.weighting_variables(
+        no_size, flow(True), settings, STUDY | {"headline_crosstab": "x_by_y"}, prose
+    )
+    yield paper.weighted_table(no_size, "role_act_by_size", "m", prose)
+    empty = weighted_results(codebook, empty=True)
+    for frame in (True, False):
+        yield paper.weighting_variables(empty, flow(frame), None, STUDY, prose)
+    yield paper.weighted_table(empty, "role_act_by_size", "m", prose)
 
 
 def run_audit(prose, codebook):
@@ -302,6 +392,7 @@ def test_every_variant_of_every_key_is_reached_and_filled(prose, codebook, tmp_p
         *run_models(prose),
         *run_resampling(prose),
         *run_audit(prose, codebook),
+        *run_weighting(prose, codebook),
     ]
     everything = {(key, variant) for key, variants in prose.wording.texts.items() for variant in variants}
     missed = sorted(everything - prose.wording.seen, key=str)

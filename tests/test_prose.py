@@ -21,7 +21,7 @@ pytestmark = pytest.mark.slow
 
 # Printed in code spans by the manuscript, as they are.
 TECHNICAL = {"data.file", "data.checksum"}
-NAME_COLUMNS = ("Cross-tab", "Model", "Term")
+NAME_COLUMNS = ("Cross-tab", "Model", "Term", "Estimate")
 SNAKE = re.compile(r"(?<![\w@#.-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w-])")
 PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
 
@@ -50,6 +50,7 @@ def tables(folder: Path) -> dict[str, str]:
     return {
         p.name: p.read_text(encoding="utf-8")
         for p in sorted((folder / "results/paper/assets/tables").glob("*.md"))
+        if p.stat().st_size  # a table without results (the weighted one, unweighted) is empty
     }
 
 

@@ -18,6 +18,9 @@ from .names import crosstab_name
 from .wording import Wording
 
 SIZE = "size_class"
+# The survey-weighted fit of a model is model ``<name>_weighted`` (models.WEIGHTED_SUFFIX, not
+# imported: the paper's job does not load the statistics).
+WEIGHTED_SUFFIX = "_weighted"
 
 
 @dataclass(frozen=True)
@@ -109,7 +112,11 @@ class Prose:
     # --- models and cross-tabs ---------------------------------------------------------
 
     def model(self, name: str) -> str:
-        """A model's name: its own in ``names.model``, else one made from its family and outcome."""
+        """A model's name: its own in ``names.model``; for the survey-weighted fit of a model,
+        that model's name in ``names.model_weighted``; else one made from its family and outcome."""
+        base = name.removesuffix(WEIGHTED_SUFFIX)
+        if name not in self.wording.variants("names.model") and is_weighted(name):
+            return self.say("names.model_weighted", model=self.model(base))
         spec = self.models.get(name)
         outcome = self.variable(spec["outcome"]) if spec else "n/a"
         if name in self.wording.variants("names.model"):
@@ -140,6 +147,11 @@ class Prose:
             self.say("names.reference", variable=self.variable(var), level=level)
             for var, level in self.references(formula).items()
         )
+
+
+def is_weighted(model: str) -> bool:
+    """Whether ``model`` is the survey-weighted fit of another model (its ID ends in the suffix)."""
+    return model.endswith(WEIGHTED_SUFFIX) and model != WEIGHTED_SUFFIX
 
 
 def capitalised(text: str) -> str:

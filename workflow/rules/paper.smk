@@ -17,6 +17,8 @@ rule paper_assets:
         scales=rules.describe.output.scales,
         paired=rules.describe.output.paired,
         nonresponse_test=rules.describe.output.nonresponse_test,
+        weighted=rules.describe.output.weighted,
+        tests_weighted=rules.crosstab.output.tests_weighted,
         recoded=rules.recode.output.parquet,
         coefficients=rules.models.output.coefficients,
         fit=rules.models.output.fit,
@@ -38,6 +40,7 @@ rule paper_assets:
         crosstabs=config["crosstabs"],
         paper=config["paper"],
         bootstrap=config["bootstrap"],
+        weighting=config["weighting"],
     script:
         "../../scripts/paper_assets.py"
 
