@@ -22,7 +22,14 @@ os.environ.update(
 configfile: "config/config.yaml"
 
 
+# `weighting: null` turns the weighting off, but Snakemake's validator fills defaults into
+# a section without checking that it is one: validate without it, then put the null back.
+WEIGHTING_OFF = "weighting" in config and config["weighting"] is None
+if WEIGHTING_OFF:
+    del config["weighting"]
 validate(config, "workflow/schemas/config.schema.yaml")
+if WEIGHTING_OFF:
+    config["weighting"] = None
 
 # Every configured file must exist before any job runs, whatever results/ holds: a wrong
 # path would otherwise leave the results of an earlier run in place, with exit 0.

@@ -4,7 +4,7 @@ import pandas as pd
 
 from leisurenet.io import read_clean_frame, read_dataset, stage_logger, write_csv
 from leisurenet.models import DEFAULT_CHECKS, fit_models, fit_weighted_ordinal, load_model_specs
-from leisurenet.weighting import logged_design
+from leisurenet.weighting import logged_design, without_fpc
 
 sm = snakemake
 log = stage_logger(sm.log[0], "models")
@@ -12,13 +12,14 @@ specs = load_model_specs(sm.input.models)
 data = read_dataset(sm.input.recoded)
 confidence = sm.params.analysis["confidence"]
 result = fit_models(data, specs, confidence=confidence)
-# The primary model again, weighted for non-response, with design-based standard errors.
+# The primary model again, weighted for non-response, with design-based standard errors
+# without the finite-population correction: inference about the association, as the tests.
 design = logged_design(data, read_clean_frame(sm.input.frame), sm.params.weighting, sm.params.size_class, log)
 if design is not None:
     primary = sm.params.primary_model
     checks = {**DEFAULT_CHECKS, **specs.get("checks", {})}
     weighted = fit_weighted_ordinal(
-        data, design, primary, specs["models"][primary], checks=checks, confidence=confidence
+        data, without_fpc(design), primary, specs["models"][primary], checks=checks, confidence=confidence
     )
     result.coefficients = pd.concat([result.coefficients, weighted.coefficients], ignore_index=True)
     result.fit = pd.concat([result.fit, weighted.fit], ignore_index=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 
 import pytest
 import yaml
@@ -11,7 +12,7 @@ from leisurenet import condaenv
 from leisurenet.codebook import Codebook
 from leisurenet.config import check_files, load_config, validate_config
 
-from .conftest import ROOT
+from .conftest import ROOT, SNAKEMAKE
 
 
 def test_every_schema_key_has_a_description_and_a_default():
@@ -123,3 +124,20 @@ def test_every_missing_configured_file_is_named_with_what_to_do(tmp_path):
     assert [line.split(":")[0].strip() for line in lines] == ["data.mapping", "codebook"]
     assert f"looked for {tmp_path / 'codebook.yaml'}" in lines[1]
     check_files({"data": {"raw": "synthetic", "frame": "synthetic"}, "published": None}, tmp_path)
+
+
+def test_weighting_null_is_accepted_by_the_workflow(tmp_path):
+    """Snakemake's validator would fill defaults into the null section; the Snakefile keeps it null."""
+    off = tmp_path / "off.yaml"
+    off.write_text("weighting: null\n")
+    result = subprocess.run(
+        [SNAKEMAKE, "--dry-run", "--forceall", "--configfile", str(off), "--config", "multiverse_jobs=0"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    output = result.stdout + result.stderr
+    assert "weights-unweighted" in output and "weights-weighted" not in output
+    assert load_config(off)["weighting"] is None

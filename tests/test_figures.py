@@ -409,7 +409,8 @@ def specs():
         [("study", 2.5, 0.5), ("lower", 1.5, 0.03), ("higher", 4.0, 0.2)]
     ):
         base = {"spec": f"s{i}", "size_breaks": size, "role_rule": "highest", "dont_know": "missing",
-                "neutral": "five_point", "weighting": "unweighted", "study": size == "study", "n": 77, "status": "ok"}  # fmt: skip
+                "neutral": "five_point", "weighting": "unweighted", "study": size == "study", "n": 77,
+                "status": "ok"}  # fmt: skip
         rows.append(base | {"finding": "role_act_by_size", "term": "cramers_v", "estimate": 0.2,
                             "ci_low": np.nan, "ci_high": np.nan, "p_value": p})  # fmt: skip
         p_model = 0.01 if size == "higher" else 0.3

@@ -375,7 +375,7 @@ def test_weighting_sentences_follow_the_numbers(prose, codebook):
     )
     significant = weighted_results(codebook, model=((2.5, 0.1), (2.5, 0.0001)))
     text = paper.weighting_variables(significant, flow(True), settings, STUDY, prose)["discussion"]
-    assert "whose standard errors carry the finite-population correction, the odds ratio of large" in text
+    assert "in the survey-weighted model m, the odds ratio of large" in text
     assert "becomes significant at the 0.05 level (2.50, p < 0.001; unweighted 2.50, p = 0.100)" in text
     lost = weighted_results(codebook, model=((2.5, 0.01), (2.5, 0.2)))
     text = paper.weighting_variables(lost, flow(True), settings, STUDY, prose)["discussion"]

@@ -43,7 +43,7 @@ import pytest
 
 from leisurenet.models import COEFFICIENT_COLUMNS, FIT_COLUMNS, fit_weighted_ordinal, load_model_specs
 from leisurenet.recode import size_class
-from leisurenet.weighting import Design, WeightingError, poststratified
+from leisurenet.weighting import Design, WeightingError, poststratified, without_fpc
 
 from .conftest import ROOT
 
@@ -105,6 +105,32 @@ SVYOLR_DEFAULT = {
         "4|5": (2.25191247875056, 0.209143992230664),
     },
 }
+# The design the pipeline fits it on: without the finite-population correction (weighting.without_fpc),
+#     ps <- postStratify(svydesign(ids = ~1, weights = ~1, data = d), ~size_class, pop)
+# then dom as above and m <- svyolr(..., design = dom, control = list(reltol = 1e-16, maxit = 1000))
+SVYOLR_NO_FPC = {
+    "replica": {
+        "size_classmedium": (0.0230377859011998, 0.543771587636232),
+        "size_classlarge": (0.932698587754163, 0.501445163047697),
+        "role_actcommissioner": (-0.56911904630853, 0.560808709254297),
+        "role_actfacilitator": (-0.571862263733537, 0.509000564389834),
+        "role_actmixed": (-0.246179040368414, 0.624744393709191),
+        "1|2": (-1.9638589168311, 0.458113693002277),
+        "2|4": (-0.530686224042119, 0.424978794564191),
+        "4|5": (1.29908492582845, 0.469336957709627),
+    },
+    "other": {
+        "size_classmedium": (0.869702504673227, 0.374691907266754),
+        "size_classlarge": (1.97382141399696, 0.547739640511288),
+        "role_actcommissioner": (-2.06298809214265, 0.689388667990822),
+        "role_actfacilitator": (0.0542976385742071, 0.54223633102949),
+        "role_actmixed": (0.545061681634847, 0.410159632640438),
+        "1|2": (-2.45342863019913, 0.445598675710993),
+        "2|3": (-0.990601825064602, 0.31754410347459),
+        "3|4": (0.0415021443253223, 0.298871735064716),
+        "4|5": (2.25190086435351, 0.410752521146375),
+    },
+}
 DATA = {"replica": ("recoded", "replica"), "other": ("other_recoded", "other_replica")}
 
 
@@ -143,6 +169,20 @@ def test_estimates_and_standard_errors_match_svyolr(weighted):
     for r_name, (estimate, se) in SVYOLR_DEFAULT[name].items():
         assert got.loc[term(r_name), "estimate"] == pytest.approx(estimate, abs=1e-4)
         assert got.loc[term(r_name), "std_error"] == pytest.approx(se, abs=1e-5)
+
+
+def test_without_the_finite_population_correction_it_matches_svyolr_too(weighted, specs):
+    name, recoded, design, _ = weighted
+    spec = specs["models"]["rep_voice_ordinal"]
+    got = fit_weighted_ordinal(recoded, without_fpc(design), "rep_voice_ordinal", spec).coefficients
+    got = got.set_index("term")
+    for r_name, (estimate, se) in SVYOLR_NO_FPC[name].items():
+        assert got.loc[term(r_name), "estimate"] == pytest.approx(estimate, abs=1e-6)
+        assert got.loc[term(r_name), "std_error"] == pytest.approx(se, abs=1e-5)
+    assert (
+        "without the finite-population correction"
+        in fit_weighted_ordinal(recoded, without_fpc(design), "rep_voice_ordinal", spec).fit["note"].iloc[0]
+    )
 
 
 def test_rows_in_the_models_format(weighted):

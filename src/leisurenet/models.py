@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import math
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -1124,7 +1125,7 @@ WEIGHTED_SUFFIX = "_weighted"
 WEIGHTED_NOTE = (
     "survey-weighted proportional odds, as R's survey::svyolr: the estimates maximise the "
     "weighted (pseudo-)log-likelihood; std_error is the design-based linearisation (sandwich) "
-    "variance with the finite-population correction, statistic and intervals Wald z. loglik, "
+    "variance {fpc}, statistic and intervals Wald z. loglik, "
     "aic, bic and the proportional-odds LR check are left out (NaN): the weighted "
     "log-likelihood is not a likelihood, so neither information criteria nor LR tests refer "
     "to it (see the unweighted model for those)"
@@ -1259,10 +1260,15 @@ def weighted_ordinal_logit(
         std_error = np.sqrt(np.diag(covariance(design, full)))
         thresholds = [f"threshold[{a}|{b}]" for a, b in zip(levels[:-1], levels[1:], strict=True)]
         table = _wald_table(names + thresholds, theta, std_error, confidence)
-        log.notes.append(WEIGHTED_NOTE)
+        finite = math.isfinite(design.population)
+        fpc = (
+            "with the finite-population correction" if finite else "without the finite-population correction"
+        )
+        log.notes.append(WEIGHTED_NOTE.format(fpc=fpc))
         log.notes.append(
-            f"weights ({design.method}) sum to {weights.sum():.1f} over the {n} respondents used, "
-            f"of a frame of {design.population}; rows left out keep weight zero in the design"
+            f"weights ({design.method}) sum to {weights.sum():.1f} over the {n} respondents used"
+            + (f", of a frame of {design.population}" if finite else "")
+            + "; rows left out keep weight zero in the design"
         )
         values = {
             "n_parameters": p + k,
