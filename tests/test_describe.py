@@ -422,7 +422,16 @@ def test_paired_comparisons_on_crafted_pairs(codebook):
 
 # --- the rule's script on the replica ----------------------------------------------------
 
-OUTPUTS = ["summary", "distribution", "scales", "item_total", "nonresponse", "nonresponse_test", "paired"]
+OUTPUTS = [
+    "summary",
+    "distribution",
+    "scales",
+    "item_total",
+    "nonresponse",
+    "nonresponse_test",
+    "paired",
+    "weighted",
+]
 
 
 def run_script(tmp_path, recoded, frame: pd.DataFrame | None, config) -> SimpleNamespace:
@@ -439,7 +448,9 @@ def run_script(tmp_path, recoded, frame: pd.DataFrame | None, config) -> SimpleN
             codebook=str(ROOT / "config" / "codebook.yaml"),
         ),
         output=SimpleNamespace(**{name: str(tmp_path / f"{name}.csv") for name in OUTPUTS}),
-        params=SimpleNamespace(analysis=config["analysis"], size_class=config["size_class"]),
+        params=SimpleNamespace(
+            analysis=config["analysis"], size_class=config["size_class"], weighting=config["weighting"]
+        ),
         log=[str(tmp_path / "describe.log")],
     )
     runpy.run_path(str(ROOT / "scripts" / "describe.py"), init_globals={"snakemake": sm})
@@ -459,7 +470,13 @@ def test_script_on_the_replica(tmp_path, recoded, replica, config, codebook):
     nonresponse = pd.read_csv(tmp_path / "nonresponse.csv")
     assert nonresponse["n_frame"].sum() == 104 and nonresponse["n_respondents"].sum() == 77
     assert len(pd.read_csv(tmp_path / "paired.csv")) == 6
-    assert "hypergeometric intervals" in (tmp_path / "describe.log").read_text()
+    log = (tmp_path / "describe.log").read_text()
+    assert (
+        "hypergeometric intervals" in log
+        and "weighting: poststratify of 77 respondents to 104 networks" in log
+    )
+    weighted = pd.read_csv(tmp_path / "weighted.csv")
+    assert weighted["item"].tolist() == codebook.item_ids and (weighted["weighting"] == "poststratify").all()
 
 
 def test_script_without_frame(tmp_path, recoded, config):
@@ -468,3 +485,5 @@ def test_script_without_frame(tmp_path, recoded, config):
     assert set(items["ci_method"]) == {"clopper_pearson"} and items["n_frame"].isna().all()
     assert pd.read_csv(tmp_path / "nonresponse.csv").empty
     assert pd.read_csv(tmp_path / "nonresponse_test.csv")["test"].tolist() == ["none"]
+    assert pd.read_csv(tmp_path / "weighted.csv").empty  # no frame, no weights
+    assert "no weighting: no population frame" in (tmp_path / "describe.log").read_text()

@@ -130,7 +130,12 @@ def run_specification(
         recoded[outcome] = outcome_coding(codebook, recoded[outcome], outcome, spec.neutral)
     base = {"spec": spec.name, **{d: getattr(spec, d) for d in DIMENSIONS}, "study": spec.study}
     if spec.weighting == "weighted":
-        design = without_fpc(design_for(recoded, frame, config["weighting"], config["size_class"]))
+        design = design_for(recoded, frame, config["weighting"], config["size_class"])
+        if design is None:
+            raise ValueError(
+                f"{spec.name}: a weighted specification needs the frame and the weighting settings"
+            )
+        design = without_fpc(design)
         notes += design.notes
         return pd.DataFrame(weighted_findings(recoded, config, model, design, base), columns=COLUMNS), notes
     analysis = config["analysis"]
