@@ -2,11 +2,14 @@
 #   make        set up the environment and run the pipeline (synthetic replica by default)
 #   make test   set up the environment and run the tests
 # Pass your own configuration with: make CONFIG=my_study.yaml
+# For the notebooks: make lab (JupyterLab), make notebooks (run them all, with their outputs)
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The notebook tools (requirements-lab.lock), on top of the pipeline's pins.
+LAB_STAMP := $(VENV)/.lab-installed
 CORES ?= 2
 CONFIG ?=
 MANIFEST ?= results/manifest.json
@@ -19,7 +22,7 @@ SNAKEMAKE_ARGS := --cores $(CORES) --rerun-incomplete $(if $(CONFIG),--configfil
 # A killed run leaves Snakemake's lock: say in plain words what to do (make unlock).
 LOCK_CHECK := $(BIN)/python -m leisurenet.lock
 
-.PHONY: all run unlock test lint format lock clean-results report verify release bench mapping
+.PHONY: all run unlock test lint format lock clean-results report verify release bench mapping lab notebooks
 
 all: run
 
@@ -30,6 +33,16 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
+# Both files at once, so pip's resolver fails rather than move a pin of requirements.lock.
+# The kernel is registered inside .venv under its own name, with this Python's full path
+# (ipykernel's own `python3` names a bare `python`, which `jupytext --execute` does not match
+# to .venv and a user-wide `python3` kernel may shadow).
+KERNEL := leisurenet
+$(LAB_STAMP): $(STAMP) requirements-lab.lock
+	$(BIN)/pip install --quiet -r requirements.lock -r requirements-lab.lock
+	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python 3 (leisurenet)"
+	touch $@
+
 run: $(STAMP)
 	@$(LOCK_CHECK)
 	$(BIN)/snakemake $(SNAKEMAKE_ARGS)
@@ -38,8 +51,28 @@ run: $(STAMP)
 unlock: $(STAMP)
 	$(BIN)/snakemake --unlock $(SNAKEMAKE_ARGS)
 
-test: $(STAMP)
+# The notebook tools too: tests/test_notebooks.py runs every notebook through a Jupyter kernel.
+test: $(LAB_STAMP)
 	$(BIN)/pytest
+
+# JupyterLab on the project, Jupytext pairing each notebooks/*.py with an .ipynb (run `make`
+# first for the results they read). LAB_ARGS for Jupyter's options, e.g. LAB_ARGS=--no-browser.
+# Jupyter refuses to run as root unless told to: a container's user (and CI's) often is.
+LAB_ARGS ?=
+lab: $(LAB_STAMP)
+	$(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
+
+# Every notebook executed top to bottom in a Jupyter kernel, from its folder as Jupyter runs
+# it, into results/notebooks/NN_name.ipynb with its outputs (tests/test_notebooks.py runs
+# the same command); stops at the first cell that fails.
+NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.py))
+notebooks: run $(LAB_STAMP)
+	@mkdir -p results/notebooks
+	@for notebook in $(NOTEBOOKS); do \
+	  output=results/notebooks/$$(basename $$notebook .py).ipynb; \
+	  echo "$$notebook -> $$output"; \
+	  $(BIN)/jupytext --to ipynb --set-kernel $(KERNEL) --execute --run-path notebooks --output $$output $$notebook || exit 1; \
+	done
 
 # A self-contained report of every result with its rule, code and captions, and the DAG.
 report: run
@@ -80,12 +113,19 @@ format: $(STAMP)
 	$(BIN)/snakefmt Snakefile workflow/rules
 
 # Re-resolve the exact pins from requirements.in (needs the package index), and write
-# them into the rules' conda environment (workflow/envs/leisurenet.yaml).
+# them into the rules' conda environment (workflow/envs/leisurenet.yaml). Then the notebook
+# tools of requirements-lab.in on top, held to those pins (-c): requirements-lab.lock gets
+# only what they add. If a notebook tool needs another version of a pinned package, pip
+# stops here and says which.
 lock:
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
 	.venv-lock/bin/pip install --quiet -r requirements.in
 	{ echo "# Exact pins of requirements.in and everything it pulls in (Python 3.11); regenerate with 'make lock'."; \
 	  .venv-lock/bin/pip freeze --exclude-editable; } > requirements.lock
+	.venv-lock/bin/pip install --quiet -r requirements-lab.in -c requirements.lock
+	{ echo "# Exact pins of requirements-lab.in and everything it pulls in beyond requirements.lock (Python 3.11),"; \
+	  echo "# installed on top of it without changing a pin there; regenerate with 'make lock'."; \
+	  .venv-lock/bin/pip freeze --exclude-editable | grep -vxF -f requirements.lock; } > requirements-lab.lock
 	rm -rf .venv-lock
 	PYTHONPATH=src $(PYTHON) -m leisurenet.condaenv
 

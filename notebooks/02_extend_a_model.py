@@ -154,6 +154,7 @@ with_objectives.coefficients[["term", "estimate", "std_error", "p_value", "odds_
 # %%
 from leisurenet.codebook import Codebook
 from leisurenet.io import read_clean_frame
+from leisurenet.load import output_path
 from leisurenet.multiverse import run_specification
 from leisurenet.plan import by_name, job_settings
 
@@ -163,9 +164,11 @@ boot[["odds_ratio", "or_ci_low", "or_ci_high", "n_valid"]].join(wald.add_suffix(
 
 # %%
 clean = load("responses", RESULTS)
+# The frame as the rule reads it (text columns, None without a frame): a weighted
+# specification draws its design from it.
+frame = read_clean_frame(output_path("frame", RESULTS))
 stored = load("multiverse", RESULTS)
 spec = by_name(CONFIG)[stored.loc[~stored["study"], "spec"].iloc[0]]
-frame = read_clean_frame(RESULTS / "clean" / "frame.csv")  # a weighted specification needs it
 mine, notes = run_specification(
     Codebook.from_yaml(ROOT / CONFIG["codebook"]), clean, job_settings(CONFIG, spec), base, spec, frame
 )

@@ -38,7 +38,9 @@ rule manifest:
         # Not outputs of the run: the paper's render folder, the report (`make report`),
         # the release, built on request after (and from) the manifest, and the benchmark
         # (`make bench`), which measures this machine; the proposed mapping (`make mapping`),
-        # made on request from an export the run may not read; and the logs of the jobs that share
+        # made on request from an export the run may not read; the executed notebooks
+        # (`make notebooks`), made on request after (and from) the run by a Jupyter kernel,
+        # whose outputs are for reading, not results; and the logs of the jobs that share
         # the bootstrap and the multiverse, one per job, whose split (chunk_size,
         # multiverse_jobs, the executor) changes no result (their rules' logs stay).
         exclude=[
@@ -50,6 +52,7 @@ rule manifest:
             "results/release",
             "results/benchmark",
             "results/mapping",
+            "results/notebooks",
         ],
     script:
         "../../scripts/manifest.py"
