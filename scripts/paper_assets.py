@@ -9,23 +9,41 @@ from leisurenet import paper
 from leisurenet.codebook import Codebook
 from leisurenet.io import atomic_path, read_dataset, stage_logger
 from leisurenet.prose import Prose
+from leisurenet.provenance import trace, traced
 from leisurenet.wording import Wording
 
 sm = snakemake
 log = stage_logger(sm.log[0], "paper_assets")
 codebook = Codebook.from_yaml(sm.input.codebook)
-csv = {name: pd.read_csv(sm.input[name]) for name in
-       ("flow", "cleaning_log", "audit", "cells", "tests", "summary", "scales", "paired", "nonresponse_test",
-        "coefficients", "fit", "bootstrap", "multiverse", "multiverse_summary", "weighted",
-        "tests_weighted")}  # fmt: skip
+# Every number of these tables knows its file, row and column (leisurenet.provenance): the
+# key columns name the row.
+KEYS = {"flow": ["step", "item"], "cleaning_log": None, "audit": "figure_id",
+        "cells": ["crosstab", "row_level", "col_level"], "tests": "crosstab", "summary": "item",
+        "scales": "scale", "paired": "involvement_item", "nonresponse_test": "test",
+        "coefficients": ["model", "term"], "fit": "model", "bootstrap": "term",
+        "multiverse": ["spec", "finding", "term"], "multiverse_summary": ["finding", "term"],
+        "weighted": "item", "tests_weighted": "crosstab"}  # fmt: skip
+csv = {name: trace(pd.read_csv(sm.input[name]), sm.input[name], key) for name, key in KEYS.items()}
 audit, items, fit = csv["audit"], csv["summary"], csv["fit"]
 models = fit.set_index("model")[["family", "outcome"]].to_dict("index")
 prose = Prose.from_config(Wording.from_yaml(sm.input.wording), codebook, models, sm.params.crosstabs)
 recoded = read_dataset(sm.input.recoded)
+recoded.attrs["source"] = str(sm.input.recoded)
 settings = sm.params.paper
-primary, headline, alpha = settings["primary_model"], settings["headline_crosstab"], settings["alpha"]
+CONFIG = "config/config.yaml"  # the configuration's values, as the run was given them
+primary, headline = settings["primary_model"], settings["headline_crosstab"]
+alpha = traced(settings["alpha"], CONFIG, "paper", "alpha")
 references = paper.model_references(fit, primary, prose)
-study = {"size_class": sm.params.size_class, "governance_role": sm.params.governance_role}
+size_class = dict(sm.params.size_class)
+size_class["breaks"] = [
+    traced(b, CONFIG, "size_class", f"breaks[{i}]") for i, b in enumerate(size_class["breaks"])
+]
+role = dict(sm.params.governance_role)
+role.update({k: traced(role[k], CONFIG, "governance_role", k) for k in ("min_statements", "agreed_min_code")})
+study = {"size_class": size_class, "governance_role": role}
+bootstrap = dict(sm.params.bootstrap)
+bootstrap.update({k: traced(bootstrap[k], CONFIG, "bootstrap", k) for k in ("replicates", "seed")})
+settings = dict(settings) | {"alpha": alpha}
 weighted = paper.Weighted(
     csv["weighted"], csv["tests_weighted"], items, csv["tests"], csv["coefficients"], fit
 )
@@ -43,7 +61,7 @@ variables = {
     "crosstab": paper.crosstab_variables(csv["tests"], headline, alpha, prose),
     "model": paper.model_variables(csv["coefficients"], fit, primary, prose),
     "audit": paper.audit_variables(audit, prose),
-    "bootstrap": paper.bootstrap_variables(csv["bootstrap"], sm.params.bootstrap, primary, fit, prose),
+    "bootstrap": paper.bootstrap_variables(csv["bootstrap"], bootstrap, primary, fit, prose),
     "multiverse": paper.multiverse_variables(csv["multiverse_summary"], alpha, references, prose),
     "weighting": paper.weighting_variables(weighted, csv["flow"], sm.params.weighting, settings, prose),
 }

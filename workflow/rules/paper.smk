@@ -2,6 +2,22 @@
 PAPER_FILES = sorted(str(p) for p in Path("paper").rglob("*") if p.is_file())
 
 
+def output_rules():
+    """Every file a rule writes (as the rules name it) -> the rule; read from the workflow as it
+    is parsed, for results/paper/provenance.csv (the rules before this file's)."""
+    return {str(path): rule.name for rule in workflow.rules for path in rule.output}
+
+
+def figure_inputs():
+    """Every figure file -> the data its rule read (the rule's inputs but its code)."""
+    return {
+        str(path): [str(f) for name, f in rule.input.items() if name != "library"]
+        for rule in workflow.rules
+        if rule.name.startswith("figures")
+        for path in rule.output
+    }
+
+
 rule paper_assets:
     """Every number the manuscript's text uses (_variables.yml) and its tables, from results/."""
     input:
@@ -46,7 +62,8 @@ rule paper_assets:
 
 
 rule paper:
-    """Render the manuscript to HTML and PDF (Quarto if installed, else Pandoc + Typst)."""
+    """Render the manuscript to HTML and PDF (Quarto if installed, else Pandoc + Typst), and list
+    where every number printed in it comes from (provenance.csv)."""
     input:
         source="paper/paper.qmd",
         project=PAPER_FILES,
@@ -57,6 +74,7 @@ rule paper:
     output:
         html="results/paper/paper.html",
         pdf="results/paper/paper.pdf",
+        provenance="results/paper/provenance.csv",
     log:
         "results/logs/paper.log",
     conda:
@@ -64,5 +82,7 @@ rule paper:
     params:
         renderer=config["paper"]["renderer"],
         build="results/paper/build",
+        rules=output_rules(),
+        figure_inputs=figure_inputs(),
     script:
         "../../scripts/render_paper.py"
