@@ -10,6 +10,8 @@ import pandas as pd
 import pytest
 import yaml
 
+from leisurenet.provenance import unmark
+
 from .conftest import ROOT
 from .rendered import html_text, pdf_text
 
@@ -122,7 +124,7 @@ def test_synthetic_notice_and_renderer_colophon(replica_run, replica_texts):
         assert "Synthetic data. Every number" in text, fmt  # the notice above the introduction
         assert "The data analysed here are synthetic" in text, fmt
         assert "synthetic replica of the 2016 coordinator survey" in text.lower(), fmt  # figure captions
-        assert f"rendered by {renderer['renderer']}" in text, fmt
+        assert f"rendered by {unmark(renderer['renderer'])}" in text, fmt
 
 
 def test_another_dataset_gives_other_numbers_in_the_text(replica_run, other_run):
