@@ -215,3 +215,16 @@ def test_the_prose_names_no_variable(papers):
         prose = text[: text.index("Appendix B: Codebook")] + text[text.index("Appendix C: Sensitivity") :]
         found = sorted({name for name in names if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", prose)})
         assert not found, (renderer, found)
+
+
+def test_both_htmls_link_every_number_to_the_same_source(papers):
+    """Every number's popup (filters/provenance.lua) says the same in both renderers' HTML, and
+    neither PDF shows a trace of it."""
+    found = {}
+    for renderer in RENDERERS:
+        page = (papers.out / renderer / "paper.html").read_text(encoding="utf-8")
+        infos = re.findall(r'data-provenance="([^"]*)"', page)
+        found[renderer] = Counter(" ".join(info.split()) for info in infos)
+        assert "data-source" not in papers.text[renderer, "pdf"] and "{.num" not in papers.text[renderer, "pdf"]
+    assert found["quarto"] == found["pandoc"]
+    assert sum(found["pandoc"].values()) > 1000
