@@ -225,6 +225,7 @@ def test_both_htmls_link_every_number_to_the_same_source(papers):
         page = (papers.out / renderer / "paper.html").read_text(encoding="utf-8")
         infos = re.findall(r'data-provenance="([^"]*)"', page)
         found[renderer] = Counter(" ".join(info.split()) for info in infos)
-        assert "data-source" not in papers.text[renderer, "pdf"] and "{.num" not in papers.text[renderer, "pdf"]
+        pdf = papers.text[renderer, "pdf"]
+        assert "data-source" not in pdf and "{.num" not in pdf, renderer
     assert found["quarto"] == found["pandoc"]
     assert sum(found["pandoc"].values()) > 1000
