@@ -601,19 +601,18 @@ def role_variables(recoded: pd.DataFrame, prose: Prose) -> dict:
                 "roles.domain",
                 domain=names["en"],
                 roles=prose.join(top),
-                count=count(
-                    traced(
-                        counts.max(),
-                        recoded.attrs.get("source", ""),
-                        f"role_{domain} = {top[0]}",
-                        "(number of respondents)",
-                    )
-                ),
+                count=count(_respondents(recoded, counts.max(), f"role_{domain} = {top[0]}")),
                 n=count(rows_of(recoded, "all respondents")),
             )
         )
     variant = "same" if len(modes) == 1 else "differs"
     return {"modal_sentence": prose.say("roles.modal_sentence", variant, domains="; ".join(parts))}
+
+
+def _respondents(recoded: pd.DataFrame, n: int, which: str):
+    """A count of respondents of the recoded data, traced to its file when it has one."""
+    source = recoded.attrs.get("source")
+    return traced(n, source, which, "(number of respondents)") if source else n
 
 
 def nonresponse_variables(test: pd.DataFrame, alpha: float, prose: Prose) -> dict:
