@@ -229,3 +229,13 @@ def test_both_htmls_link_every_number_to_the_same_source(papers):
         assert "data-source" not in pdf and "{.num" not in pdf, renderer
     assert found["quarto"] == found["pandoc"]
     assert sum(found["pandoc"].values()) > 1000
+
+
+def test_no_number_in_either_renderers_paper_is_typed_by_hand(papers):
+    """The test of tests/test_provenance.py on both renderers' papers of the run."""
+    from .test_provenance import read_provenance, untraced
+
+    provenance = read_provenance(papers.folder)
+    for renderer in RENDERERS:
+        for fmt in FORMATS:
+            assert untraced(papers.text[renderer, fmt], provenance) == [], (renderer, fmt)
