@@ -44,6 +44,8 @@ study = {"size_class": size_class, "governance_role": role}
 bootstrap = dict(sm.params.bootstrap)
 bootstrap.update({k: traced(bootstrap[k], CONFIG, "bootstrap", k) for k in ("replicates", "seed")})
 settings = dict(settings) | {"alpha": alpha}
+# The level of every interval, in percent ("95"), as the configuration set it for every stage.
+level = paper.general(100 * traced(sm.params.confidence, CONFIG, "analysis", "confidence"))
 weighted = paper.Weighted(
     csv["weighted"], csv["tests_weighted"], items, csv["tests"], csv["coefficients"], fit
 )
@@ -52,7 +54,7 @@ variables = {
     "data": paper.data_variables(
         csv["flow"], csv["cleaning_log"], items, sm.input.raw, sm.params.synthetic, study, prose
     ),
-    "items": paper.item_variables(items, prose),
+    "items": paper.item_variables(items, prose, level),
     "constructs": paper.construct_variables(items, prose),
     "representation": paper.representation_variables(items, codebook),
     "roles": paper.role_variables(recoded, prose),
@@ -66,17 +68,19 @@ variables = {
     "weighting": paper.weighting_variables(weighted, csv["flow"], sm.params.weighting, settings, prose),
 }
 
+variables["data"]["level"] = level  # the figure of odds ratios says it in its caption
+
 tables = {
     "sample_flow": paper.sample_flow_table(csv["flow"], prose),
-    "items": paper.items_table(items, prose),
-    "scales": paper.scales_table(csv["scales"], prose),
+    "items": paper.items_table(items, prose, level),
+    "scales": paper.scales_table(csv["scales"], prose, level),
     "paired": paper.paired_table(csv["paired"], prose),
     "crosstab_role": paper.crosstab_table(csv["cells"], headline, prose),
     "crosstab_tests": paper.crosstab_tests_table(csv["tests"], prose),
-    "models": paper.models_table(csv["coefficients"], fit, prose),
+    "models": paper.models_table(csv["coefficients"], fit, prose, level),
     "model_fit": paper.model_fit_table(fit, prose),
-    "bootstrap": paper.bootstrap_table(csv["bootstrap"], csv["coefficients"], fit, primary, prose),
-    "multiverse": paper.multiverse_table(csv["multiverse"], headline, references, prose),
+    "bootstrap": paper.bootstrap_table(csv["bootstrap"], csv["coefficients"], fit, primary, prose, level),
+    "multiverse": paper.multiverse_table(csv["multiverse"], headline, references, prose, level),
     "weighted": paper.weighted_table(weighted, headline, primary, prose),
     "audit": paper.audit_table(audit, prose),
     "codebook": paper.codebook_table(prose),

@@ -105,7 +105,12 @@ def pipe_table(df: pd.DataFrame, label: str, caption: str, align: str | None = N
     header = [escape(c) for c in df.columns]
     body = [[escape(v) for v in row] for row in df.itertuples(index=False)]
     widths = [
-        min(30, max(8, *(len(word) for word in header[i].split()), *(len(unmark(row[i])) for row in body)))
+        min(
+            30,
+            max(
+                8, *(len(word) for word in unmark(header[i]).split()), *(len(unmark(row[i])) for row in body)
+            ),
+        )
         for i in range(len(header))
     ]
     rule = {"l": ":{}", "r": "{}:", "c": ":{}:"}
@@ -466,8 +471,9 @@ def exact_method_text(tests: pd.DataFrame, prose: Prose) -> str:
 # --- descriptives ----------------------------------------------------------------------------
 
 
-def item_variables(items: pd.DataFrame, prose: Prose) -> dict:
-    """Per item: agreement and disagreement (of all respondents, as published) and the 95% CI."""
+def item_variables(items: pd.DataFrame, prose: Prose, level: str = "95") -> dict:
+    """Per item: agreement and disagreement (of all respondents, as published) and the interval
+    (at ``level`` percent, as formatted: the configured confidence)."""
     out = {}
     for row in items.itertuples(index=False):
         out[row.item] = {
@@ -476,6 +482,7 @@ def item_variables(items: pd.DataFrame, prose: Prose) -> dict:
             "agree_valid": pct(row.pct_positive_valid),
             "ci": prose.say(
                 "items.ci",
+                level=level,
                 pct_valid=pct(row.pct_positive_valid),
                 ci=interval(100 * row.ci_low, 100 * row.ci_high, 1, percent=True),
             ),
@@ -503,17 +510,17 @@ def construct_variables(items: pd.DataFrame, prose: Prose) -> dict:
     return out
 
 
-def items_table(items: pd.DataFrame, prose: Prose) -> str:
+def items_table(items: pd.DataFrame, prose: Prose, level: str = "95") -> str:
     df = pd.DataFrame(
         {
             "Item": items["item"],
             "n valid": items["n_valid"].map(count),
             "% positive (all)": items["pct_positive"].map(lambda v: num(v, 1)),
             "% positive (valid)": items["pct_positive_valid"].map(lambda v: num(v, 1)),
-            "95% CI (finite population)": [
+            f"{level}% CI (finite population)": [
                 interval(100 * lo, 100 * hi) for lo, hi in zip(items["ci_low"], items["ci_high"], strict=True)
             ],
-            "95% CI (Wilson)": [
+            f"{level}% CI (Wilson)": [
                 interval(100 * lo, 100 * hi)
                 for lo, hi in zip(items["wilson_low"], items["wilson_high"], strict=True)
             ],
@@ -524,16 +531,16 @@ def items_table(items: pd.DataFrame, prose: Prose) -> str:
         }
     )
     method = str(items["ci_method"].iloc[0]) if len(items) else ""
-    return pipe_table(df, "items", prose.say("captions.items", method=method))
+    return pipe_table(df, "items", prose.say("captions.items", method=method, level=level))
 
 
-def scales_table(scales: pd.DataFrame, prose: Prose) -> str:
+def scales_table(scales: pd.DataFrame, prose: Prose, level: str = "95") -> str:
     df = pd.DataFrame(
         {
             "Scale": [prose.codebook.multi_item_scales[s]["en"] for s in scales["scale"]],
             "Items": scales["n_items"].map(count),
             "n used": scales["n_used"].map(count),
-            "Cronbach's α [95% CI]": [
+            f"Cronbach's α [{level}% CI]": [
                 f"{num(a)} [{interval(lo, hi, 2)}]"
                 for a, lo, hi in zip(
                     scales["alpha"], scales["alpha_ci_low"], scales["alpha_ci_high"], strict=True
@@ -660,7 +667,7 @@ def weighted_variant(models: pd.Series) -> str:
     return "weighted" if models.map(is_weighted).any() else "unweighted"
 
 
-def models_table(coefficients: pd.DataFrame, fit: pd.DataFrame, prose: Prose) -> str:
+def models_table(coefficients: pd.DataFrame, fit: pd.DataFrame, prose: Prose, level: str = "95") -> str:
     logit = coefficients[coefficients["odds_ratio"].notna() & coefficients["term"].map(is_effect)]
     logit = beside_its_model(logit)
     refs = {model: model_references(fit, model, prose) for model in logit["model"].unique()}
@@ -668,7 +675,7 @@ def models_table(coefficients: pd.DataFrame, fit: pd.DataFrame, prose: Prose) ->
         {
             "Model": [capitalised(prose.model(name)) for name in logit["model"]],
             "Term": [capitalised(prose.coefficient(r, refs[r.model])) for r in logit.itertuples(index=False)],
-            "OR or RRR [95% CI]": [odds_ratio(r) for r in logit.itertuples(index=False)],
+            f"OR or RRR [{level}% CI]": [odds_ratio(r) for r in logit.itertuples(index=False)],
             "p": logit["p_value"].map(pvalue),
             "Flag": logit["flag"].fillna("") if "flag" in logit else "",
         }
@@ -753,7 +760,12 @@ def _model_checks(row: pd.Series, prose: Prose) -> str:
 
 
 def bootstrap_table(
-    intervals: pd.DataFrame, coefficients: pd.DataFrame, fit: pd.DataFrame, primary: str, prose: Prose
+    intervals: pd.DataFrame,
+    coefficients: pd.DataFrame,
+    fit: pd.DataFrame,
+    primary: str,
+    prose: Prose,
+    level: str = "95",
 ) -> str:
     """The primary model's odds ratios with Wald and bootstrap intervals side by side."""
     wald = coefficients[coefficients["model"] == primary].set_index("term")
@@ -772,7 +784,7 @@ def bootstrap_table(
                 "Replicates": f"{count(r.n_valid, True)} of {count(r.n_replicates, True)}",
             }
         )
-    caption = prose.say("captions.bootstrap", model=prose.model(primary))
+    caption = prose.say("captions.bootstrap", model=prose.model(primary), level=level)
     return pipe_table(pd.DataFrame(rows), "bootstrap", caption, "lrrrrrr")
 
 
@@ -804,7 +816,9 @@ def bootstrap_variables(
     return values | {"sentence": sentence}
 
 
-def multiverse_table(specs: pd.DataFrame, headline: str, references: dict, prose: Prose) -> str:
+def multiverse_table(
+    specs: pd.DataFrame, headline: str, references: dict, prose: Prose, level: str = "95"
+) -> str:
     """One row per specification: its choices, the size odds ratios and the headline test."""
     wide = specs.pivot(index="spec", columns="term", values=["estimate", "ci_low", "ci_high", "p_value"])
     first = specs.drop_duplicates("spec").set_index("spec")
@@ -821,8 +835,8 @@ def multiverse_table(specs: pd.DataFrame, headline: str, references: dict, prose
             "Weights": row.weighting,
         }
         for term in size_terms:
-            level = term.removeprefix(SIZE_TERM).removesuffix("]")
-            out[f"OR {level} [95% CI]"] = (
+            size = term.removeprefix(SIZE_TERM).removesuffix("]")
+            out[f"OR {size} [{level}% CI]"] = (
                 f"{num(wide.loc[spec, ('estimate', term)])} "
                 f"[{interval(wide.loc[spec, ('ci_low', term)], wide.loc[spec, ('ci_high', term)], 2)}]"
             )

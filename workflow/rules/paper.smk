@@ -57,6 +57,7 @@ rule paper_assets:
         paper=config["paper"],
         bootstrap=config["bootstrap"],
         weighting=config["weighting"],
+        confidence=config["analysis"]["confidence"],
     script:
         "../../scripts/paper_assets.py"
 
