@@ -223,8 +223,9 @@ def test_both_htmls_link_every_number_to_the_same_source(papers):
     found = {}
     for renderer in RENDERERS:
         page = (papers.out / renderer / "paper.html").read_text(encoding="utf-8")
-        infos = re.findall(r'data-provenance="([^"]*)"', page)
-        found[renderer] = Counter(" ".join(info.split()) for info in infos)
+        infos = [" ".join(info.split()) for info in re.findall(r'data-provenance="([^"]*)"', page)]
+        # the colophon's renderer versions are the one difference: each names its own
+        found[renderer] = Counter(i for i in infos if not re.search(r"row: (quarto|pandoc) ", i))
         pdf = papers.text[renderer, "pdf"]
         assert "data-source" not in pdf and "{.num" not in pdf, renderer
     assert found["quarto"] == found["pandoc"]
