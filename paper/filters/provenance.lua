@@ -1,9 +1,10 @@
 -- Every number carries its source. The pipeline writes each number as a span of class "num"
 -- with its file, row, column and unrounded value (leisurenet.provenance); in HTML this filter
 -- makes it a link to that file (relative to results/paper/, so it works offline) with a popup
--- (paper/theme.scss, paper/filters/fallback.css) and an id (#num-1, #num-2, ... in document
--- order: a link to paper.html#num-12 opens that number's popup). Anything else (Typst) gets
--- the bare number: the PDF is unchanged. Both renderers run it (after Quarto's shortcodes).
+-- (paper/theme.scss, paper/filters/fallback.css) and an id (#num-1, #num-2, ... in the order
+-- the renderer meets them, which differs between Quarto and Pandoc for the abstract: a link
+-- to paper.html#num-12 opens that number's popup). Anything else (Typst) gets the bare
+-- number: the PDF is unchanged. Both renderers run it (after Quarto's shortcodes).
 local count = 0
 
 local function attribute(el, name)
