@@ -9,7 +9,7 @@ from leisurenet import paper
 from leisurenet.codebook import Codebook
 from leisurenet.io import atomic_path, read_dataset, stage_logger
 from leisurenet.prose import Prose
-from leisurenet.provenance import trace, traced
+from leisurenet.provenance import config_source, trace, traced
 from leisurenet.wording import Wording
 
 sm = snakemake
@@ -30,22 +30,29 @@ prose = Prose.from_config(Wording.from_yaml(sm.input.wording), codebook, models,
 recoded = read_dataset(sm.input.recoded)
 recoded.attrs["source"] = str(sm.input.recoded)
 settings = sm.params.paper
-CONFIG = "config/config.yaml"  # the configuration's values, as the run was given them
 primary, headline = settings["primary_model"], settings["headline_crosstab"]
-alpha = traced(settings["alpha"], CONFIG, "paper", "alpha")
+
+
+def setting(value, section: str, key: str):
+    """A value of the configuration, traced to the file that set it."""
+    return traced(value, config_source(sm.params.configfiles, section, key), section, key)
+
+
+alpha = setting(settings["alpha"], "paper", "alpha")
 references = paper.model_references(fit, primary, prose)
 size_class = dict(sm.params.size_class)
+breaks_from = config_source(sm.params.configfiles, "size_class", "breaks")
 size_class["breaks"] = [
-    traced(b, CONFIG, "size_class", f"breaks[{i}]") for i, b in enumerate(size_class["breaks"])
+    traced(b, breaks_from, "size_class", f"breaks[{i}]") for i, b in enumerate(size_class["breaks"])
 ]
 role = dict(sm.params.governance_role)
-role.update({k: traced(role[k], CONFIG, "governance_role", k) for k in ("min_statements", "agreed_min_code")})
+role.update({k: setting(role[k], "governance_role", k) for k in ("min_statements", "agreed_min_code")})
 study = {"size_class": size_class, "governance_role": role}
 bootstrap = dict(sm.params.bootstrap)
-bootstrap.update({k: traced(bootstrap[k], CONFIG, "bootstrap", k) for k in ("replicates", "seed")})
+bootstrap.update({k: setting(bootstrap[k], "bootstrap", k) for k in ("replicates", "seed")})
 settings = dict(settings) | {"alpha": alpha}
 # The level of every interval, in percent ("95"), as the configuration set it for every stage.
-level = paper.general(100 * traced(sm.params.confidence, CONFIG, "analysis", "confidence"))
+level = paper.general(100 * setting(sm.params.confidence, "analysis", "confidence"))
 weighted = paper.Weighted(
     csv["weighted"], csv["tests_weighted"], items, csv["tests"], csv["coefficients"], fit
 )

@@ -58,6 +58,7 @@ rule paper_assets:
         bootstrap=config["bootstrap"],
         weighting=config["weighting"],
         confidence=config["analysis"]["confidence"],
+        configfiles=workflow.configfiles,
     script:
         "../../scripts/paper_assets.py"
 
