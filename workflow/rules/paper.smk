@@ -2,22 +2,6 @@
 PAPER_FILES = sorted(str(p) for p in Path("paper").rglob("*") if p.is_file())
 
 
-def output_rules():
-    """Every file a rule writes (as the rules name it) -> the rule; read from the workflow as it
-    is parsed, for results/paper/provenance.csv (the rules before this file's)."""
-    return {str(path): rule.name for rule in workflow.rules for path in rule.output}
-
-
-def figure_inputs():
-    """Every figure file -> the data its rule read (the rule's inputs but its code)."""
-    return {
-        str(path): [str(f) for name, f in rule.input.items() if name != "library"]
-        for rule in workflow.rules
-        if rule.name.startswith("figures")
-        for path in rule.output
-    }
-
-
 rule paper_assets:
     """Every number the manuscript's text uses (_variables.yml) and its tables, from results/."""
     input:
@@ -84,7 +68,15 @@ rule paper:
     params:
         renderer=config["paper"]["renderer"],
         build="results/paper/build",
-        rules=output_rules(),
-        figure_inputs=figure_inputs(),
+        # For provenance.csv, read from the workflow as it is parsed (the rules before this
+        # file's): every file a rule writes -> the rule, and every figure -> the data its
+        # rule read (its inputs but its code).
+        rules={str(path): r.name for r in workflow.rules for path in r.output},
+        figure_inputs={
+            str(path): [str(f) for name, f in r.input.items() if name != "library"]
+            for r in workflow.rules
+            if r.name.startswith("figures")
+            for path in r.output
+        },
     script:
         "../../scripts/render_paper.py"
