@@ -9,7 +9,7 @@ from leisurenet import paper
 from leisurenet.codebook import Codebook
 from leisurenet.io import atomic_path, read_dataset, stage_logger
 from leisurenet.prose import Prose
-from leisurenet.provenance import config_source, trace, traced
+from leisurenet.provenance import trace, traced
 from leisurenet.wording import Wording
 
 sm = snakemake
@@ -35,13 +35,13 @@ primary, headline = settings["primary_model"], settings["headline_crosstab"]
 
 def setting(value, section: str, key: str):
     """A value of the configuration, traced to the file that set it."""
-    return traced(value, config_source(sm.params.configfiles, section, key), section, key)
+    return traced(value, sm.params.config_sources[f"{section}.{key}"], section, key)
 
 
 alpha = setting(settings["alpha"], "paper", "alpha")
 references = paper.model_references(fit, primary, prose)
 size_class = dict(sm.params.size_class)
-breaks_from = config_source(sm.params.configfiles, "size_class", "breaks")
+breaks_from = sm.params.config_sources["size_class.breaks"]
 size_class["breaks"] = [
     traced(b, breaks_from, "size_class", f"breaks[{i}]") for i, b in enumerate(size_class["breaks"])
 ]

@@ -36,6 +36,7 @@ import pandas as pd
 
 from .gitstate import UNKNOWN, git_state
 from .io import atomic_path
+from .paths import display_path
 
 FORMAT = "leisurenet-manifest/1"
 RESULTS = "results"
@@ -76,18 +77,6 @@ def sha256(path: str | Path) -> str:
 def file_record(path: str | Path, root: str | Path = ".") -> dict:
     """Path (relative to ``root`` when inside it, POSIX style), size in bytes and SHA-256."""
     return {"path": display_path(path, root), "bytes": Path(path).stat().st_size, "sha256": sha256(path)}
-
-
-def display_path(path: str | Path, root: str | Path = ".") -> str:
-    """``path`` relative to ``root`` if it lies inside it, else absolute.
-
-    Snakemake hands ``--configfile`` paths over as absolute paths; relative ones keep a
-    manifest comparable between two copies of the project.
-    """
-    absolute, base = Path(os.path.abspath(path)), Path(os.path.abspath(root))
-    if absolute.is_relative_to(base):
-        return absolute.relative_to(base).as_posix()
-    return absolute.as_posix()
 
 
 def output_files(root: str | Path, exclude: Iterable[str] = (), results: str = RESULTS) -> list[str]:

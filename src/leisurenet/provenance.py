@@ -195,23 +195,6 @@ def trace(df: pd.DataFrame, source: str | Path, key: str | Iterable[str] | None)
     return out
 
 
-def config_source(configfiles: Iterable[str | Path], *keys: str) -> str:
-    """The configuration file that set ``keys`` (``"paper", "alpha"``): the last of
-    ``configfiles`` (Snakemake's, in the order it read them) that has them, relative to the
-    project; ``config/config.yaml`` when none does (a schema default)."""
-    import yaml
-
-    from .manifest import display_path
-
-    for path in reversed([Path(p) for p in configfiles]):
-        value = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else None
-        for key in keys:
-            value = value.get(key) if isinstance(value, dict) else None
-        if value is not None:
-            return display_path(path)
-    return "config/config.yaml"
-
-
 def rows_of(df: pd.DataFrame, what: str = "rows") -> TracedInt | int:
     """The number of rows of a traced table (or of a selection from one), as a traced count."""
     source = df.attrs.get("source")

@@ -1,3 +1,15 @@
+from leisurenet.config import config_sources
+
+# The settings the paper prints, each traced to the config file that set it.
+PRINTED_SETTINGS = (
+    "analysis.confidence",
+    "bootstrap.replicates",
+    "bootstrap.seed",
+    "governance_role.agreed_min_code",
+    "governance_role.min_statements",
+    "paper.alpha",
+    "size_class.breaks",
+)
 # Every file of the manuscript's source: editing any of them re-renders the paper, and only it.
 PAPER_FILES = sorted(str(p) for p in Path("paper").rglob("*") if p.is_file())
 
@@ -42,7 +54,7 @@ rule paper_assets:
         bootstrap=config["bootstrap"],
         weighting=config["weighting"],
         confidence=config["analysis"]["confidence"],
-        configfiles=workflow.configfiles,
+        config_sources=config_sources(workflow.configfiles, PRINTED_SETTINGS),
     script:
         "../../scripts/paper_assets.py"
 
