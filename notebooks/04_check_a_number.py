@@ -39,6 +39,7 @@ from leisurenet import describe, paper
 from leisurenet.io import read_clean_frame
 from leisurenet.load import codebook, config, load, output_path, results_dir
 from leisurenet.prose import Prose
+from leisurenet.provenance import unmark
 from leisurenet.wording import Wording
 
 RESULTS = results_dir(start=ROOT)  # $LEISURENET_RESULTS if set, else ROOT / "results"
@@ -58,7 +59,9 @@ print(f"reading {RESULTS}")
 ITEM, KEY = "act_same_orgs", "agree"
 LEVEL = {"agree": "positive", "disagree": "negative"}[KEY]  # the collapsed answer KEY counts
 VARIABLES = load("paper_variables", RESULTS)
-printed = VARIABLES["items"][ITEM][KEY]
+# each number in the file carries its source as a span ([37.7%]{.num data-source=...}), which
+# the HTML paper shows on hover; unmark() gives the text as printed
+printed = unmark(VARIABLES["items"][ITEM][KEY])
 name = f"items.{ITEM}.{KEY}"
 SHORTCODE = re.compile(r"{{< var ([\w.]+) >}}")
 sentence = next(
@@ -73,7 +76,7 @@ def shown(match: re.Match) -> str:
     value = VARIABLES
     for part in match[1].split("."):
         value = value[part]
-    return f"**{value}**" if match[1] == name else str(value)
+    return f"**{unmark(value)}**" if match[1] == name else unmark(str(value))
 
 
 print(CODEBOOK.items[ITEM]["en"])
@@ -134,7 +137,8 @@ row[["n_respondents", "n_valid", "n_dont_know", "n_blank", "pct_positive", "pct_
 # %%
 prose = Prose(Wording.from_yaml(ROOT / "paper" / "sentences.yml"), CODEBOOK)
 ours = paper.item_variables(summary, prose)[ITEM]
-theirs = VARIABLES["items"][ITEM]
+theirs = {key: unmark(value) for key, value in VARIABLES["items"][ITEM].items()}
+ours = {key: unmark(value) for key, value in ours.items()}
 assert ours == theirs, pd.DataFrame({"recomputed": ours, "paper": theirs})
 pd.DataFrame({"recomputed": ours, "paper": theirs})
 

@@ -9,23 +9,50 @@ from leisurenet import paper
 from leisurenet.codebook import Codebook
 from leisurenet.io import atomic_path, read_dataset, stage_logger
 from leisurenet.prose import Prose
+from leisurenet.provenance import trace, traced
 from leisurenet.wording import Wording
 
 sm = snakemake
 log = stage_logger(sm.log[0], "paper_assets")
 codebook = Codebook.from_yaml(sm.input.codebook)
-csv = {name: pd.read_csv(sm.input[name]) for name in
-       ("flow", "cleaning_log", "audit", "cells", "tests", "summary", "scales", "paired", "nonresponse_test",
-        "coefficients", "fit", "bootstrap", "multiverse", "multiverse_summary", "weighted",
-        "tests_weighted")}  # fmt: skip
+# Every number of these tables knows its file, row and column (leisurenet.provenance): the
+# key columns name the row.
+KEYS = {"flow": ["step", "item"], "cleaning_log": None, "audit": "figure_id",
+        "cells": ["crosstab", "row_level", "col_level"], "tests": "crosstab", "summary": "item",
+        "scales": "scale", "paired": "involvement_item", "nonresponse_test": "test",
+        "coefficients": ["model", "term"], "fit": "model", "bootstrap": "term",
+        "multiverse": ["spec", "finding", "term"], "multiverse_summary": ["finding", "term"],
+        "weighted": "item", "tests_weighted": "crosstab"}  # fmt: skip
+csv = {name: trace(pd.read_csv(sm.input[name]), sm.input[name], key) for name, key in KEYS.items()}
 audit, items, fit = csv["audit"], csv["summary"], csv["fit"]
 models = fit.set_index("model")[["family", "outcome"]].to_dict("index")
 prose = Prose.from_config(Wording.from_yaml(sm.input.wording), codebook, models, sm.params.crosstabs)
 recoded = read_dataset(sm.input.recoded)
+recoded.attrs["source"] = str(sm.input.recoded)
 settings = sm.params.paper
-primary, headline, alpha = settings["primary_model"], settings["headline_crosstab"], settings["alpha"]
+primary, headline = settings["primary_model"], settings["headline_crosstab"]
+
+
+def setting(value, section: str, key: str):
+    """A value of the configuration, traced to the file that set it."""
+    return traced(value, sm.params.config_sources[f"{section}.{key}"], section, key)
+
+
+alpha = setting(settings["alpha"], "paper", "alpha")
 references = paper.model_references(fit, primary, prose)
-study = {"size_class": sm.params.size_class, "governance_role": sm.params.governance_role}
+size_class = dict(sm.params.size_class)
+breaks_from = sm.params.config_sources["size_class.breaks"]
+size_class["breaks"] = [
+    traced(b, breaks_from, "size_class", f"breaks[{i}]") for i, b in enumerate(size_class["breaks"])
+]
+role = dict(sm.params.governance_role)
+role.update({k: setting(role[k], "governance_role", k) for k in ("min_statements", "agreed_min_code")})
+study = {"size_class": size_class, "governance_role": role}
+bootstrap = dict(sm.params.bootstrap)
+bootstrap.update({k: setting(bootstrap[k], "bootstrap", k) for k in ("replicates", "seed")})
+settings = dict(settings) | {"alpha": alpha}
+# The level of every interval, in percent ("95"), as the configuration set it for every stage.
+level = paper.general(100 * setting(sm.params.confidence, "analysis", "confidence"))
 weighted = paper.Weighted(
     csv["weighted"], csv["tests_weighted"], items, csv["tests"], csv["coefficients"], fit
 )
@@ -34,7 +61,7 @@ variables = {
     "data": paper.data_variables(
         csv["flow"], csv["cleaning_log"], items, sm.input.raw, sm.params.synthetic, study, prose
     ),
-    "items": paper.item_variables(items, prose),
+    "items": paper.item_variables(items, prose, level),
     "constructs": paper.construct_variables(items, prose),
     "representation": paper.representation_variables(items, codebook),
     "roles": paper.role_variables(recoded, prose),
@@ -43,22 +70,24 @@ variables = {
     "crosstab": paper.crosstab_variables(csv["tests"], headline, alpha, prose),
     "model": paper.model_variables(csv["coefficients"], fit, primary, prose),
     "audit": paper.audit_variables(audit, prose),
-    "bootstrap": paper.bootstrap_variables(csv["bootstrap"], sm.params.bootstrap, primary, fit, prose),
+    "bootstrap": paper.bootstrap_variables(csv["bootstrap"], bootstrap, primary, fit, prose),
     "multiverse": paper.multiverse_variables(csv["multiverse_summary"], alpha, references, prose),
     "weighting": paper.weighting_variables(weighted, csv["flow"], sm.params.weighting, settings, prose),
 }
 
+variables["data"]["level"] = level  # the figure of odds ratios says it in its caption
+
 tables = {
     "sample_flow": paper.sample_flow_table(csv["flow"], prose),
-    "items": paper.items_table(items, prose),
-    "scales": paper.scales_table(csv["scales"], prose),
+    "items": paper.items_table(items, prose, level),
+    "scales": paper.scales_table(csv["scales"], prose, level),
     "paired": paper.paired_table(csv["paired"], prose),
     "crosstab_role": paper.crosstab_table(csv["cells"], headline, prose),
     "crosstab_tests": paper.crosstab_tests_table(csv["tests"], prose),
-    "models": paper.models_table(csv["coefficients"], fit, prose),
+    "models": paper.models_table(csv["coefficients"], fit, prose, level),
     "model_fit": paper.model_fit_table(fit, prose),
-    "bootstrap": paper.bootstrap_table(csv["bootstrap"], csv["coefficients"], fit, primary, prose),
-    "multiverse": paper.multiverse_table(csv["multiverse"], headline, references, prose),
+    "bootstrap": paper.bootstrap_table(csv["bootstrap"], csv["coefficients"], fit, primary, prose, level),
+    "multiverse": paper.multiverse_table(csv["multiverse"], headline, references, prose, level),
     "weighted": paper.weighted_table(weighted, headline, primary, prose),
     "audit": paper.audit_table(audit, prose),
     "codebook": paper.codebook_table(prose),

@@ -2,7 +2,10 @@
 
 from pathlib import Path
 
-from leisurenet.io import stage_logger
+import yaml
+
+from leisurenet.io import atomic_path, stage_logger
+from leisurenet.provenance import provenance_table
 from leisurenet.render import assemble, render
 
 sm = snakemake
@@ -14,3 +17,16 @@ rendering = render(build, sm.params.renderer, Path(sm.output.html), Path(sm.outp
 for warning in rendering.warnings:
     log.warning("%s", warning)
 log.info("rendered with %s", rendering.renderer)
+
+# Every number the paper prints (and every figure), with its file, row, column, value, rule and
+# the file's SHA-256: read back from the numbers and tables the paper was rendered from.
+table = provenance_table(
+    (build / "paper.qmd").read_text(encoding="utf-8"),
+    yaml.safe_load((build / "_variables.yml").read_text(encoding="utf-8")),
+    build / "tables",
+    sm.params.rules,
+    sm.params.figure_inputs,
+)
+with atomic_path(sm.output.provenance) as tmp:
+    table.to_csv(tmp, index=False, lineterminator="\n")
+log.info("%d numbers and figures traced to their sources in %s", len(table), sm.output.provenance)

@@ -10,7 +10,7 @@ import yaml
 
 from leisurenet import condaenv
 from leisurenet.codebook import Codebook
-from leisurenet.config import check_files, load_config, validate_config
+from leisurenet.config import check_files, config_sources, load_config, validate_config
 
 from .conftest import ROOT, SNAKEMAKE
 
@@ -141,3 +141,23 @@ def test_weighting_null_is_accepted_by_the_workflow(tmp_path):
     output = result.stdout + result.stderr
     assert "weights-unweighted" in output and "weights-weighted" not in output
     assert load_config(off)["weighting"] is None
+
+
+def test_a_setting_is_traced_to_the_last_config_file_that_sets_it(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config/config.yaml").write_text("paper:\n  alpha: 0.05\nbootstrap:\n  seed: 1\n")
+    (tmp_path / "mine.yaml").write_text("paper:\n  alpha: 0.01\nrelease: {microdata: true}\n")
+    (tmp_path / "empty.yaml").write_text("")
+    outside = tmp_path.parent / f"{tmp_path.name}_outside.yaml"
+    outside.write_text("bootstrap:\n  seed: 7\n")
+    files = ["config/config.yaml", str(tmp_path / "mine.yaml"), "empty.yaml", str(outside)]
+    keys = ["paper.alpha", "bootstrap.seed", "bootstrap.replicates", "size_class.breaks"]
+    assert config_sources(files, keys) == {
+        "paper.alpha": "mine.yaml",  # Snakemake's absolute path, shown relative to the project
+        "bootstrap.seed": outside.as_posix(),  # outside the project: absolute
+        "bootstrap.replicates": "config/config.yaml",  # no file sets it: the schema's default
+        "size_class.breaks": "config/config.yaml",
+    }
+    # a file that sets none of the keys leaves the sources as they were
+    assert config_sources(files[:1], keys) == config_sources(files[:1] + ["empty.yaml"], keys)

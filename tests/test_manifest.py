@@ -11,6 +11,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from leisurenet import manifest as mf
@@ -170,6 +171,28 @@ def test_compare_names_changed_missing_and_extra_outputs(fake_run):
     for path in ("results/a.csv", "results/logs/a.log", "results/new.csv", "numpy"):
         assert path in text
     assert text.endswith("DIFFERENT: 4 difference(s)")
+
+
+def test_a_differing_output_names_the_numbers_in_the_paper_from_it(fake_run):
+    expected = build(fake_run)
+    actual = copy.deepcopy(expected)
+    actual["outputs"][0]["sha256"] = "0" * 64  # results/a.csv changed
+    provenance = pd.DataFrame(
+        [
+            {
+                "text": f"{i}.0%",
+                "location": "Section Results",
+                "variable": f"items.x{i}.agree",
+                "source": source,
+            }
+            for i, source in enumerate(["results/a.csv"] * 10 + ["results/other.csv"])
+        ]
+    )
+    text = mf.describe_differences(mf.compare(expected, actual), provenance)
+    listed = text.split("results/a.csv", 1)[1].splitlines()[1]
+    assert listed.strip().startswith("in the paper (10): 0.0% (Section Results, items.x0.agree); 1.0%")
+    assert listed.endswith("; and 2 more") and "10.0%" not in text
+    assert mf.describe_differences(mf.compare(expected, actual)) == text.replace("\n" + listed, "")
 
 
 def test_compare_counts_inputs_but_not_the_git_state(fake_run):

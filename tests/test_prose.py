@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from leisurenet.models import load_model_specs
+from leisurenet.provenance import unmark
 
 pytestmark = pytest.mark.slow
 
@@ -40,7 +41,7 @@ def sentences(folder: Path) -> dict[str, str]:
             for k, v in value.items():
                 walk(v, f"{key}.{k}" if key else str(k))
         elif isinstance(value, str) and key not in TECHNICAL:
-            found[key] = value
+            found[key] = unmark(value)  # the text a reader sees, without the numbers' sources
 
     walk(yaml.safe_load((folder / "results/paper/assets/_variables.yml").read_text(encoding="utf-8")), "")
     return found
@@ -48,7 +49,7 @@ def sentences(folder: Path) -> dict[str, str]:
 
 def tables(folder: Path) -> dict[str, str]:
     return {
-        p.name: p.read_text(encoding="utf-8")
+        p.name: unmark(p.read_text(encoding="utf-8"))
         for p in sorted((folder / "results/paper/assets/tables").glob("*.md"))
         if p.stat().st_size  # a table without results (the weighted one, unweighted) is empty
     }
@@ -122,7 +123,7 @@ def test_captions_headers_and_name_columns_name_things_in_words(run_folder, code
 
 
 def test_no_placeholder_is_left(run_folder):
-    everything = {"_variables.yml": (run_folder / "results/paper/assets/_variables.yml").read_text()}
+    everything = {"_variables.yml": unmark((run_folder / "results/paper/assets/_variables.yml").read_text())}
     everything |= tables(run_folder)
     for name, text in everything.items():
         assert not PLACEHOLDER.search(text), (name, PLACEHOLDER.findall(text))

@@ -215,3 +215,28 @@ def test_the_prose_names_no_variable(papers):
         prose = text[: text.index("Appendix B: Codebook")] + text[text.index("Appendix C: Sensitivity") :]
         found = sorted({name for name in names if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", prose)})
         assert not found, (renderer, found)
+
+
+def test_both_htmls_link_every_number_to_the_same_source(papers):
+    """Every number's popup (filters/provenance.lua) says the same in both renderers' HTML, and
+    neither PDF shows a trace of it."""
+    found = {}
+    for renderer in RENDERERS:
+        page = (papers.out / renderer / "paper.html").read_text(encoding="utf-8")
+        infos = [" ".join(info.split()) for info in re.findall(r'data-provenance="([^"]*)"', page)]
+        # the colophon's renderer versions are the one difference: each names its own
+        found[renderer] = Counter(i for i in infos if not re.search(r"row: (quarto|pandoc) ", i))
+        pdf = papers.text[renderer, "pdf"]
+        assert "data-source" not in pdf and "{.num" not in pdf, renderer
+    assert found["quarto"] == found["pandoc"]
+    assert sum(found["pandoc"].values()) > 1000
+
+
+def test_no_number_in_either_renderers_paper_is_typed_by_hand(papers):
+    """The test of tests/test_provenance.py on both renderers' papers of the run."""
+    from .test_provenance import read_provenance, untraced
+
+    provenance = read_provenance(papers.folder)
+    for renderer in RENDERERS:
+        for fmt in FORMATS:
+            assert untraced(papers.text[renderer, fmt], provenance, pdf=fmt == "pdf") == [], (renderer, fmt)

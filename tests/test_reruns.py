@@ -132,6 +132,22 @@ def test_a_library_change_reruns_the_rules_that_import_it_and_what_follows(repli
 
 
 @pytest.mark.slow
+def test_a_config_file_of_another_stage_reruns_nothing(replica_run, tmp_path):
+    """A file that sets only the release's keys reruns only the manifest (which lists the config
+    files); one that sets a number the paper prints reruns the paper's assets as well (the
+    number's source is that file)."""
+    folder = copy_of(replica_run, tmp_path)
+    (folder / "release_only.yaml").write_text("release:\n  microdata: true\n")
+    jobs = planned(folder, "--configfile", "release_only.yaml")
+    assert set(jobs) == {"manifest", "all"}
+    assert jobs["manifest"] == {f"Updated input files: {folder / 'release_only.yaml'}"}
+    (folder / "alpha.yaml").write_text("paper:\n  alpha: 0.05\n")  # the value it had
+    jobs = planned(folder, "--configfile", "alpha.yaml")
+    assert set(jobs) == {"paper_assets", "paper", "manifest", "all"}
+    assert any("Params have changed" in reason for reason in jobs["paper_assets"]), jobs
+
+
+@pytest.mark.slow
 def test_a_changed_function_changes_the_result_and_a_changed_comment_does_not(replica_run, tmp_path):
     """End to end on the audit, a cheap rule: its module's function changed gives the new
     result; a comment changed reruns it, to the same bytes."""

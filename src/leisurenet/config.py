@@ -12,7 +12,7 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from .paths import CONFIG, SCHEMAS
+from .paths import CONFIG, SCHEMAS, display_path
 
 
 def deep_merge(base: dict, override: dict) -> dict:
@@ -102,3 +102,24 @@ def load_config(*paths: str | Path) -> dict:
         with open(path, encoding="utf-8") as fh:
             config = deep_merge(config, yaml.safe_load(fh) or {})
     return validate_config(config)
+
+
+def config_sources(configfiles, keys) -> dict[str, str]:
+    """For each dotted key of ``keys`` ("paper.alpha"), the configuration file that set it: the
+    last of ``configfiles`` (Snakemake's, in the order it read them) that has it, relative to
+    the project; ``config/config.yaml`` when none does (a schema default).
+
+    Only the keys asked for: a rule's params built from this change only when the file behind
+    one of its numbers does, not when a config file of another stage comes and goes.
+    """
+    documents = [(path, yaml.safe_load(Path(path).read_text(encoding="utf-8"))) for path in configfiles]
+    sources = {}
+    for key in keys:
+        sources[key] = "config/config.yaml"
+        for path, value in reversed(documents):
+            for part in key.split("."):
+                value = value.get(part) if isinstance(value, dict) else None
+            if value is not None:
+                sources[key] = display_path(path)
+                break
+    return sources

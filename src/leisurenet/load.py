@@ -90,6 +90,7 @@ OUTPUTS: dict[str, tuple[str, str]] = {
     "multiverse_summary": ("multiverse/summary.csv", "per finding: significant in how many specifications"),
     # paper
     "paper_variables": ("paper/assets/_variables.yml", "every number the paper's text uses (a dict)"),
+    "provenance": ("paper/provenance.csv", "every number printed in the paper: its file, row, column, value"),
     # provenance, and the public release (built on request, see workflow/rules/release.smk)
     "manifest": ("manifest.csv", "every output and input with its SHA-256, package versions, git commit"),
     "disclosure_report": (

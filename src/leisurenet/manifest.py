@@ -12,7 +12,8 @@ workflow from scratch and comparing manifests::
     python -m leisurenet.manifest compare a.json b.json
 
 ``verify`` exits with 0 when the fresh run reproduces the manifest, 1 when anything
-differs, and 2 when the workflow could not be run at all.
+differs, and 2 when the workflow could not be run at all. Under each output that differs it
+lists the numbers in the paper that come from it (``results/paper/provenance.csv``).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ import pandas as pd
 
 from .gitstate import UNKNOWN, git_state
 from .io import atomic_path
+from .paths import display_path
 
 FORMAT = "leisurenet-manifest/1"
 RESULTS = "results"
@@ -75,18 +77,6 @@ def sha256(path: str | Path) -> str:
 def file_record(path: str | Path, root: str | Path = ".") -> dict:
     """Path (relative to ``root`` when inside it, POSIX style), size in bytes and SHA-256."""
     return {"path": display_path(path, root), "bytes": Path(path).stat().st_size, "sha256": sha256(path)}
-
-
-def display_path(path: str | Path, root: str | Path = ".") -> str:
-    """``path`` relative to ``root`` if it lies inside it, else absolute.
-
-    Snakemake hands ``--configfile`` paths over as absolute paths; relative ones keep a
-    manifest comparable between two copies of the project.
-    """
-    absolute, base = Path(os.path.abspath(path)), Path(os.path.abspath(root))
-    if absolute.is_relative_to(base):
-        return absolute.relative_to(base).as_posix()
-    return absolute.as_posix()
 
 
 def output_files(root: str | Path, exclude: Iterable[str] = (), results: str = RESULTS) -> list[str]:
@@ -288,8 +278,37 @@ def identical(differences: pd.DataFrame) -> bool:
     return not differences["fails"].any()
 
 
-def describe_differences(differences: pd.DataFrame) -> str:
-    """The comparison as text, section by section, with a verdict on the last line."""
+PROVENANCE_CSV = "results/paper/provenance.csv"
+SHOWN_NUMBERS = 8  # numbers of the paper listed under a differing output (then "and N more")
+
+
+def read_provenance(folder: str | Path) -> pd.DataFrame | None:
+    """A run's ``results/paper/provenance.csv`` (every number in the paper and its source), or
+    None when the run has none."""
+    path = Path(folder) / PROVENANCE_CSV
+    if not path.is_file():
+        return None
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def paper_numbers(provenance: pd.DataFrame | None, path: str) -> list[str]:
+    """What the paper prints from the output ``path``: "62.3% (Section Results)", one a number
+    (or figure), in the paper's order; empty without a provenance table."""
+    if provenance is None:
+        return []
+    rows = provenance[provenance["source"] == path]
+    return [
+        f"{row.text} ({row.location}{', ' + row.variable if row.variable else ''})"
+        for row in rows.itertuples()
+    ]
+
+
+def describe_differences(differences: pd.DataFrame, provenance: pd.DataFrame | None = None) -> str:
+    """The comparison as text, section by section, with a verdict on the last line.
+
+    With ``provenance`` (:func:`read_provenance`), each differing output is followed by the
+    numbers in the paper that come from it.
+    """
     lines = []
     for section in SECTIONS:
         rows = differences[differences["section"] == section]
@@ -303,6 +322,12 @@ def describe_differences(differences: pd.DataFrame) -> str:
             else:
                 detail = f"only in the new one ({_short(row.actual)})"
             lines.append(f"  {row.status:<8} {row.name}  {detail}")
+            if section == "outputs":
+                numbers = paper_numbers(provenance, row.name)
+                if numbers:
+                    more = len(numbers) - SHOWN_NUMBERS
+                    shown = "; ".join(numbers[:SHOWN_NUMBERS]) + (f"; and {more} more" if more > 0 else "")
+                    lines.append(f"           in the paper ({len(numbers)}): {shown}")
     n_failing = int(differences["fails"].sum())
     lines.append("IDENTICAL" if n_failing == 0 else f"DIFFERENT: {n_failing} difference(s)")
     return "\n".join(lines)
@@ -479,7 +504,11 @@ def verify(
         # its git state is the one to set against the manifest's.
         actual["project"] = source
         differences = compare(expected, actual)
-        print(describe_differences(differences), file=out)
+        # The paper's numbers that depend on each differing output, as the run under review
+        # traced them (else as the fresh run did).
+        provenance = read_provenance(project)
+        provenance = provenance if provenance is not None else read_provenance(workdir)
+        print(describe_differences(differences, provenance), file=out)
         return differences
     finally:
         if keep:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import platform
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,45 +22,76 @@ from .labels import is_structural_term
 from .manifest import sha256
 from .names import GUIDING_KIND, INVOLVEMENT_KINDS
 from .prose import WEIGHTED_SUFFIX, Prose, capitalised, is_weighted, statement
+from .provenance import ENVIRONMENT, SPAN, cite, mark, rows_of, traced, unmark
 
 PACKAGES = ["snakemake", "pandas", "numpy", "scipy", "statsmodels", "pingouin", "matplotlib", "seaborn",
             "pyreadstat", "pyarrow", "pypandoc_binary", "typst"]  # fmt: skip
 
 
 # --- formatting ------------------------------------------------------------------------
+# Every number enters the text here. A value that knows its origin (provenance.trace) is
+# written as a span that carries it (provenance.mark); see leisurenet.provenance.
 
 
 def pct(value: float, decimals: int = 1) -> str:
-    return "n/a" if value is None or pd.isna(value) else f"{value:.{decimals}f}%"
+    return "n/a" if value is None or pd.isna(value) else mark(f"{value:.{decimals}f}%", value)
 
 
 def num(value: float, decimals: int = 2) -> str:
-    return "n/a" if value is None or pd.isna(value) else f"{value:.{decimals}f}"
+    return "n/a" if value is None or pd.isna(value) else mark(f"{value:.{decimals}f}", value)
 
 
-def pvalue(p: float) -> str:
-    """p with three decimals, '< 0.001' below that."""
+def count(value, thousands: bool = False) -> str:
+    """A whole number ("77"; "2,000" with ``thousands``)."""
+    if value is None or pd.isna(value):
+        return "n/a"
+    return mark(f"{int(value):,}" if thousands else str(int(value)), value)
+
+
+def general(value: float) -> str:
+    """A number as short as it prints (0.05, 62, 0.9): Python's ``g`` format."""
+    return mark(f"{value:g}", value)
+
+
+def _pvalue_text(p: float) -> str:
     if p is None or pd.isna(p):
         return "n/a"
     return "< 0.001" if p < 0.001 else f"{p:.3f}"
 
 
+def pvalue(p: float) -> str:
+    """p with three decimals, '< 0.001' below that."""
+    text = _pvalue_text(p)
+    return text if text == "n/a" else mark(text, p)
+
+
 def p_is(p: float) -> str:
     """A p-value with its relation, as a sentence needs it: "p = 0.034", "p < 0.001"."""
-    text = pvalue(p)
-    return f"p {text}" if text.startswith("<") else f"p = {text}"
+    text = _pvalue_text(p)
+    return f"p {mark(text, p)}" if text.startswith("<") else f"p = {pvalue(p)}"
 
 
 def interval(low: float, high: float, decimals: int = 1, percent: bool = False) -> str:
     unit = "%" if percent else ""
     if pd.isna(low) or pd.isna(high):
         return "n/a"
-    return f"{low:.{decimals}f}–{high:.{decimals}f}{unit}"
+    return f"{mark(f'{low:.{decimals}f}', low)}–{mark(f'{high:.{decimals}f}', high)}{unit}"
 
 
-def escape(text: str) -> str:
-    """Text safe inside a pipe-table cell; identifiers may break after an underscore."""
-    return str(text).replace("|", "\\|").replace("\n", " ").replace("_", "_\u200b")
+def escape(text) -> str:
+    """Text safe inside a pipe-table cell; identifiers may break after an underscore. A traced
+    count is marked with its origin; the spans of formatted numbers are kept as they are."""
+    if isinstance(text, int) and getattr(text, "origin", None) is not None:
+        return count(text)
+    text, out, last = str(text), [], 0
+    for match in SPAN.finditer(text):
+        out += [_escape_plain(text[last : match.start()]), match.group(0)]
+        last = match.end()
+    return "".join(out) + _escape_plain(text[last:])
+
+
+def _escape_plain(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ").replace("_", "_\u200b")
 
 
 def pipe_table(df: pd.DataFrame, label: str, caption: str, align: str | None = None) -> str:
@@ -73,7 +105,12 @@ def pipe_table(df: pd.DataFrame, label: str, caption: str, align: str | None = N
     header = [escape(c) for c in df.columns]
     body = [[escape(v) for v in row] for row in df.itertuples(index=False)]
     widths = [
-        min(30, max(8, *(len(word) for word in header[i].split()), *(len(row[i]) for row in body)))
+        min(
+            30,
+            max(
+                8, *(len(word) for word in unmark(header[i]).split()), *(len(unmark(row[i])) for row in body)
+            ),
+        )
         for i in range(len(header))
     ]
     rule = {"l": ":{}", "r": "{}:", "c": ":{}:"}
@@ -89,9 +126,11 @@ def pipe_table(df: pd.DataFrame, label: str, caption: str, align: str | None = N
 
 
 def software_table() -> pd.DataFrame:
-    rows = [("Python", platform.python_version())]
-    rows += [(name, importlib.metadata.version(name)) for name in PACKAGES]
-    return pd.DataFrame(rows, columns=["Package", "Version"])
+    """The versions of Python and the packages that ran, each marked as from the environment."""
+    rows = [("Python", platform.python_version(), "platform.python_version()")]
+    rows += [(name, importlib.metadata.version(name), "importlib.metadata.version") for name in PACKAGES]
+    cells = [(name, cite(version, ENVIRONMENT, name, how)) for name, version, how in rows]
+    return pd.DataFrame(cells, columns=["Package", "Version"])
 
 
 def software_pipe_table(prose: Prose) -> str:
@@ -110,11 +149,11 @@ def data_variables(
     """The sample, the methods as configured, the data file, and the notices that say whether
     the data are synthetic."""
     overall = flow[flow["item"].isna() | (flow["item"] == "")].set_index("step")["n"]
-    n_resp = int(overall["export"])
-    n_frame = int(overall["frame"]) if "frame" in overall else None
+    n_resp = overall["export"]
+    n_frame = overall.get("frame")
     values = {
-        "n_respondents": str(n_resp),
-        "n_frame": str(n_frame) if n_frame else "n/a",
+        "n_respondents": count(n_resp),
+        "n_frame": count(n_frame) if n_frame else "n/a",
         "response_rate": pct(100 * n_resp / n_frame) if n_frame else "n/a",
         "file": str(raw_path).split("/")[-1],
     }
@@ -123,9 +162,9 @@ def data_variables(
     out = {
         "synthetic": synthetic,
         **{k: values[k] for k in ("n_frame", "n_respondents")},
-        "n_analysed": str(int(overall["analysed"])),
+        "n_analysed": count(overall["analysed"]),
         "response_rate": values["response_rate"],
-        "n_changes": str(int(cleaning_log["rule"].isin(list(REASONS)).sum())),
+        "n_changes": count(rows_of(cleaning_log[cleaning_log["rule"].isin(list(REASONS))], "rule: a reason")),
         "size_classes": size_classes_text(config["size_class"], prose),
         "file": values["file"],
         "checksum": sha256(raw_path),
@@ -142,18 +181,18 @@ def data_variables(
 def size_classes_text(settings: dict, prose: Prose) -> str:
     """The configured size classes with their bounds in inhabitants, joined with "; "."""
     breaks, labels = settings["breaks"], settings["labels"]
-    parts = [prose.say("data.size_class", "first", label=labels[0], limit=f"{breaks[0]:,}")]
+    parts = [prose.say("data.size_class", "first", label=labels[0], limit=count(breaks[0], True))]
     parts += [
         prose.say(
             "data.size_class",
             "middle",
             label=labels[i],
-            lower=f"{breaks[i - 1]:,}",
-            upper=f"{breaks[i] - 1:,}",
+            lower=count(breaks[i - 1], True),
+            upper=count(breaks[i] - 1, True),
         )
         for i in range(1, len(breaks))
     ]
-    parts.append(prose.say("data.size_class", "last", label=labels[-1], lower=f"{breaks[-1]:,}"))
+    parts.append(prose.say("data.size_class", "last", label=labels[-1], lower=count(breaks[-1], True)))
     return "; ".join(parts)
 
 
@@ -163,13 +202,15 @@ def role_rule_text(settings: dict, prose: Prose) -> str:
     statements = prose.say(
         "data.role_rule_statements",
         "several" if minimum > 1 else "one",
-        min_statements=str(minimum),
-        n_statements=str(len(prose.codebook.spec["roles"])),
+        min_statements=count(minimum),
+        n_statements=count(
+            traced(len(prose.codebook.spec["roles"]), prose.codebook.source, "roles", "(number of roles)")
+        ),
     )
     return prose.say(
         "data.role_rule",
         settings["rule"],
-        agreed_min_code=str(settings["agreed_min_code"]),
+        agreed_min_code=count(settings["agreed_min_code"]),
         statements=statements,
     )
 
@@ -185,7 +226,7 @@ def sample_flow_table(flow: pd.DataFrame, prose: Prose) -> str:
     table = overall[["step", "n", "note"]].rename(columns={"step": "Step", "n": "n", "note": "Note"})
     valid = flow[flow["step"] == "valid"]["n"]
     extra = pd.DataFrame(
-        [["valid answers per item", f"{int(valid.min())}–{int(valid.max())}", "range over the items"]],
+        [["valid answers per item", f"{count(valid.min())}–{count(valid.max())}", "range over the items"]],
         columns=table.columns,
     )
     return pipe_table(
@@ -260,7 +301,7 @@ def published_table(
             if by_figure is not None and fid in by_figure.index:
                 fig = by_figure.loc[fid]
                 d = int(fig["decimals"])
-                row += [f"{fig['published']:.{d}f}", f"{fig['reproduced_as_published']:.{d}f}"]
+                row += [num(fig["published"], d), num(fig["reproduced_as_published"], d)]
             elif by_figure is not None:
                 row += ["", ""]
             row.append(num(by_item.loc[item, f"pct_{side}"], 1))
@@ -277,9 +318,7 @@ def audit_table(audit: pd.DataFrame, prose: Prose) -> str:
     df = pd.DataFrame(
         {
             "Figure": audit["figure_id"],
-            "Published": [
-                f"{v:.{int(d)}f}" for v, d in zip(audit["published"], audit["decimals"], strict=True)
-            ],
+            "Published": [num(v, int(d)) for v, d in zip(audit["published"], audit["decimals"], strict=True)],
             "Exact": audit["reproduced_exact"].map(lambda v: num(v, 2)),
             "As published": [
                 num(v, int(d))
@@ -298,15 +337,19 @@ def audit_variables(audit: pd.DataFrame, prose: Prose) -> dict:
     if audit.empty:
         return {key: prose.say(f"audit.{key}", "no_figures") for key in keys}
     status = audit["status"]
-    reproduced = int(status.isin(["reproduced", "reproduced_as_published"]).sum())
+    reproduced = status.isin(["reproduced", "reproduced_as_published"])
     values = {
-        "n": str(len(audit)),
-        "reproduced": str(reproduced),
-        "exact": str(int((status == "reproduced").sum())),
-        "as_published": str(int((status == "reproduced_as_published").sum())),
-        "not_reproduced": str(len(audit) - reproduced),
-        "summed": str(int((audit["granularity"] == "summed_rounding").sum())),
-        "n_base": str(int(audit["n_base"].iloc[0])),
+        "n": count(rows_of(audit, "all rows")),
+        "reproduced": count(rows_of(audit[reproduced], "status: reproduced or reproduced_as_published")),
+        "exact": count(rows_of(audit[status == "reproduced"], "status: reproduced")),
+        "as_published": count(
+            rows_of(audit[status == "reproduced_as_published"], "status: reproduced_as_published")
+        ),
+        "not_reproduced": count(rows_of(audit[~reproduced], "status: not reproduced")),
+        "summed": count(
+            rows_of(audit[audit["granularity"] == "summed_rounding"], "granularity: summed_rounding")
+        ),
+        "n_base": count(audit["n_base"].iloc[0]),
     }
     values["conflict"] = _conflict_text(audit, prose)
     return {key: prose.say(f"audit.{key}", "figures", **values) for key in keys}
@@ -323,9 +366,9 @@ def _conflict_text(audit: pd.DataFrame, prose: Prose) -> str:
         "audit.conflict",
         "conflict",
         statement=prose.codebook.items[first["items"].split()[0]]["en"],
-        first=f"{first['published']:g}",
-        second=f"{other['published']:g}",
-        n_base=str(int(first["n_base"])),
+        first=general(first["published"]),
+        second=general(other["published"]),
+        n_base=count(first["n_base"]),
     )
 
 
@@ -341,13 +384,13 @@ def crosstab_table(cells: pd.DataFrame, name: str, prose: Prose) -> str:
     body = [
         [row]
         + [
-            f"{int(lookup.loc[(row, col), 'n'])} ({pct(lookup.loc[(row, col), 'pct_col'], 0)})"
+            f"{count(lookup.loc[(row, col), 'n'])} ({pct(lookup.loc[(row, col), 'pct_col'], 0)})"
             for col in cols
         ]
         for row in rows
     ]
     totals = part.groupby("col_level", sort=False)["n"].sum()
-    body.append(["total"] + [str(int(totals[col])) for col in cols])
+    body.append(["total"] + [count(totals[col]) for col in cols])
     row_var, col_var = (prose.variable(part[c].iloc[0]) for c in ("row_var", "col_var"))
     df = pd.DataFrame(body, columns=[capitalised(row_var), *cols])
     return pipe_table(df, "crosstab-role", prose.say("captions.crosstab", row=row_var, col=col_var))
@@ -357,8 +400,8 @@ def crosstab_tests_table(tests: pd.DataFrame, prose: Prose) -> str:
     df = pd.DataFrame(
         {
             "Cross-tab": [capitalised(prose.crosstab(name)) for name in tests["crosstab"]],
-            "n": tests["n"].astype(int),
-            "χ² (df)": [f"{num(c, 2)} ({int(d)})" for c, d in zip(tests["chi2"], tests["df"], strict=True)],
+            "n": tests["n"].map(count),
+            "χ² (df)": [f"{num(c, 2)} ({count(d)})" for c, d in zip(tests["chi2"], tests["df"], strict=True)],
             "p exact": tests["p_exact"].map(pvalue),
             "p Holm": tests["p_holm"].map(pvalue),
             "V": tests["cramers_v"].map(num),
@@ -390,9 +433,9 @@ def crosstab_variables(tests: pd.DataFrame, headline: str, alpha: float, prose: 
         ),
         "v": num(head["cramers_v"]),
         "v_corrected": num(head["cramers_v_corrected"]),
-        "alpha": f"{alpha:g}",
-        "n_tests": str(len(tests)),
-        "n_significant": str(len(significant)),
+        "alpha": general(alpha),
+        "n_tests": count(rows_of(tests, "all rows")),
+        "n_significant": count(rows_of(significant, f"p_holm < {alpha:g}")),
         "significant": "; ".join(significant.map(prose.crosstab)),
         "share": pct(100 * head["share_expected_below_5"], 0),
         "min_expected": num(head["min_expected"]),
@@ -419,17 +462,18 @@ def exact_method_text(tests: pd.DataFrame, prose: Prose) -> str:
     return prose.say(
         "crosstab.method",
         "monte_carlo",
-        n_monte_carlo=str(len(monte_carlo)),
-        n_tests=str(len(tests)),
-        draws=f"{int(monte_carlo['n_draws'].iloc[0]):,}",
+        n_monte_carlo=count(rows_of(monte_carlo, "exact_method: Monte Carlo")),
+        n_tests=count(rows_of(tests, "all rows")),
+        draws=count(monte_carlo["n_draws"].iloc[0], True),
     )
 
 
 # --- descriptives ----------------------------------------------------------------------------
 
 
-def item_variables(items: pd.DataFrame, prose: Prose) -> dict:
-    """Per item: agreement and disagreement (of all respondents, as published) and the 95% CI."""
+def item_variables(items: pd.DataFrame, prose: Prose, level: str = "95") -> dict:
+    """Per item: agreement and disagreement (of all respondents, as published) and the interval
+    (at ``level`` percent, as formatted: the configured confidence)."""
     out = {}
     for row in items.itertuples(index=False):
         out[row.item] = {
@@ -438,10 +482,11 @@ def item_variables(items: pd.DataFrame, prose: Prose) -> dict:
             "agree_valid": pct(row.pct_positive_valid),
             "ci": prose.say(
                 "items.ci",
+                level=level,
                 pct_valid=pct(row.pct_positive_valid),
                 ci=interval(100 * row.ci_low, 100 * row.ci_high, 1, percent=True),
             ),
-            "n_valid": str(int(row.n_valid)),
+            "n_valid": count(row.n_valid),
         }
     return out
 
@@ -465,17 +510,17 @@ def construct_variables(items: pd.DataFrame, prose: Prose) -> dict:
     return out
 
 
-def items_table(items: pd.DataFrame, prose: Prose) -> str:
+def items_table(items: pd.DataFrame, prose: Prose, level: str = "95") -> str:
     df = pd.DataFrame(
         {
             "Item": items["item"],
-            "n valid": items["n_valid"].astype(int),
+            "n valid": items["n_valid"].map(count),
             "% positive (all)": items["pct_positive"].map(lambda v: num(v, 1)),
             "% positive (valid)": items["pct_positive_valid"].map(lambda v: num(v, 1)),
-            "95% CI (finite population)": [
+            f"{level}% CI (finite population)": [
                 interval(100 * lo, 100 * hi) for lo, hi in zip(items["ci_low"], items["ci_high"], strict=True)
             ],
-            "95% CI (Wilson)": [
+            f"{level}% CI (Wilson)": [
                 interval(100 * lo, 100 * hi)
                 for lo, hi in zip(items["wilson_low"], items["wilson_high"], strict=True)
             ],
@@ -486,16 +531,16 @@ def items_table(items: pd.DataFrame, prose: Prose) -> str:
         }
     )
     method = str(items["ci_method"].iloc[0]) if len(items) else ""
-    return pipe_table(df, "items", prose.say("captions.items", method=method))
+    return pipe_table(df, "items", prose.say("captions.items", method=method, level=level))
 
 
-def scales_table(scales: pd.DataFrame, prose: Prose) -> str:
+def scales_table(scales: pd.DataFrame, prose: Prose, level: str = "95") -> str:
     df = pd.DataFrame(
         {
             "Scale": [prose.codebook.multi_item_scales[s]["en"] for s in scales["scale"]],
-            "Items": scales["n_items"].astype(int),
-            "n used": scales["n_used"].astype(int),
-            "Cronbach's α [95% CI]": [
+            "Items": scales["n_items"].map(count),
+            "n used": scales["n_used"].map(count),
+            f"Cronbach's α [{level}% CI]": [
                 f"{num(a)} [{interval(lo, hi, 2)}]"
                 for a, lo, hi in zip(
                     scales["alpha"], scales["alpha_ci_low"], scales["alpha_ci_high"], strict=True
@@ -513,9 +558,9 @@ def paired_table(paired: pd.DataFrame, prose: Prose) -> str:
         {
             "Domain": paired["domain"].map(lambda d: domains[d]["en"]),
             "Involvement item": paired["involvement_item"].map(lambda i: items[i]["en"]),
-            "n pairs": paired["n_pairs"].astype(int),
+            "n pairs": paired["n_pairs"].map(count),
             "higher / equal / lower": [
-                f"{int(h)} / {int(e)} / {int(lo)}"
+                f"{count(h)} / {count(e)} / {count(lo)}"
                 for h, e, lo in zip(paired["n_higher"], paired["n_equal"], paired["n_lower"], strict=True)
             ],
             "V": paired["v_statistic"].map(lambda v: num(v, 0)),
@@ -531,9 +576,9 @@ def paired_variables(paired: pd.DataFrame, alpha: float, prose: Prose) -> dict:
     r = paired["rank_biserial"]
     sentence = prose.say(
         "paired.sentence",
-        n_higher=str(len(higher)),
-        n_comparisons=str(len(paired)),
-        alpha=f"{alpha:g}",
+        n_higher=count(rows_of(higher, f"rank_biserial > 0 and p_value < {alpha:g}")),
+        n_comparisons=count(rows_of(paired, "all rows")),
+        alpha=general(alpha),
         r_min=num(r.min()),
         r_max=num(r.max()),
     )
@@ -563,12 +608,18 @@ def role_variables(recoded: pd.DataFrame, prose: Prose) -> dict:
                 "roles.domain",
                 domain=names["en"],
                 roles=prose.join(top),
-                count=str(int(counts.max())),
-                n=str(len(recoded)),
+                count=count(_respondents(recoded, counts.max(), f"role_{domain} = {top[0]}")),
+                n=count(rows_of(recoded, "all respondents")),
             )
         )
     variant = "same" if len(modes) == 1 else "differs"
     return {"modal_sentence": prose.say("roles.modal_sentence", variant, domains="; ".join(parts))}
+
+
+def _respondents(recoded: pd.DataFrame, n: int, which: str):
+    """A count of respondents of the recoded data, traced to its file when it has one."""
+    source = recoded.attrs.get("source")
+    return traced(n, source, which, "(number of respondents)") if source else n
 
 
 def nonresponse_variables(test: pd.DataFrame, alpha: float, prose: Prose) -> dict:
@@ -616,7 +667,7 @@ def weighted_variant(models: pd.Series) -> str:
     return "weighted" if models.map(is_weighted).any() else "unweighted"
 
 
-def models_table(coefficients: pd.DataFrame, fit: pd.DataFrame, prose: Prose) -> str:
+def models_table(coefficients: pd.DataFrame, fit: pd.DataFrame, prose: Prose, level: str = "95") -> str:
     logit = coefficients[coefficients["odds_ratio"].notna() & coefficients["term"].map(is_effect)]
     logit = beside_its_model(logit)
     refs = {model: model_references(fit, model, prose) for model in logit["model"].unique()}
@@ -624,7 +675,7 @@ def models_table(coefficients: pd.DataFrame, fit: pd.DataFrame, prose: Prose) ->
         {
             "Model": [capitalised(prose.model(name)) for name in logit["model"]],
             "Term": [capitalised(prose.coefficient(r, refs[r.model])) for r in logit.itertuples(index=False)],
-            "OR or RRR [95% CI]": [odds_ratio(r) for r in logit.itertuples(index=False)],
+            f"OR or RRR [{level}% CI]": [odds_ratio(r) for r in logit.itertuples(index=False)],
             "p": logit["p_value"].map(pvalue),
             "Flag": logit["flag"].fillna("") if "flag" in logit else "",
         }
@@ -674,7 +725,7 @@ def model_variables(coefficients: pd.DataFrame, fit: pd.DataFrame, primary: str,
         "fitted",
         model=name,
         family=prose.family(row["family"]),
-        n=str(int(row["n"])),
+        n=count(row["n"]),
         references=prose.reference_levels(row["formula"]),
         effects="; ".join(effects),
         checks=_model_checks(row, prose),
@@ -709,7 +760,12 @@ def _model_checks(row: pd.Series, prose: Prose) -> str:
 
 
 def bootstrap_table(
-    intervals: pd.DataFrame, coefficients: pd.DataFrame, fit: pd.DataFrame, primary: str, prose: Prose
+    intervals: pd.DataFrame,
+    coefficients: pd.DataFrame,
+    fit: pd.DataFrame,
+    primary: str,
+    prose: Prose,
+    level: str = "95",
 ) -> str:
     """The primary model's odds ratios with Wald and bootstrap intervals side by side."""
     wald = coefficients[coefficients["model"] == primary].set_index("term")
@@ -725,10 +781,10 @@ def bootstrap_table(
                 "Bootstrap CI": interval(r.or_ci_low, r.or_ci_high, 2),
                 "SE Wald": "n/a" if w is None else num(w["std_error"]),
                 "SE bootstrap": num(r.boot_se),
-                "Replicates": f"{r.n_valid:,} of {r.n_replicates:,}",
+                "Replicates": f"{count(r.n_valid, True)} of {count(r.n_replicates, True)}",
             }
         )
-    caption = prose.say("captions.bootstrap", model=prose.model(primary))
+    caption = prose.say("captions.bootstrap", model=prose.model(primary), level=level)
     return pipe_table(pd.DataFrame(rows), "bootstrap", caption, "lrrrrrr")
 
 
@@ -746,9 +802,9 @@ def bootstrap_variables(
         )
         for r in size.itertuples()
     ]
-    failed = int((intervals["n_replicates"] - intervals["n_valid"]).max()) if len(intervals) else 0
-    failures = prose.say("bootstrap.failures", "some" if failed else "none", failed=f"{failed:,}")
-    values = {"replicates": f"{settings['replicates']:,}", "seed": str(settings["seed"])}
+    failed = (intervals["n_replicates"] - intervals["n_valid"]).max() if len(intervals) else 0
+    failures = prose.say("bootstrap.failures", "some" if failed else "none", failed=count(failed, True))
+    values = {"replicates": count(settings["replicates"], True), "seed": count(settings["seed"])}
     sentence = prose.say(
         "bootstrap.sentence",
         "intervals" if ranges else "no_intervals",
@@ -760,7 +816,9 @@ def bootstrap_variables(
     return values | {"sentence": sentence}
 
 
-def multiverse_table(specs: pd.DataFrame, headline: str, references: dict, prose: Prose) -> str:
+def multiverse_table(
+    specs: pd.DataFrame, headline: str, references: dict, prose: Prose, level: str = "95"
+) -> str:
     """One row per specification: its choices, the size odds ratios and the headline test."""
     wide = specs.pivot(index="spec", columns="term", values=["estimate", "ci_low", "ci_high", "p_value"])
     first = specs.drop_duplicates("spec").set_index("spec")
@@ -768,15 +826,17 @@ def multiverse_table(specs: pd.DataFrame, headline: str, references: dict, prose
     rows = []
     for spec, row in first.iterrows():
         out = {
-            "Size cut points": row.size_breaks,
+            "Size cut points": cite(row.size_breaks, specs.attrs.get("source", ""), spec, "size_breaks")
+            if re.search(r"\d", str(row.size_breaks))
+            else row.size_breaks,
             "Role rule": str(row.role_rule).replace("_", " "),
             "Weet niet": row.dont_know,
             "Outcome": str(row.neutral).replace("_", " "),
             "Weights": row.weighting,
         }
         for term in size_terms:
-            level = term.removeprefix(SIZE_TERM).removesuffix("]")
-            out[f"OR {level} [95% CI]"] = (
+            size = term.removeprefix(SIZE_TERM).removesuffix("]")
+            out[f"OR {size} [{level}% CI]"] = (
                 f"{num(wide.loc[spec, ('estimate', term)])} "
                 f"[{interval(wide.loc[spec, ('ci_low', term)], wide.loc[spec, ('ci_high', term)], 2)}]"
             )
@@ -794,7 +854,7 @@ def multiverse_table(specs: pd.DataFrame, headline: str, references: dict, prose
 def multiverse_variables(summary: pd.DataFrame, alpha: float, references: dict, prose: Prose) -> dict:
     """Sentences on the sensitivity analysis from its summary (``results/multiverse/summary.csv``);
     ``references`` are the primary model's reference levels (for the size terms' names)."""
-    n_specs = int(summary["n_specs"].max()) if len(summary) else 0
+    n_specs = summary["n_specs"].max() if len(summary) else 0
     parts = [
         prose.say(
             "multiverse.size_finding",
@@ -802,9 +862,9 @@ def multiverse_variables(summary: pd.DataFrame, alpha: float, references: dict, 
             min=num(row.estimate_min),
             max=num(row.estimate_max),
             study=num(row.estimate_study),
-            alpha=f"{alpha:g}",
-            n_significant=str(row.n_significant),
-            n_specs=str(row.n_specs),
+            alpha=general(alpha),
+            n_significant=count(row.n_significant),
+            n_specs=count(row.n_specs),
         )
         for row in summary.itertuples()
         if row.term.startswith(SIZE_TERM)
@@ -816,19 +876,19 @@ def multiverse_variables(summary: pd.DataFrame, alpha: float, references: dict, 
             min=num(t.estimate_min),
             max=num(t.estimate_max),
             study=num(t.estimate_study),
-            n_significant=str(t.n_significant),
-            n_specs=str(t.n_specs),
+            n_significant=count(t.n_significant),
+            n_specs=count(t.n_specs),
         )
         for t in summary[summary["term"] == "cramers_v"].itertuples()
     ]
     sentence = prose.say(
         "multiverse.sentence",
         "specs" if len(summary) else "no_specs",
-        n_specs=str(n_specs),
+        n_specs=count(n_specs),
         findings="; ".join(parts),
     )
     return {
-        "n_specs": str(n_specs),
+        "n_specs": count(n_specs),
         "sentence": sentence,
         "discussion": _robustness(summary, n_specs, references, prose),
     }
@@ -843,13 +903,13 @@ def _robustness(summary: pd.DataFrame, n_specs: int, references: dict, prose: Pr
             "association" if r.term == "cramers_v" else "odds_ratio",
             crosstab=prose.crosstab(r.finding),
             term=prose.term(r.term, references),
-            n_significant=str(r.n_significant),
-            n_specs=str(r.n_specs),
+            n_significant=count(r.n_significant),
+            n_specs=count(r.n_specs),
         )
         for r in mixed.itertuples()
     )
     variant = "no_specs" if summary.empty else "some_mixed" if len(mixed) else "none_mixed"
-    return prose.say("multiverse.discussion", variant, n_specs=str(n_specs), mixed=which)
+    return prose.say("multiverse.discussion", variant, n_specs=count(n_specs), mixed=which)
 
 
 # --- weighting for non-response --------------------------------------------------------------
@@ -893,6 +953,7 @@ def item_changes(weighted: Weighted) -> pd.DataFrame:
     df = weighted.items.dropna(subset=["pct_positive_valid", "pct_positive_valid_weighted"])
     df = df.merge(unweighted, on="item", how="left", suffixes=("", "_unweighted"))
     df = df.assign(change=df["pct_positive_valid_weighted"] - df["pct_positive_valid"])
+    df.attrs = dict(weighted.items.attrs)  # the rows are those of weighted.csv
     return df.iloc[(-df["change"].abs()).argsort(kind="stable")].reset_index(drop=True)
 
 
@@ -931,8 +992,8 @@ def weighted_table(weighted: Weighted, headline: str, primary: str, prose: Prose
     level = weighted.items["ci_level"].iloc[0]
     caption = prose.say(
         "captions.weighted",
-        n_shown=str(len(shown)),
-        level=f"{100 * level:g}",
+        n_shown=count(rows_of(shown, f"the {N_WEIGHTED_ITEMS} largest changes")),
+        level=general(100 * level),
         method=str(weighted.unweighted_items["ci_method"].iloc[0]),
         interval=prose.say("weighting.interval", str(weighted.items["ci_method"].iloc[0])),
         crosstab=prose.crosstab(headline),
@@ -1001,12 +1062,12 @@ def weighting_variables(
             **empty,
             "figure_note": prose.say("weighting.figure_note", "no_weights"),
         }
-    n_respondents, n_frame = int(overall["export"]), int(overall["frame"])
+    n_respondents, n_frame = overall["export"], overall["frame"]
     method = prose.say(
         "weighting.method",
         "weighted",
-        n_respondents=str(n_respondents),
-        n_frame=str(n_frame),
+        n_respondents=count(n_respondents),
+        n_frame=count(n_frame),
         response_rate=pct(100 * n_respondents / n_frame),
         design=_design_text(settings or {}, prose),
         interval=prose.say("weighting.interval", str(weighted.items["ci_method"].iloc[0])),
@@ -1047,8 +1108,8 @@ def _weighted_results(weighted: Weighted, study: dict, prose: Prose) -> str:
         statement=prose.variable(f"{top['item']}_cat"),
         unweighted=pct(top["pct_positive_valid"]),
         weighted=pct(top["pct_positive_valid_weighted"]),
-        n_shown=str(min(N_WEIGHTED_ITEMS, len(changes))),
-        n_items=str(len(changes)),
+        n_shown=count(rows_of(changes.head(N_WEIGHTED_ITEMS), f"the {N_WEIGHTED_ITEMS} largest changes")),
+        n_items=count(rows_of(changes, "items with a weighted share")),
         test=_weighted_test_text(weighted, headline, prose),
         model=_weighted_model_text(weighted, primary, prose),
     )
@@ -1097,7 +1158,7 @@ def _weighted_discussion(weighted: Weighted, study: dict, prose: Prose) -> str:
     crosstabs = prose.say(
         "weighting.crosstabs",
         "flipped" if len(flips) else "same",
-        alpha=f"{alpha:g}",
+        alpha=general(alpha),
         crosstabs=prose.join(
             [
                 prose.say(
@@ -1146,7 +1207,7 @@ def _model_change(weighted: Weighted, study: dict, prose: Prose) -> tuple[str, b
                 "weighting.size_change",
                 variant,
                 term=prose.term(term, refs),
-                alpha=f"{alpha:g}",
+                alpha=general(alpha),
                 unweighted=num(before["odds_ratio"]),
                 weighted=num(after["odds_ratio"]),
                 p_unweighted=p_is(before["p_value"]),

@@ -19,9 +19,10 @@ from pathlib import Path
 import yaml
 
 from .manuscript import crossref_punctuation, lint
+from .provenance import ENVIRONMENT, cite
 
 # The fallback's filters: its cross-references, then those Quarto runs too (paper/_quarto.yml).
-FILTERS = ["crossref.lua", "notice.lua", "typst-heading-labels.lua", "typst-tables.lua"]
+FILTERS = ["crossref.lua", "provenance.lua", "notice.lua", "typst-heading-labels.lua", "typst-tables.lua"]
 CITATION_STYLE = "citation-style.csl"  # written into the build folder; _quarto.yml names it
 WARNING = re.compile(r"warn|error|could not", re.IGNORECASE)
 SHORTCODE = re.compile(r"\{\{<\s*(include|var)\s+([^\s>]+)\s*>\}\}")
@@ -182,17 +183,22 @@ def render(build: Path, setting: str, html: Path, pdf: Path) -> Rendering:
     import typst
 
     renderer = choose_renderer(setting)
+    typst_version = (typst.__version__, "typst", "typst.__version__")
     if renderer == "quarto":
-        described = f"Quarto {quarto_version()} (the PDF compiled by Typst {typst.__version__})"
+        versions = [(quarto_version(), "quarto", "quarto --version"), typst_version]
+        wording = "Quarto {} (the PDF compiled by Typst {})"
     else:
         import pypandoc
 
-        described = (
-            f"Pandoc {pypandoc.get_pandoc_version()} and Typst {typst.__version__} (the fallback renderer)"
-        )
+        versions = [(pypandoc.get_pandoc_version(), "pandoc", "pypandoc.get_pandoc_version()"), typst_version]
+        wording = "Pandoc {} and Typst {} (the fallback renderer)"
+    described = wording.format(*(version for version, _, _ in versions))
     variables_path = build / "_variables.yml"
     variables = yaml.safe_load(variables_path.read_text(encoding="utf-8"))
-    variables.setdefault("software", {})["renderer"] = described
+    # In the colophon each version carries its source, as every other number does.
+    variables.setdefault("software", {})["renderer"] = wording.format(
+        *(cite(version, ENVIRONMENT, name, how) for version, name, how in versions)
+    )
     variables_path.write_text(
         yaml.safe_dump(variables, allow_unicode=True, sort_keys=False), encoding="utf-8"
     )

@@ -1,3 +1,15 @@
+from leisurenet.config import config_sources
+
+# The settings the paper prints, each traced to the config file that set it.
+PRINTED_SETTINGS = (
+    "analysis.confidence",
+    "bootstrap.replicates",
+    "bootstrap.seed",
+    "governance_role.agreed_min_code",
+    "governance_role.min_statements",
+    "paper.alpha",
+    "size_class.breaks",
+)
 # Every file of the manuscript's source: editing any of them re-renders the paper, and only it.
 PAPER_FILES = sorted(str(p) for p in Path("paper").rglob("*") if p.is_file())
 
@@ -41,12 +53,15 @@ rule paper_assets:
         paper=config["paper"],
         bootstrap=config["bootstrap"],
         weighting=config["weighting"],
+        confidence=config["analysis"]["confidence"],
+        config_sources=config_sources(workflow.configfiles, PRINTED_SETTINGS),
     script:
         "../../scripts/paper_assets.py"
 
 
 rule paper:
-    """Render the manuscript to HTML and PDF (Quarto if installed, else Pandoc + Typst)."""
+    """Render the manuscript to HTML and PDF (Quarto if installed, else Pandoc + Typst), and list
+    where every number printed in it comes from (provenance.csv)."""
     input:
         source="paper/paper.qmd",
         project=PAPER_FILES,
@@ -57,6 +72,7 @@ rule paper:
     output:
         html="results/paper/paper.html",
         pdf="results/paper/paper.pdf",
+        provenance="results/paper/provenance.csv",
     log:
         "results/logs/paper.log",
     conda:
@@ -64,5 +80,15 @@ rule paper:
     params:
         renderer=config["paper"]["renderer"],
         build="results/paper/build",
+        # For provenance.csv, read from the workflow as it is parsed (the rules before this
+        # file's): every file a rule writes -> the rule, and every figure -> the data its
+        # rule read (its inputs but its code).
+        rules={str(path): r.name for r in workflow.rules for path in r.output},
+        figure_inputs={
+            str(path): [str(f) for name, f in r.input.items() if name != "library"]
+            for r in workflow.rules
+            if r.name.startswith("figures")
+            for path in r.output
+        },
     script:
         "../../scripts/render_paper.py"
