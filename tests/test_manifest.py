@@ -16,7 +16,8 @@ import pytest
 
 from leisurenet import manifest as mf
 
-from .conftest import ROOT
+from .conftest import ROOT, run
+from .test_pipeline import output_bytes
 
 NO_GIT = {"git_commit": "unknown", "git_dirty": "unknown"}
 # As the rule passes them: its own files and log, and the paper's render folder.
@@ -292,7 +293,11 @@ def test_verify_reports_a_failed_run(fake_project, monkeypatch, capsys):
 
 @pytest.mark.slow
 def test_verify_reproduces_the_replica_run(replica_run, tmp_path, capsys):
-    """The real verify: the workflow from scratch in a copy of the project that made the manifest."""
+    """The real verify: the workflow from scratch in a copy of the project that made the manifest.
+
+    Every file under results/ (the logs too) must come out the same. Then, in that copy and on
+    one core (the jobs in another order), the bootstrap split into chunks of another size and
+    the multiverse in one job per specification (as on a cluster): the same results again."""
     manifest = replica_run / mf.MANIFEST_JSON
     if not manifest.exists():
         if "workflow/rules/manifest.smk" not in (ROOT / "Snakefile").read_text():
@@ -304,6 +309,8 @@ def test_verify_reproduces_the_replica_run(replica_run, tmp_path, capsys):
     kept = Path(out.rsplit("kept ", 1)[1].strip())
     try:
         assert code == 0, out
+        first = output_bytes(replica_run)
+        assert output_bytes(kept) == first
         # One output byte changed in a copy of the manifest: the comparison names it.
         changed = json.loads(manifest.read_text())
         record = next(r for r in changed["outputs"] if r["path"] == "results/descriptives/items.csv")
@@ -311,5 +318,16 @@ def test_verify_reproduces_the_replica_run(replica_run, tmp_path, capsys):
         (tmp_path / "changed.json").write_text(mf.dumps(changed))
         assert mf.main(["compare", str(tmp_path / "changed.json"), str(kept / mf.MANIFEST_JSON)]) == 1
         assert "changed  results/descriptives/items.csv" in capsys.readouterr().out
+        # Other chunks, one job per specification
+        (kept / "chunks.yaml").write_text("bootstrap:\n  chunk_size: 150\nmultiverse_jobs: 0\n")
+        # the targets first: --configfile takes every file name that follows it
+        targets = ["results/bootstrap/intervals.csv", "results/multiverse/specifications.csv"]
+        result = run(kept, *targets, "--configfile", "chunks.yaml", cores=1)
+        assert result.returncode == 0, result.stderr[-3000:]
+        for stage in ("bootstrap", "multiverse"):
+            logs = len(list((kept / "results/logs" / stage).glob("*.log")))
+            assert logs > len(list((replica_run / "results/logs" / stage).glob("*.log"))), stage
+        for name in (*targets, "results/bootstrap/replicates.csv", "results/multiverse/summary.csv"):
+            assert (kept / name).read_bytes() == first[name], name
     finally:
         shutil.rmtree(kept, ignore_errors=True)

@@ -50,27 +50,6 @@ def test_replica_runs_to_the_recoded_data(replica_run):
         assert (replica_run / f"results/logs/{stage}.log").stat().st_size > 0
 
 
-def test_a_second_run_on_one_core_is_byte_identical(replica_run, tmp_path):
-    """The replica's run had two cores; this one has one, so the jobs run in another order.
-    Then the bootstrap again, split into chunks of another size, and the multiverse in one
-    job per specification (as on a cluster): the same results."""
-    first = output_bytes(replica_run)
-    folder = scratch_project(tmp_path)
-    result = run(folder, cores=1)
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert output_bytes(folder) == first
-    (folder / "chunks.yaml").write_text("bootstrap:\n  chunk_size: 150\nmultiverse_jobs: 0\n")
-    # the targets first: --configfile takes every file name that follows it
-    targets = ["results/bootstrap/intervals.csv", "results/multiverse/specifications.csv"]
-    result = run(folder, *targets, "--configfile", "chunks.yaml", cores=1)
-    assert result.returncode == 0, result.stderr[-3000:]
-    for stage in ("bootstrap", "multiverse"):
-        logs = len(list((folder / "results/logs" / stage).glob("*.log")))
-        assert logs > len(list((replica_run / "results/logs" / stage).glob("*.log"))), stage
-    for name in (*targets, "results/bootstrap/replicates.csv", "results/multiverse/summary.csv"):
-        assert (folder / name).read_bytes() == first[name], name
-
-
 def test_own_data_from_a_configfile(replica_run, own_data_run):
     """A user's export in another format, selected by a config naming only the data keys."""
     assert not (own_data_run / "results/synthetic").exists()
