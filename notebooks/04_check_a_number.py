@@ -3,12 +3,14 @@
 #
 # The paper computes nothing: every number in its text is read from
 # `results/paper/assets/_variables.yml`, which the `paper_assets` rule writes from the
-# pipeline's tables (Quarto's `{{< var ... >}}` shortcode in `paper/paper.qmd`). This
-# notebook takes one of those numbers and recomputes it from the recoded data alone, with
-# the library functions the pipeline calls, then checks that the two agree to the last
-# printed digit:
+# pipeline's tables (Quarto's `{{< var ... >}}` shortcode in `paper/paper.qmd`), and
+# `results/paper/provenance.csv` lists each number printed with the file, row and column it
+# came from. This notebook takes one of those numbers and recomputes it from the recoded
+# data alone, with the library functions the pipeline calls, then checks that the two agree
+# to the last printed digit:
 #
-# 1. the number as the paper prints it, and the sentence it stands in;
+# 1. the number as the paper prints it, its row in `provenance.csv`, and the sentence it
+#    stands in;
 # 2. the same number from `load("recoded")`: counted by hand, then with
 #    `describe.item_summary` (what the `describe` rule runs) and rounded with
 #    `paper.pct` (the only place where the paper's numbers are rounded);
@@ -52,17 +54,21 @@ print(f"reading {RESULTS}")
 #
 # The results section says how many coordinators find that "it is always the same
 # organisations that carry the actions" (`act_same_orgs`). In `paper/paper.qmd` that number
-# is the variable `items.act_same_orgs.agree`; its value is in the variables file, which
-# `load("paper_variables")` reads as a nested dict.
+# is the variable `items.act_same_orgs.agree`. Its row in `provenance.csv`
+# (`load("provenance")`) says how it is printed, where, and where it came from: a file
+# under `results/`, a row and a column, and the value unrounded.
 
 # %%
 ITEM, KEY = "act_same_orgs", "agree"
 LEVEL = {"agree": "positive", "disagree": "negative"}[KEY]  # the collapsed answer KEY counts
-VARIABLES = load("paper_variables", RESULTS)
-# each number in the file carries its source as a span ([37.7%]{.num data-source=...}), which
-# the HTML paper shows on hover; unmark() gives the text as printed
-printed = unmark(VARIABLES["items"][ITEM][KEY])
 name = f"items.{ITEM}.{KEY}"
+PROVENANCE = load("provenance", RESULTS)
+entry = PROVENANCE[PROVENANCE["variable"] == name].iloc[0]  # printed once or more: the first
+printed = entry["text"]
+# the variables file holds the same number with its source as a span
+# ([37.7%]{.num data-source=...}), which the HTML paper shows on hover; unmark() gives the text
+VARIABLES = load("paper_variables", RESULTS)
+assert unmark(VARIABLES["items"][ITEM][KEY]) == printed
 SHORTCODE = re.compile(r"{{< var ([\w.]+) >}}")
 sentence = next(
     part
@@ -81,6 +87,7 @@ def shown(match: re.Match) -> str:
 
 print(CODEBOOK.items[ITEM]["en"])
 print(f"{name} = {printed!r}, in the sentence: {SHORTCODE.sub(shown, sentence)}.")
+entry  # noqa: B018 (Jupyter shows a cell's last expression)
 
 # %% [markdown]
 # ## 2. The same number from the recoded data
@@ -114,9 +121,13 @@ summary = describe.item_summary(
 )
 row = summary.iloc[0]
 assert abs(row[f"pct_{LEVEL}"] - by_hand) < 1e-9, (row[f"pct_{LEVEL}"], by_hand)
+# the unrounded value provenance.csv names, from the file, row and column it names
+named = ("results/descriptives/items.csv", ITEM, f"pct_{LEVEL}")
+assert tuple(entry[["source", "row_key", "column"]]) == named, entry
+assert abs(float(entry["value"]) - row[f"pct_{LEVEL}"]) < 1e-9, (entry["value"], row[f"pct_{LEVEL}"])
 recomputed = paper.pct(row[f"pct_{LEVEL}"])
 assert recomputed == printed, f"the paper prints {printed}, the data give {recomputed}"
-print(f"recomputed {recomputed}, printed {printed}: equal")
+print(f"recomputed {recomputed} ({float(row[f'pct_{LEVEL}'])!r} unrounded), printed {printed}: equal")
 
 # %% [markdown]
 # The base matters: of the valid answers only, the share is higher, because some
