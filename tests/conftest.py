@@ -17,6 +17,8 @@ from leisurenet.published import load_published
 from leisurenet.synthetic import generate
 from leisurenet.toolexports import write_export
 
+from .metadata import add_metadata
+
 ROOT = Path(__file__).resolve().parents[1]
 SNAKEMAKE = str(Path(sys.executable).parent / "snakemake")
 PROJECT_FILES = [
@@ -146,7 +148,9 @@ def other_run(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def own_data_run(replica_run, tmp_path_factory):
-    """The replica's answers as a user's SPSS export, selected by a config naming only the data keys."""
+    """The replica's answers as a user's SPSS export, selected by a config naming only the data
+    keys, to the recoded data and the (skipped) audit; metadata_run takes a user's export to
+    the paper."""
     import pyreadstat
 
     folder = scratch_project(tmp_path_factory.mktemp("own_data"))
@@ -163,9 +167,29 @@ def own_data_run(replica_run, tmp_path_factory):
         missing_ranges={c: [9] for c in numeric.columns[3:]},
     )
     (folder / "mine.yaml").write_text("data:\n  raw: export.sav\n  frame: frame.csv\npublished: null\n")
-    result = run(folder, "--configfile", "mine.yaml")
+    targets = ["results/recode/recoded.parquet", "results/audit/figures.csv"]
+    # the targets first: --configfile takes every file name that follows it
+    result = run(folder, *targets, "--configfile", "mine.yaml")
     assert result.returncode == 0, result.stderr[-3000:]
     return folder
+
+
+RELEASE_TARGET = "results/release/leisurenet-release.zip"
+
+
+@pytest.fixture(scope="session")
+def metadata_run(replica_run, tmp_path_factory):
+    """A user's export to the paper and the release: the replica as a Qualtrics export with a
+    panel's metadata, through its mapping (which drops the tool's own metadata columns), with
+    no published figures to audit (published: null)."""
+    folder = tmp_path_factory.mktemp("metadata")
+    export, _ = tool_project(replica_run, folder, "qualtrics", seed=11)
+    meta = add_metadata(export)
+    with open(folder / "mine.yaml", "a", encoding="utf-8") as config:
+        config.write("published: null\n")
+    result = run(folder, "all", RELEASE_TARGET, "--configfile", "mine.yaml")
+    assert result.returncode == 0, result.stderr[-3000:]
+    return folder, meta
 
 
 def tool_project(replica_run: Path, folder: Path, layout: str, seed: int = 3) -> tuple[Path, Path]:

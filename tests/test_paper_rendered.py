@@ -139,7 +139,8 @@ def test_another_dataset_gives_other_numbers_in_the_text(replica_run, other_run)
         assert f"{ours_agree} that they are achieved" in ours[fmt]
 
 
-def test_the_notice_is_absent_when_the_data_are_not_synthetic(own_data_run):
-    for fmt, text in texts(own_data_run).items():
+def test_the_notice_is_absent_when_the_data_are_not_synthetic(metadata_run):
+    folder, _ = metadata_run
+    for fmt, text in texts(folder).items():
         assert "synthetic" not in text.lower(), fmt
         assert html.unescape("Source: coordinator survey") in text, fmt

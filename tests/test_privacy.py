@@ -7,7 +7,6 @@ the others are reported by name, and their values are written nowhere.
 
 from __future__ import annotations
 
-import csv
 import zipfile
 from pathlib import Path
 
@@ -18,24 +17,8 @@ from leisurenet.errors import InputError
 from leisurenet.ingest import read_export
 from leisurenet.validate import validate_export
 
-from .conftest import run, tool_project, write_replica
-
-RELEASE_TARGET = "results/release/leisurenet-release.zip"
-NAMES = ["Wilhelmina Oosterhuis-Vrancken", "Sjoerd van der Meulenbroek", "Annegret Kwakernaak"]
-
-
-def metadata(n: int) -> dict[str, list[str]]:
-    """Metadata columns as survey tools export them, with distinctive fake personal values."""
-    return {
-        "StartDate": [f"2016-11-{1 + i % 28:02d} 09:{i % 60:02d}:17" for i in range(n)],
-        "ResponseId": [f"R_3kQzW8pX{i:04d}vLm" for i in range(n)],
-        "IPAddress": [f"198.51.100.{i + 23}" for i in range(n)],
-        "RecipientEmail": [f"coordinator.{i + 17}@example.org" for i in range(n)],
-        "RecipientLastName": [NAMES[i % len(NAMES)].split()[-1] + f"-{i}" for i in range(n)],
-        "LocationLatitude": [f"51.{918273645 + 7919 * i}" for i in range(n)],
-        "LocationLongitude": [f"4.{481726354 + 6007 * i}" for i in range(n)],
-        "Naam": [f"{NAMES[i % len(NAMES)]} {i}" for i in range(n)],
-    }
+from .conftest import write_replica
+from .metadata import PERSONAL, metadata
 
 
 def with_metadata(export: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, list[str]]]:
@@ -59,41 +42,6 @@ def written_bytes(folder: Path) -> dict[str, bytes]:
 
 def leaks(files: dict[str, bytes], values: list[str]) -> list[tuple[str, str]]:
     return [(name, v) for name, content in files.items() for v in values if v.encode("utf-8") in content]
-
-
-# The metadata of a generated Qualtrics export whose values no file may hold: distinctive
-# enough that no number or word of the results can contain them by chance.
-PERSONAL = ("IPAddress", "RecipientEmail", "ResponseId")
-
-
-def add_metadata(export: Path) -> dict[str, list[str]]:
-    """Add the columns of :func:`metadata`, which its mapping does not name, to the end of a
-    Qualtrics export; return them with the personal values of the tool's own metadata."""
-    with open(export, encoding="utf-8-sig", newline="") as fh:
-        rows = list(csv.reader(fh))
-    header, body = rows[:3], rows[3:]
-    # Qualtrics has columns of these names already: these come from a panel's embedded data
-    meta = {f"Panel{name}": values for name, values in metadata(len(body)).items()}
-    personal = {name: [r[header[0].index(name)] for r in body] for name in PERSONAL}
-    header[0] += list(meta)
-    header[1] += list(meta)
-    header[2] += [f'{{"ImportId":"{name}"}}' for name in meta]
-    rows = header + [r + [meta[name][i] for name in meta] for i, r in enumerate(body)]
-    with open(export, "w", encoding="utf-8-sig", newline="") as fh:
-        csv.writer(fh, quoting=csv.QUOTE_ALL).writerows(rows)
-    return {**meta, **personal}
-
-
-@pytest.fixture(scope="module")
-def metadata_run(replica_run, tmp_path_factory):
-    """The replica as a Qualtrics export with metadata, through its mapping (which drops the
-    tool's own metadata columns) to the paper and the release."""
-    folder = tmp_path_factory.mktemp("metadata")
-    export, _ = tool_project(replica_run, folder, "qualtrics", seed=11)
-    meta = add_metadata(export)
-    result = run(folder, "all", RELEASE_TARGET, "--configfile", "mine.yaml")
-    assert result.returncode == 0, result.stderr[-3000:]
-    return folder, meta
 
 
 def test_metadata_values_reach_no_file_under_results(metadata_run):

@@ -27,7 +27,7 @@ from leisurenet.release import (
 )
 from leisurenet.release_config import DEFAULTS, release_settings
 
-from .conftest import ROOT, run
+from .conftest import RELEASE_TARGET, ROOT, run
 
 N = 40
 TABLE_FILES = {
@@ -321,8 +321,6 @@ def test_citation_and_license():
 
 
 # --- end to end --------------------------------------------------------------------------
-
-RELEASE_TARGET = "results/release/leisurenet-release.zip"
 
 
 @pytest.mark.slow
