@@ -147,7 +147,8 @@ row[["n_respondents", "n_valid", "n_dont_know", "n_blank", "pct_positive", "pct_
 
 # %%
 prose = Prose(Wording.from_yaml(ROOT / "paper" / "sentences.yml"), CODEBOOK)
-ours = paper.item_variables(summary, prose)[ITEM]
+level = paper.general(100 * CONFIG["analysis"]["confidence"])  # "95", as the paper prints it
+ours = paper.item_variables(summary, prose, level)[ITEM]
 theirs = {key: unmark(value) for key, value in VARIABLES["items"][ITEM].items()}
 ours = {key: unmark(value) for key, value in ours.items()}
 assert ours == theirs, pd.DataFrame({"recomputed": ours, "paper": theirs})

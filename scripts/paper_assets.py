@@ -20,7 +20,7 @@ codebook = Codebook.from_yaml(sm.input.codebook)
 KEYS = {"flow": ["step", "item"], "cleaning_log": None, "audit": "figure_id",
         "cells": ["crosstab", "row_level", "col_level"], "tests": "crosstab", "summary": "item",
         "scales": "scale", "paired": "involvement_item", "nonresponse_test": "test",
-        "coefficients": ["model", "term"], "fit": "model", "bootstrap": "term",
+        "coefficients": ["model", "equation", "term"], "fit": "model", "bootstrap": "term",
         "multiverse": ["spec", "finding", "term"], "multiverse_summary": ["finding", "term"],
         "weighted": "item", "tests_weighted": "crosstab"}  # fmt: skip
 csv = {name: trace(pd.read_csv(sm.input[name]), sm.input[name], key) for name, key in KEYS.items()}

@@ -259,7 +259,7 @@ def test_bootstrap_table_and_sentence(prose):
         }
     )
     fit = fit_table()
-    table = paper.bootstrap_table(intervals, coefficients, fit, "m", prose)
+    table = paper.bootstrap_table(intervals, coefficients, fit, "m", prose, "95")
     row = (
         "| Large against small municipalities | 2.54 | 0.83–7.76 | 0.92–8.20 | 0.57 | 0.56 | 1,990 of 2,000 |"
     )
@@ -276,7 +276,7 @@ def test_the_study_specification_is_the_bold_row_of_the_multiverse_table(prose):
 
     other = multiverse_specs().assign(spec="s2", study=False, size_breaks="lower")
     specs = pd.concat([multiverse_specs(), other])
-    table = paper.multiverse_table(specs, "role_act_by_size", {"size_class": "small"}, prose)
+    table = paper.multiverse_table(specs, "role_act_by_size", {"size_class": "small"}, prose, "95")
     body = table.splitlines()[2:4]
     cells = [line.strip("| ").split(" | ") for line in body]
     assert all(c.startswith("**") and c.endswith("**") for c in cells[0])
@@ -405,4 +405,4 @@ def test_without_weights_the_method_says_why_and_nothing_else_is_weighted(prose,
         assert variables["results"] == variables["discussion"] == variables["figure_note"] == ""
     assert paper.weighted_table(empty, "role_act_by_size", "m", prose) == ""
     coefficients = empty.coefficients.assign(equation="", equation_reference="", flag="")
-    assert "survey-weighted" not in paper.models_table(coefficients, empty.fit, prose)
+    assert "survey-weighted" not in paper.models_table(coefficients, empty.fit, prose, "95")

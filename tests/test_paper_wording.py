@@ -268,7 +268,7 @@ def run_descriptives(prose, codebook, tmp_path):
     yield paper.data_variables(
         flow(False), log, items(codebook, "clopper_pearson"), raw, False, settings("highest_agreed", 2), prose
     )
-    yield paper.item_variables(items(codebook), prose)
+    yield paper.item_variables(items(codebook), prose, "95")
     yield paper.construct_variables(items(codebook), prose)
     for tie in (1, 2, 3):
         yield paper.role_variables(recoded(tie), prose)
@@ -282,13 +282,13 @@ def run_descriptives(prose, codebook, tmp_path):
         yield paper.nonresponse_variables(nonresponse, alpha, prose)
     yield paper.nonresponse_variables(pd.DataFrame({"test": ["none"], "p_value": [NAN]}), 0.05, prose)
     yield paper.sample_flow_table(flow(True), prose)
-    yield paper.items_table(items(codebook), prose)
+    yield paper.items_table(items(codebook), prose, "95")
     yield paper.paired_table(paired, prose)
     scales = pd.DataFrame(
         {"scale": ["vision"], "n_items": 4, "n_used": 70, "alpha": 0.6, "alpha_ci_low": 0.4}
         | {"alpha_ci_high": 0.7, "omega_total": 0.6}
     )
-    yield paper.scales_table(scales, prose)
+    yield paper.scales_table(scales, prose, "95")
     yield paper.codebook_table(prose)
     yield paper.software_pipe_table(prose)
 
@@ -314,11 +314,11 @@ def run_models(prose):
     yield paper.model_variables(coefficients(), fit(), "not_fitted", prose)
     no_size = coefficients()[lambda df: ~df["term"].str.startswith("size_class")]
     yield paper.model_variables(no_size, fit(), "m", prose)
-    yield paper.models_table(coefficients(), fit(), prose)
+    yield paper.models_table(coefficients(), fit(), prose, "95")
     yield paper.model_fit_table(fit(), prose)
     survey = weighted_coefficients((2.5, 0.1), (2.5, 0.01)).assign(equation="", equation_reference="")
     with_weighted = fit().assign(model=lambda df: df["model"].replace("effort_ordinal", "m_weighted"))
-    yield paper.models_table(survey, with_weighted, prose)
+    yield paper.models_table(survey, with_weighted, prose, "95")
     yield paper.model_fit_table(with_weighted, prose)
 
 
@@ -327,12 +327,12 @@ def run_resampling(prose):
         yield paper.bootstrap_variables(
             bootstrap(terms, n_valid), {"replicates": 2000, "seed": 1}, "m", fit(), prose
         )
-        yield paper.bootstrap_table(bootstrap(terms, n_valid), coefficients(), fit(), "m", prose)
+        yield paper.bootstrap_table(bootstrap(terms, n_valid), coefficients(), fit(), "m", prose, "95")
     references = {"size_class": "small"}
     for n_significant in ([0, 24], [3, 5]):
         yield paper.multiverse_variables(multiverse_summary(n_significant), 0.05, references, prose)
     yield paper.multiverse_variables(multiverse_summary([0, 0]).iloc[:0], 0.05, references, prose)
-    yield paper.multiverse_table(multiverse_specs(), "role_act_by_size", references, prose)
+    yield paper.multiverse_table(multiverse_specs(), "role_act_by_size", references, prose, "95")
 
 
 def run_weighting(prose, codebook):

@@ -120,7 +120,19 @@ def test_traced_values_keep_their_origin_through_the_papers_arithmetic():
     difference = df["share"][0] - df["share"][1]
     assert difference.origin.column == "share" and difference.origin.row == "a − b"
     assert rows_of(df[df["n"] > 3], "n > 3").origin.column == "(number of rows)"
+    # any other transformation is written into the column, with the value derived
+    for number, column, value in [
+        (share / 3, "share ÷ 3", 0.5 / 3),
+        (1 / share, "1 ÷ share", 2.0),
+        (-share, "−share", -0.5),
+        (abs(-share), "abs(−share)", 0.5),  # no pipe: it would split a table cell
+        (share + share, "share + share", 1.0),  # one cell twice does not read as the cell
+    ]:
+        assert number.origin == Origin("results/x.csv", "a", column) and number == value, number.origin
+        assert spans(paper.num(number, 3))[0]["value"] == repr(value)
     assert paper.pct(0.5) == "0.5%"  # a value without an origin is printed bare
+    empty = pd.DataFrame({"item": pd.Series([], dtype=object), "share": pd.Series([], dtype=float)})
+    assert trace(empty, "results/x.csv", "item").empty
 
 
 def test_spans_survive_a_pipe_table_and_are_found_in_its_cells():

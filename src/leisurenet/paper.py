@@ -471,7 +471,7 @@ def exact_method_text(tests: pd.DataFrame, prose: Prose) -> str:
 # --- descriptives ----------------------------------------------------------------------------
 
 
-def item_variables(items: pd.DataFrame, prose: Prose, level: str = "95") -> dict:
+def item_variables(items: pd.DataFrame, prose: Prose, level: str) -> dict:
     """Per item: agreement and disagreement (of all respondents, as published) and the interval
     (at ``level`` percent, as formatted: the configured confidence)."""
     out = {}
@@ -510,7 +510,7 @@ def construct_variables(items: pd.DataFrame, prose: Prose) -> dict:
     return out
 
 
-def items_table(items: pd.DataFrame, prose: Prose, level: str = "95") -> str:
+def items_table(items: pd.DataFrame, prose: Prose, level: str) -> str:
     df = pd.DataFrame(
         {
             "Item": items["item"],
@@ -534,7 +534,7 @@ def items_table(items: pd.DataFrame, prose: Prose, level: str = "95") -> str:
     return pipe_table(df, "items", prose.say("captions.items", method=method, level=level))
 
 
-def scales_table(scales: pd.DataFrame, prose: Prose, level: str = "95") -> str:
+def scales_table(scales: pd.DataFrame, prose: Prose, level: str) -> str:
     df = pd.DataFrame(
         {
             "Scale": [prose.codebook.multi_item_scales[s]["en"] for s in scales["scale"]],
@@ -667,7 +667,7 @@ def weighted_variant(models: pd.Series) -> str:
     return "weighted" if models.map(is_weighted).any() else "unweighted"
 
 
-def models_table(coefficients: pd.DataFrame, fit: pd.DataFrame, prose: Prose, level: str = "95") -> str:
+def models_table(coefficients: pd.DataFrame, fit: pd.DataFrame, prose: Prose, level: str) -> str:
     logit = coefficients[coefficients["odds_ratio"].notna() & coefficients["term"].map(is_effect)]
     logit = beside_its_model(logit)
     refs = {model: model_references(fit, model, prose) for model in logit["model"].unique()}
@@ -765,7 +765,7 @@ def bootstrap_table(
     fit: pd.DataFrame,
     primary: str,
     prose: Prose,
-    level: str = "95",
+    level: str,
 ) -> str:
     """The primary model's odds ratios with Wald and bootstrap intervals side by side."""
     wald = coefficients[coefficients["model"] == primary].set_index("term")
@@ -816,9 +816,7 @@ def bootstrap_variables(
     return values | {"sentence": sentence}
 
 
-def multiverse_table(
-    specs: pd.DataFrame, headline: str, references: dict, prose: Prose, level: str = "95"
-) -> str:
+def multiverse_table(specs: pd.DataFrame, headline: str, references: dict, prose: Prose, level: str) -> str:
     """One row per specification: its choices, the size odds ratios and the headline test."""
     wide = specs.pivot(index="spec", columns="term", values=["estimate", "ci_low", "ci_high", "p_value"])
     first = specs.drop_duplicates("spec").set_index("spec")

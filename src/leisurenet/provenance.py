@@ -50,8 +50,19 @@ def _combined(a: Origin, b: Origin, symbol: str) -> Origin:
     """Two numbers combined (a difference of shares, a sum of counts): the value is derived."""
     source = a.source if a.source == b.source else f"{a.source}; {b.source}"
     row = a.row if a.row == b.row else f"{a.row} {symbol} {b.row}"
-    column = a.column if a.column == b.column else f"{a.column} {symbol} {b.column}"
+    same_cell = a.row == b.row and a.column == b.column  # so that x + x does not read as x
+    column = a.column if a.column == b.column and not same_cell else f"{a.column} {symbol} {b.column}"
     return Origin(source, row, column)
+
+
+def _derived(origin: Origin, expression: str) -> Origin:
+    """The same cell, transformed (``"−{}"``, ``"{} ÷ 3"``): the value is derived."""
+    return Origin(origin.source, origin.row, expression.format(origin.column))
+
+
+def _unit(number) -> bool:
+    """A power of ten (100, 0.01): multiplying by it changes the unit, not the number."""
+    return isinstance(number, int | float) and number > 0 and float(np.log10(number)).is_integer()
 
 
 def _origin(value) -> Origin | None:
@@ -60,7 +71,9 @@ def _origin(value) -> Origin | None:
 
 class _Arithmetic:
     """Arithmetic that keeps the origin: ``100 * share`` is still the share, of its file (its
-    value as the file holds it); a number made of two traced ones has both origins."""
+    value as the file holds it); any other transformation is written into the column
+    (``"1 ÷ odds_ratio"``, ``"−estimate"``) with the derived value, and a number made of two
+    traced ones has both origins."""
 
     def _wrap(self, value, origin):
         raise NotImplementedError
@@ -70,13 +83,12 @@ class _Arithmetic:
         if result is NotImplemented:
             return result
         other_origin = _origin(other)
-        if other_origin is None and symbol in "×/":  # a change of unit: the file's value stands
+        unit = symbol == "×" or (symbol == "÷" and not reflected)
+        if other_origin is None and unit and _unit(other):  # the file's value stands
             return self._wrap(result, self.origin)
-        if other_origin is None:  # a shift ("40,000 - 1"): the value is derived
-            shift = f"{other} {symbol} {{}}" if reflected else f"{{}} {symbol} {other}"
-            return self._wrap(
-                result, Origin(self.origin.source, self.origin.row, shift.format(self.origin.column))
-            )
+        if other_origin is None:  # a shift ("40,000 − 1"), a ratio ("1 ÷ x"): derived
+            expression = f"{other} {symbol} {{}}" if reflected else f"{{}} {symbol} {other}"
+            return self._wrap(result, _derived(self.origin, expression))
         first, second = (other_origin, self.origin) if reflected else (self.origin, other_origin)
         return self._wrap(result, _combined(first, second, symbol))
 
@@ -87,10 +99,10 @@ class _Arithmetic:
         return self._binary(other, lambda a, b: a * b, "×", True)
 
     def __truediv__(self, other):
-        return self._binary(other, lambda a, b: a / b, "/")
+        return self._binary(other, lambda a, b: a / b, "÷")
 
     def __rtruediv__(self, other):
-        return self._binary(other, lambda a, b: a / b, "/", True)
+        return self._binary(other, lambda a, b: a / b, "÷", True)
 
     def __add__(self, other):
         return self._binary(other, lambda a, b: a + b, "+")
@@ -105,10 +117,10 @@ class _Arithmetic:
         return self._binary(other, lambda a, b: a - b, "−", True)
 
     def __neg__(self):
-        return self._wrap(-self._plain(), self.origin)
+        return self._wrap(-self._plain(), _derived(self.origin, "−{}"))
 
     def __abs__(self):
-        return self._wrap(abs(self._plain()), self.origin)
+        return self._wrap(abs(self._plain()), _derived(self.origin, "abs({})"))
 
 
 class Traced(_Arithmetic, float):
@@ -171,7 +183,8 @@ def trace(df: pd.DataFrame, source: str | Path, key: str | Iterable[str] | None)
     keys = [key] if isinstance(key, str) else list(key or [])
     if keys:
         parts = df[keys].astype(object).where(df[keys].notna(), "").astype(str)
-        rows = parts.agg(lambda r: " / ".join(v for v in r if v), axis=1)
+        joined = [" / ".join(v for v in r if v) for r in parts.itertuples(index=False)]
+        rows = pd.Series(joined, index=df.index, dtype=object)  # also for a table without rows
     else:
         rows = pd.Series([f"row {i + 1}" for i in range(len(df))], index=df.index)
     out = df.copy()
