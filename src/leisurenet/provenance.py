@@ -73,10 +73,29 @@ class _Arithmetic:
     """Arithmetic that keeps the origin: ``100 * share`` is still the share, of its file (its
     value as the file holds it); any other transformation is written into the column
     (``"1 ÷ odds_ratio"``, ``"−estimate"``) with the derived value, and a number made of two
-    traced ones has both origins."""
+    traced ones has both origins. A subclass names its number type (``_kind``)."""
+
+    _kind: type
+    origin: Origin
+
+    def __new__(cls, value, origin: Origin):
+        obj = cls._kind.__new__(cls, value)
+        obj.origin = origin
+        return obj
+
+    def __reduce__(self):
+        return (type(self), (self._plain(), self.origin))
+
+    def _plain(self):
+        return self._kind(self)
 
     def _wrap(self, value, origin):
-        raise NotImplementedError
+        """An arithmetic result with ``origin``: a count stays a count, anything else as it is."""
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int):
+            return TracedInt(value, origin)
+        return Traced(value, origin) if isinstance(value, float) else value
 
     def _binary(self, other, operator, symbol, reflected=False):
         result = operator(other, self._plain()) if reflected else operator(self._plain(), other)
@@ -126,45 +145,13 @@ class _Arithmetic:
 class Traced(_Arithmetic, float):
     """A float with its :class:`Origin`."""
 
-    origin: Origin
-
-    def __new__(cls, value, origin: Origin):
-        obj = float.__new__(cls, value)
-        obj.origin = origin
-        return obj
-
-    def _plain(self) -> float:
-        return float(self)
-
-    def _wrap(self, value, origin):
-        return Traced(value, origin) if isinstance(value, float | int) else value
-
-    def __reduce__(self):
-        return (Traced, (float(self), self.origin))
+    _kind = float
 
 
 class TracedInt(_Arithmetic, int):
     """An int (a count) with its :class:`Origin`."""
 
-    origin: Origin
-
-    def __new__(cls, value, origin: Origin):
-        obj = int.__new__(cls, value)
-        obj.origin = origin
-        return obj
-
-    def _plain(self) -> int:
-        return int(self)
-
-    def _wrap(self, value, origin):
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, int):
-            return TracedInt(value, origin)
-        return Traced(value, origin) if isinstance(value, float) else value
-
-    def __reduce__(self):
-        return (TracedInt, (int(self), self.origin))
+    _kind = int
 
 
 def traced(value, source: str, row: str, column: str):
