@@ -22,7 +22,15 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from .models import _cumulative_loglik, _Log, _newton, _outcome_codes, model_frame, separation_direction
+from .models import (
+    _cumulative_loglik,
+    _Log,
+    _newton,
+    _outcome_codes,
+    cumulative_design,
+    model_frame,
+    separation_direction,
+)
 
 # A slope beyond this (an odds ratio beyond e^15, about 3 million) comes from data the
 # model separates or nearly so; such a fit is checked for separation before it is used.
@@ -98,25 +106,18 @@ def cumulative_logit(X: np.ndarray, codes: np.ndarray, weights: np.ndarray) -> O
     k, q = len(observed) - 1, len(columns)
     if k < 1 or np.linalg.matrix_rank(np.column_stack([np.ones(len(X)), X])) < 1 + q:
         return OrdinalFit(beta, std_error, np.nan, "rank_deficient")
-    has_up, has_low = codes < k, codes > 0
-    z_up, z_low = np.zeros((len(X), k + q)), np.zeros((len(X), k + q))
-    rows = np.arange(len(X))
-    z_up[rows[has_up], codes[has_up]] = 1.0
-    z_low[rows[has_low], codes[has_low] - 1] = 1.0
-    z_up[:, k:], z_low[:, k:] = -X, -X
+    design = cumulative_design(X, codes, k)
     share = np.cumsum(np.bincount(codes, weights=w))[:-1] / w.sum()
-    start = np.concatenate([special.logit(share), np.zeros(q)])
-    theta, ll, hess, converged = _newton(
-        lambda t: _cumulative_loglik(t, z_up, z_low, has_up, has_low, w), start
-    )
-    slopes = theta[k:]
+    start = np.concatenate([np.zeros(q), special.logit(share)])
+    theta, ll, hess, converged = _newton(lambda t: _cumulative_loglik(t, *design, w), start)
+    slopes = theta[:q]
     if not converged or np.max(np.abs(slopes), initial=0.0) > LARGE_SLOPE:
         if separation_direction(X, codes, k + 1) is not None:
             return OrdinalFit(beta, std_error, ll, "separated")
         if not converged:
             return OrdinalFit(beta, std_error, ll, "not_converged")
     beta[columns] = slopes
-    std_error[columns] = np.sqrt(np.diag(np.linalg.inv(-hess)))[k:]
+    std_error[columns] = np.sqrt(np.diag(np.linalg.inv(-hess)))[:q]
     return OrdinalFit(beta, std_error, ll, "ok")
 
 

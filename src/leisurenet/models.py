@@ -379,6 +379,35 @@ def _newton(fun, theta: np.ndarray, maxiter: int = 200, gtol: float = 1e-9):
     return theta, ll, hess, bool(np.max(np.abs(grad)) < 1e-6)
 
 
+def cumulative_design(X: np.ndarray, codes: np.ndarray, k: int):
+    """The design of the cumulative logit in ``theta = (b, cut-points)``, as
+    :func:`_cumulative_loglik` takes it: ``z_up``, ``z_low`` (case i's linear predictors at
+    the cut-points above and below its answer) and ``has_up``, ``has_low`` (whether those
+    exist). ``X`` has no intercept column; ``codes`` are 0..k."""
+    n, p = X.shape
+    has_up, has_low = codes < k, codes > 0
+    z_up, z_low = np.zeros((n, p + k)), np.zeros((n, p + k))
+    for z, cut, present in ((z_up, codes, has_up), (z_low, codes - 1, has_low)):
+        z[:, :p] = -X
+        z[np.flatnonzero(present), p + cut[present]] = 1.0
+    return z_up, z_low, has_up, has_low
+
+
+def _sharpen_cumulative(X: np.ndarray, codes: np.ndarray, k: int, theta: np.ndarray):
+    """Newton steps with analytic derivatives from a near-optimum ``theta = (b, cut-points)``
+    of the cumulative logit; returns the estimates, their SEs from the inverse observed
+    information, the log-likelihood and whether the gradient vanished. The likelihood is
+    summed over the distinct (outcome, design row) patterns, weighted by their counts."""
+    cases = np.column_stack([codes, X]).astype(float)
+    rows, counts = np.unique(cases, axis=0, return_counts=True)
+    design = cumulative_design(rows[:, 1:], rows[:, 0].astype(int), k)
+    theta, loglik, hess, converged = _newton(
+        lambda t: _cumulative_loglik(t, *design, weights=counts.astype(float)), theta, gtol=1e-10
+    )
+    std_error = np.sqrt(np.diag(np.linalg.inv(-hess)))
+    return theta, std_error, loglik, converged
+
+
 def _cumulative_loglik(
     theta: np.ndarray, z_up: np.ndarray, z_low: np.ndarray, has_up, has_low, weights: np.ndarray | None = None
 ):
@@ -729,22 +758,25 @@ def ordinal_logit(
     ``logit P(Y <= k | x) = threshold_k - x b`` (the parameterisation of R's
     ``MASS::polr`` and ``ordinal::clm``): a positive coefficient shifts answers up, and
     ``odds_ratio`` is the odds of answering higher against lower. Fitted by statsmodels'
-    ``OrderedModel``; its log-increment thresholds are converted to the cut-points, with
-    delta-method standard errors. The outcome is an ordered categorical or integer codes;
+    ``OrderedModel`` (BFGS), whose optimum Newton's method with analytic derivatives then
+    sharpens; the standard errors are from the analytic observed information, so the
+    estimates and SEs carry their last digits on any machine (a numerical Hessian carries
+    about five). Under separation, statsmodels' fit and the pseudo-inverse of its
+    numerical Hessian are kept. The outcome is an ordered categorical or integer codes;
     levels without cases are left out (flagged), so thresholds join observed levels.
 
     The proportional-odds check in ``po_statistic``/``po_df``/``po_p``: LR test against the
     cumulative logit with threshold-specific coefficients (see ``nonproportional_loglik``).
 
-    From 1,000 complete cases on, the likelihood is summed over the distinct (outcome,
-    predictors) patterns with their counts (the same function, so the same estimates to the
-    optimiser's precision, about 1e-8): with categorical predictors a few dozen terms
+    From 1,000 complete cases on, statsmodels' likelihood is summed over the distinct
+    (outcome, predictors) patterns with their counts (the same function, so the same
+    estimates once sharpened): with categorical predictors a few dozen terms
     instead of one per case, which takes the fit at n = 100,000 from about a minute to well
     under a second. Smaller data are fitted case by case, as in the checks against R.
 
     Checked against ``MASS::polr(method = "logistic", Hess = TRUE)`` and ``ordinal::clm``
-    (coefficients, SEs, thresholds, log-likelihood, the LR check) on a fixed data set in
-    tests/test_models.py.
+    (coefficients, SEs, thresholds, log-likelihood, the LR check; clm to 1e-10) on a fixed
+    data set in tests/test_models.py.
     """
     from scipy import stats
     from statsmodels.miscmodels.ordinal_model import OrderedModel
@@ -805,34 +837,37 @@ def ordinal_logit(
                 model = PatternModel(patterns[:, 0].astype(int), patterns[:, 1:], distr="logit")
                 log.info(f"{len(codes)} cases in {len(patterns)} patterns: the likelihood summed over those")
             result = model.fit(start_params=start, method="bfgs", maxiter=5000, gtol=1e-8, disp=False)
-            if direction is None:
-                # Newton from the BFGS solution sharpens the optimum (R's polr/clm agree to
-                # ~1e-7); under separation its Hessian is singular and there is nothing to sharpen
-                result = model.fit(start_params=result.params, method="newton", maxiter=50, disp=False)
         converged = bool(result.mle_retvals.get("converged", False))
         for w in caught:
             log.info(f"statsmodels: {w.message}")
-        if not converged:
-            log.flag("not_converged", "the proportional-odds fit did not converge")
         raw = np.asarray(result.params)
-        loglik = float(result.llf) / scale
-        try:
-            cov = np.asarray(result.cov_params()) * scale
-        except (ValueError, np.linalg.LinAlgError):
+        # cut_c = raw_p + sum_{j=1..c} exp(raw_{p+j}): statsmodels' log-increments as cut-points
+        increments = np.exp(raw[p + 1 :])
+        cuts = raw[p] + np.concatenate([[0.0], np.cumsum(increments)])
+        if direction is None:
+            # Newton with the analytic derivatives sharpens BFGS's optimum to the last digits
+            # (R's clm agrees to ~1e-9), and the analytic information gives the SEs: the
+            # numerical Hessian statsmodels differentiates carries only ~5 digits, which
+            # moved with the machine's BLAS kernel.
+            estimate, std_error, loglik, converged = _sharpen_cumulative(
+                X, codes, k, np.concatenate([raw[:p], cuts])
+            )
+        else:
+            loglik = float(result.llf) / scale
             # singular information (separation): the pseudo-inverse leaves out the diverging
             # direction, whose terms are reported as NaN below
             cov = np.linalg.pinv(-model.hessian(raw)) * scale
             log.info("the information matrix is singular; SEs from its pseudo-inverse")
-        # cut_c = raw_p + sum_{j=1..c} exp(raw_{p+j}): the Jacobian turns cov(raw) into cov(cuts)
-        increments = np.exp(raw[p + 1 :])
-        cuts = raw[p] + np.concatenate([[0.0], np.cumsum(increments)])
-        jac = np.eye(p + k)
-        for c in range(1, k):
-            jac[p + c, p] = 1.0
-            jac[p + c, p + 1 : p + c + 1] = increments[:c]
-        estimate = np.concatenate([raw[:p], cuts])
-        with np.errstate(invalid="ignore"):  # a diverging term's variance may come out negative
-            std_error = np.sqrt(np.diag(jac @ cov @ jac.T))
+            # the Jacobian of the cut-points in the log-increments turns cov(raw) into cov(cuts)
+            jac = np.eye(p + k)
+            for c in range(1, k):
+                jac[p + c, p] = 1.0
+                jac[p + c, p + 1 : p + c + 1] = increments[:c]
+            estimate = np.concatenate([raw[:p], cuts])
+            with np.errstate(invalid="ignore"):  # a diverging term's variance may come out negative
+                std_error = np.sqrt(np.diag(jac @ cov @ jac.T))
+        if not converged:
+            log.flag("not_converged", "the proportional-odds fit did not converge")
         table = _wald_table(names + thresholds, estimate, std_error, confidence)
         # where the optimiser stopped along a diverging direction is no estimate
         table.loc[table["term"].isin(diverging), table.columns[1:]] = np.nan
@@ -843,7 +878,7 @@ def ordinal_logit(
             "converged": converged,
         }
         if k >= 2:
-            ll_np, np_converged = nonproportional_loglik(X, codes, k + 1, cuts, raw[:p])
+            ll_np, np_converged = nonproportional_loglik(X, codes, k + 1, estimate[p:], estimate[:p])
             statistic = max(0.0, 2 * (ll_np - loglik))
             values.update(
                 po_statistic=statistic, po_df=(k - 1) * p, po_p=stats.chi2.sf(statistic, (k - 1) * p)
@@ -1315,13 +1350,8 @@ def weighted_cumulative_logit(
     ``survey::svyolr`` (which takes ``H`` from ``optim``'s numerical Hessian; the
     analytic one here is exact).
     """
-    n, p = X.shape
-    k = n_levels - 1
-    has_up, has_low = codes < k, codes > 0
-    z_up, z_low = np.zeros((n, p + k)), np.zeros((n, p + k))
-    for z, cut, present in ((z_up, codes, has_up), (z_low, codes - 1, has_low)):
-        z[:, :p] = -X
-        z[np.flatnonzero(present), p + cut[present]] = 1.0
+    p, k = X.shape[1], n_levels - 1
+    z_up, z_low, has_up, has_low = cumulative_design(X, codes, k)
     shares = np.cumsum(np.bincount(codes, weights=weights, minlength=n_levels))[:-1] / weights.sum()
     start = np.concatenate([np.zeros(p), special.logit(shares)])
     theta, _, hess, converged = _newton(
