@@ -61,6 +61,7 @@ ALL_OUTPUTS = [
     *rules.bootstrap.output,
     *rules.multiverse.output,
     *FIGURE_FILES,
+    *FIGURE_DATA,
     *rules.paper.output,
 ]
 

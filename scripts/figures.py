@@ -10,7 +10,7 @@ import pandas as pd
 
 from leisurenet import figures
 from leisurenet.codebook import Codebook
-from leisurenet.io import read_dataset, stage_logger
+from leisurenet.io import read_dataset, stage_logger, write_csv
 
 # What the imports built lives as long as the job: frozen, it is not scanned again by
 # every full garbage collection while the figures are drawn (~0.5 s of the Likert job).
@@ -24,8 +24,10 @@ size_labels = figures.size_class_labels(**{k: sm.params.size_class[k] for k in (
 
 
 def save(fig, png_path, table):
+    """The figure's images, and the data it draws beside them (``<name>.csv``)."""
     paths = figures.save_figure(fig, Path(png_path).with_suffix(""))
-    log.info("%s: %d rows plotted -> %s", Path(png_path).stem, len(table), ", ".join(map(str, paths)))
+    write_csv(table, Path(png_path).with_suffix(".csv"))
+    log.info("%s: %d rows plotted -> %s, .csv", Path(png_path).stem, len(table), ", ".join(map(str, paths)))
 
 
 if kind in ("likert", "role_by_size"):

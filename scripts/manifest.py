@@ -1,8 +1,12 @@
-"""Rule manifest: checksums of every output and input, package versions, the git commit."""
+"""Rule manifest: checksums of every output and input, package versions, the git commit, the
+machine, and what `make verify` needs to judge a rebuild elsewhere."""
 
+from collections import Counter
 from pathlib import Path
 
+from leisurenet.equivalence import Tolerance
 from leisurenet.io import stage_logger
+from leisurenet.machine import platform_facts
 from leisurenet.manifest import build_manifest, write_manifest
 
 sm = snakemake
@@ -18,18 +22,21 @@ inputs = {
 requirements = sm.input.requirements[0] if sm.input.requirements else None
 if requirements is None:
     log.warning("no requirements.in beside the Snakefile: no package versions recorded")
-manifest = build_manifest(
+manifest, content = build_manifest(
     Path.cwd(),
     inputs,
     requirements=requirements,
     exclude=[*sm.output, *sm.log, *sm.params.exclude],
     git=sm.params.git,
+    platform=platform_facts(cores=sm.threads),
+    tolerance=Tolerance.of(sm.params.tolerance),
 )
-write_manifest(manifest, sm.output.json, sm.output.csv)
+manifest = write_manifest(manifest, sm.output.json, sm.output.csv, content, sm.output.content)
 log.info("git: %s", manifest["project"])
 log.info(
-    "%d outputs, %d inputs, %d packages",
+    "%d outputs (%s), %d inputs, %d packages",
     len(manifest["outputs"]),
+    ", ".join(f"{n} {k}" for k, n in Counter(r["kind"] for r in manifest["outputs"]).most_common()),
     len(manifest["inputs"]),
     len(manifest["packages"]),
 )

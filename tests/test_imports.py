@@ -33,6 +33,7 @@ NOT_USED = {
     "audit.py": NO_STATISTICS,
     "figures.py": NO_STATISTICS,
     "paper_assets.py": NO_STATISTICS,
+    # (when it runs, it loads SciPy's BLAS to name its kernel: no statistics at its start)
     "manifest.py": NO_STATISTICS,
     # only Newton's method on the model's patterns (scipy.special)
     "bootstrap_chunk.py": ("scipy.stats", "scipy.optimize"),

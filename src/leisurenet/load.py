@@ -88,6 +88,11 @@ OUTPUTS: dict[str, tuple[str, str]] = {
     # sensitivity
     "multiverse": ("multiverse/specifications.csv", "headline findings under every specification"),
     "multiverse_summary": ("multiverse/summary.csv", "per finding: significant in how many specifications"),
+    # the data each figure draws, beside its images (the Likert figures': likert_<construct>.csv)
+    "figure_role_by_size": ("figures/role_by_size.csv", "the data of the figure of the role by size class"),
+    "figure_model_odds_ratios": ("figures/model_odds_ratios.csv", "the data of the odds-ratio figure"),
+    "figure_response_by_size": ("figures/response_by_size.csv", "the data of the figure of response by size"),
+    "figure_multiverse": ("figures/multiverse.csv", "the data of the specification curves"),
     # paper
     "paper_variables": ("paper/assets/_variables.yml", "every number the paper's text uses (a dict)"),
     "provenance": ("paper/provenance.csv", "every number printed in the paper: its file, row, column, value"),

@@ -1,19 +1,22 @@
 """The run manifest: what the workflow read, what it wrote, and with which software.
 
 ``results/manifest.json`` records every output file under ``results/`` (path, size,
-SHA-256), the checksums of the inputs the workflow read from outside ``results/`` (the
-raw export, the frame, the codebook, the config files, ...), the versions of the
-top-level packages of ``requirements.in``, the Python version and the git commit of the
-project. It holds no timestamps, so two clean runs of the same project write
-byte-identical manifests, and a reviewer can check a set of results by re-running the
-workflow from scratch and comparing manifests::
+SHA-256, and how it is compared), the checksums of the inputs the workflow read from
+outside ``results/`` (the raw export, the frame, the codebook, the config files, ...), the
+versions of the top-level packages of ``requirements.in``, the Python version, the git
+commit of the project, the machine it ran on (:mod:`leisurenet.machine`) and the tolerance
+within which a rebuild's numbers count as the same. Beside it,
+``results/manifest_content.json`` holds what a comparison needs of the outputs whose bytes
+may differ between machines (:mod:`leisurenet.content`). Neither holds a timestamp, so two
+clean runs of the same project write byte-identical files, and a reviewer can check a set
+of results by re-running the workflow from scratch and comparing manifests::
 
     python -m leisurenet.manifest verify results/manifest.json [--cores N] [--keep]
     python -m leisurenet.manifest compare a.json b.json
 
-``verify`` exits with 0 when the fresh run reproduces the manifest, 1 when anything
-differs, and 2 when the workflow could not be run at all. Under each output that differs it
-lists the numbers in the paper that come from it (``results/paper/provenance.csv``).
+Both end with the verdict (:mod:`leisurenet.equivalence`) on the last line,
+``VERIFY: IDENTICAL``, ``VERIFY: EQUIVALENT`` or ``VERIFY: DIFFERENT``, and exit with 0 for
+the first two, 1 for DIFFERENT and 2 when the comparison could not be made at all.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import hashlib
 import importlib.metadata
 import json
 import os
-import platform
+import platform as _platform
 import re
 import shutil
 import subprocess
@@ -34,13 +37,19 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import content as _content
+from .equivalence import DIFFERENT, Comparison, Tolerance, compare, report
 from .gitstate import UNKNOWN, git_state
 from .io import atomic_path
 from .paths import display_path
 
-FORMAT = "leisurenet-manifest/1"
+FORMAT = "leisurenet-manifest/2"
+# Older manifests (without platform, tolerance or content) are still read; their outputs
+# can only be compared by their bytes.
+READABLE_FORMATS = frozenset({"leisurenet-manifest/1", FORMAT})
 RESULTS = "results"
 MANIFEST_JSON = "results/manifest.json"
+CONTENT_JSON = "results/manifest_content.json"
 # Never outputs of a rule: Snakemake's marker inside directory outputs.
 EXCLUDED_NAMES = frozenset({".snakemake_timestamp"})
 # What `verify` copies when the project is not a git checkout; requirements.in is read
@@ -55,11 +64,6 @@ FALLBACK_PROJECT_FILES = (
     "src",
     "paper",
 )
-# The sections of a manifest in the order the CSV and the comparison list them.
-SECTIONS = ("project", "python", "packages", "inputs", "outputs")
-# Differences in these sections are reported but do not fail a verification: the same
-# results reproduced from another commit (or from a copy outside git) are still the same.
-INFORMATIONAL = frozenset({"project"})
 
 
 # --- building a manifest ------------------------------------------------------------------
@@ -141,8 +145,10 @@ def build_manifest(
     requirements: str | Path | None,
     exclude: Iterable[str] = (),
     git: Mapping | None = None,
-) -> dict:
-    """The manifest of a finished run of the workflow in ``root``.
+    platform: Mapping[str, str] | None = None,
+    tolerance: Tolerance | None = None,
+) -> tuple[dict, dict]:
+    """The manifest of a finished run of the workflow in ``root``, and its content.
 
     Parameters
     ----------
@@ -160,11 +166,16 @@ def build_manifest(
     git : mapping, optional
         ``git_commit`` and ``git_dirty`` as :func:`git_state` returns them; by default
         the state of ``root``.
+    platform : mapping, optional
+        The machine's facts (:func:`leisurenet.machine.platform_facts`).
+    tolerance : Tolerance, optional
+        Within which a rebuild's numbers count as the same (the config's ``verify``).
 
     Returns
     -------
-    dict
-        JSON-ready, with no timestamps: the same files and software give the same dict.
+    manifest, content : dict
+        JSON-ready, with no timestamps: the same files and software give the same dicts.
+        ``content`` is what :func:`write_manifest` writes to ``manifest_content.json``.
     """
     input_rows = [
         {"name": name, **file_record(Path(root) / path, root)}  # an absolute path stays as it is
@@ -172,14 +183,21 @@ def build_manifest(
         for path in ([paths] if isinstance(paths, str | os.PathLike) else paths)
     ]
     names = requirement_names(requirements) if requirements else []
-    return {
+    outputs = output_files(root, exclude)
+    content = _content.build_content(root, outputs)
+    kinds = _content.kinds(content, outputs)
+    tolerance = tolerance or Tolerance()
+    manifest = {
         "format": FORMAT,
         "project": dict(git) if git is not None else git_state(root),
-        "python": platform.python_version(),
+        "platform": dict(platform or {}),
+        "python": _platform.python_version(),
         "packages": package_versions(names),
+        "tolerance": {"rtol": tolerance.rtol, "atol": tolerance.atol},
         "inputs": sorted(input_rows, key=lambda r: (r["name"], r["path"])),
-        "outputs": [file_record(Path(root) / p, root) for p in output_files(root, exclude)],
+        "outputs": [{**file_record(Path(root) / p, root), "kind": kinds[p]} for p in outputs],
     }
+    return manifest, content
 
 
 def dumps(manifest: Mapping) -> str:
@@ -190,152 +208,106 @@ def dumps(manifest: Mapping) -> str:
 def manifest_table(manifest: Mapping) -> pd.DataFrame:
     """The manifest as one tidy table, one row per recorded item.
 
-    Columns: ``section`` (project, python, packages, inputs, outputs), ``name`` (the git
-    field, package or input role), ``path``, ``bytes`` and ``sha256`` (files), ``value``
-    (versions and the git state).
+    Columns: ``section`` (project, platform, python, packages, tolerance, inputs,
+    outputs), ``name`` (the git field, fact, package, tolerance or input role), ``path``,
+    ``bytes`` and ``sha256`` (files), ``kind`` (how an output is compared: table, text,
+    document, figure or file), ``value`` (versions, facts, the git state).
     """
-    rows = [{"section": "project", "name": k, "value": str(v)} for k, v in manifest["project"].items()]
-    rows.append({"section": "python", "name": "python", "value": manifest["python"]})
-    rows += [{"section": "packages", "name": k, "value": v} for k, v in manifest["packages"].items()]
+    rows = []
+    for section in ("project", "platform", "python", "packages", "tolerance"):
+        value = manifest.get(section, {})
+        items = value.items() if isinstance(value, Mapping) else [(section, value)]
+        rows += [{"section": section, "name": k, "value": str(v)} for k, v in items]
     rows += [{"section": "inputs", **r} for r in manifest["inputs"]]
     rows += [{"section": "outputs", "name": "", **r} for r in manifest["outputs"]]
-    table = pd.DataFrame(rows, columns=["section", "name", "path", "bytes", "sha256", "value"])
+    table = pd.DataFrame(rows, columns=["section", "name", "path", "bytes", "sha256", "kind", "value"])
     return table.astype({"bytes": "Int64"})
 
 
-def write_manifest(manifest: Mapping, json_path: str | Path, csv_path: str | Path | None = None) -> None:
-    """Write the manifest's JSON (and its tidy CSV), each atomically."""
+def write_manifest(
+    manifest: Mapping,
+    json_path: str | Path,
+    csv_path: str | Path | None = None,
+    content: Mapping | None = None,
+    content_path: str | Path | None = None,
+) -> dict:
+    """Write the manifest's JSON (and its tidy CSV, and its content), each atomically.
+
+    With ``content``, it goes to ``content_path`` (by default ``manifest_content.json``
+    beside the JSON) and the manifest names that file (by its name: the two travel
+    together) with its size and SHA-256. Returns the manifest as written.
+    """
+    manifest = dict(manifest)
+    if content is not None:
+        content_path = Path(content_path or Path(json_path).with_name(Path(CONTENT_JSON).name))
+        with atomic_path(content_path) as tmp:
+            tmp.write_text(dumps(content), encoding="utf-8")
+        manifest["content"] = {"file": content_path.name, **file_record(content_path, content_path.parent)}
+        del manifest["content"]["path"]
     with atomic_path(json_path) as tmp:
         tmp.write_text(dumps(manifest), encoding="utf-8")
     if csv_path is not None:
         with atomic_path(csv_path) as tmp:
             manifest_table(manifest).to_csv(tmp, index=False, lineterminator="\n")
+    return manifest
 
 
 def load_manifest(path: str | Path) -> dict:
-    """Read a manifest; refuse a file that is not one of this format."""
-    manifest = json.loads(Path(path).read_text(encoding="utf-8"))
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+    """Read a manifest; refuse a file that is not one of a readable format."""
+    try:
+        manifest = json.loads(Path(path).read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{path} is not a manifest (not JSON: {error})") from error
+    if not isinstance(manifest, dict) or manifest.get("format") not in READABLE_FORMATS:
         raise ValueError(f"{path} is not a manifest of format {FORMAT!r}")
     return manifest
 
 
-# --- comparing two manifests ---------------------------------------------------------------
+def load_content(path: str | Path, manifest: Mapping) -> dict | None:
+    """The content file a manifest names, from beside it; None when the manifest names none
+    or the file is not there (then only bytes can be compared).
 
-DIFFERENCE_COLUMNS = ["section", "name", "status", "expected", "actual", "fails"]
-
-
-def _keyed(manifest: Mapping, section: str) -> dict[str, str]:
-    """One section as {key: comparable value}: file keys carry their hash, others their value."""
-    if section == "outputs":
-        return {r["path"]: r["sha256"] for r in manifest["outputs"]}
-    if section == "inputs":
-        return {f"{r['name']}: {r['path']}": r["sha256"] for r in manifest["inputs"]}
-    if section == "python":
-        return {"python": manifest["python"]}
-    return {k: str(v) for k, v in manifest[section].items()}
-
-
-def compare(expected: Mapping, actual: Mapping) -> pd.DataFrame:
-    """Every difference between two manifests, one row each.
-
-    Parameters
-    ----------
-    expected, actual : mapping
-        Manifests as :func:`load_manifest` reads them: ``expected`` the one under
-        review, ``actual`` the fresh one.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``section`` (project, python, packages, inputs, outputs), ``name`` (the
-        path, package, or ``role: path`` of an input), ``status`` (``changed``;
-        ``missing``: only in ``expected``; ``extra``: only in ``actual``), ``expected``
-        and ``actual`` (SHA-256 or version; empty when absent) and ``fails`` (False for
-        the git state, which is reported but does not make the results differ). Empty
-        when the manifests agree.
+    Raises
+    ------
+    ValueError
+        When the file beside the manifest is not the one written with it.
     """
-    rows = []
-    for section in SECTIONS:
-        old, new = _keyed(expected, section), _keyed(actual, section)
-        for key in sorted(old.keys() | new.keys()):
-            if key not in new:
-                status = "missing"
-            elif key not in old:
-                status = "extra"
-            elif old[key] != new[key]:
-                status = "changed"
-            else:
-                continue
-            rows.append(
-                [section, key, status, old.get(key, ""), new.get(key, ""), section not in INFORMATIONAL]
-            )
-    return pd.DataFrame(rows, columns=DIFFERENCE_COLUMNS).astype({"fails": bool})
+    record = manifest.get("content")
+    if not record:
+        return None
+    file = Path(path).parent / record["file"]
+    if not file.is_file():
+        return None
+    if sha256(file) != record["sha256"]:
+        raise ValueError(
+            f"{file} is not the content file written with {path} (its SHA-256 differs): "
+            f"keep the two files of one run together"
+        )
+    return json.loads(file.read_text(encoding="utf-8"))
 
 
-def identical(differences: pd.DataFrame) -> bool:
-    """Whether a comparison found nothing that fails (the git state aside)."""
-    return not differences["fails"].any()
+def provenance_of(*contents: Mapping | None) -> pd.DataFrame | None:
+    """The paper's ``provenance.csv`` from the first content that holds it (the numbers the
+    paper prints, each with its source), for naming them under an output that differs."""
+    for content in contents:
+        record = (content or {}).get("outputs", {}).get(PROVENANCE_CSV)
+        if record and record.get("kind") == "table":
+            return pd.DataFrame(record["rows"], columns=record["columns"], dtype=str)
+    return None
 
 
 PROVENANCE_CSV = "results/paper/provenance.csv"
-SHOWN_NUMBERS = 8  # numbers of the paper listed under a differing output (then "and N more")
 
 
-def read_provenance(folder: str | Path) -> pd.DataFrame | None:
-    """A run's ``results/paper/provenance.csv`` (every number in the paper and its source), or
-    None when the run has none."""
-    path = Path(folder) / PROVENANCE_CSV
-    if not path.is_file():
-        return None
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
-
-
-def paper_numbers(provenance: pd.DataFrame | None, path: str) -> list[str]:
-    """What the paper prints from the output ``path``: "62.3% (Section Results)", one a number
-    (or figure), in the paper's order; empty without a provenance table."""
-    if provenance is None:
-        return []
-    rows = provenance[provenance["source"] == path]
-    return [
-        f"{row.text} ({row.location}{', ' + row.variable if row.variable else ''})"
-        for row in rows.itertuples()
-    ]
-
-
-def describe_differences(differences: pd.DataFrame, provenance: pd.DataFrame | None = None) -> str:
-    """The comparison as text, section by section, with a verdict on the last line.
-
-    With ``provenance`` (:func:`read_provenance`), each differing output is followed by the
-    numbers in the paper that come from it.
-    """
-    lines = []
-    for section in SECTIONS:
-        rows = differences[differences["section"] == section]
-        note = " (reported, not counted)" if section in INFORMATIONAL else ""
-        lines.append(f"{section}: {'identical' if rows.empty else f'{len(rows)} difference(s)'}{note}")
-        for row in rows.itertuples(index=False):
-            if row.status == "changed":
-                detail = f"{_short(row.expected)} -> {_short(row.actual)}"
-            elif row.status == "missing":
-                detail = f"only in the manifest under review ({_short(row.expected)})"
-            else:
-                detail = f"only in the new one ({_short(row.actual)})"
-            lines.append(f"  {row.status:<8} {row.name}  {detail}")
-            if section == "outputs":
-                numbers = paper_numbers(provenance, row.name)
-                if numbers:
-                    more = len(numbers) - SHOWN_NUMBERS
-                    shown = "; ".join(numbers[:SHOWN_NUMBERS]) + (f"; and {more} more" if more > 0 else "")
-                    lines.append(f"           in the paper ({len(numbers)}): {shown}")
-    n_failing = int(differences["fails"].sum())
-    lines.append("IDENTICAL" if n_failing == 0 else f"DIFFERENT: {n_failing} difference(s)")
-    return "\n".join(lines)
-
-
-def _short(value: str) -> str:
-    """A SHA-256 shortened for reading (12 hex digits are plenty to tell files apart)."""
-    return value[:12] if re.fullmatch(r"[0-9a-f]{64}", value) else value
+def compare_files(
+    expected: str | Path, actual: str | Path, tolerance: Tolerance | None = None
+) -> tuple[Comparison, str]:
+    """Compare two manifests on disk (each with its content file beside it); returns the
+    comparison and its report."""
+    old, new = load_manifest(expected), load_manifest(actual)
+    old_content, new_content = load_content(expected, old), load_content(actual, new)
+    comparison = compare(old, new, old_content, new_content, tolerance)
+    return comparison, report(comparison, provenance_of(old_content, new_content))
 
 
 # --- verifying a manifest by re-running the workflow ---------------------------------------
@@ -442,14 +414,15 @@ def verify(
     cores: int = 2,
     configfiles: Sequence[str] = (),
     keep: bool = False,
+    tolerance: Tolerance | None = None,
     out=None,
-) -> pd.DataFrame:
+) -> Comparison:
     """Re-run the project from scratch in a temporary folder and compare manifests.
 
     Parameters
     ----------
     manifest : path
-        The manifest under review.
+        The manifest under review, with its ``manifest_content.json`` beside it.
     project : path
         The project folder: its git-tracked files are copied (the fallback set when it
         is not a git checkout), and so are the inputs the manifest names that lie
@@ -460,17 +433,20 @@ def verify(
         Passed to Snakemake as ``--configfile``.
     keep : bool
         Keep the temporary folder (its path is printed) instead of deleting it.
+    tolerance : Tolerance, optional
+        Default: the one the manifest under review states.
     out : file, optional
-        Where progress and the comparison are printed (default: standard output).
+        Where progress and the report are printed (default: standard output); the
+        report's last line is the verdict.
 
     Returns
     -------
-    pandas.DataFrame
-        The differences, as :func:`compare` returns them; the new manifest's git state
-        is the project's (the temporary copy is no checkout).
+    Comparison
+        The new manifest's git state is the project's (the temporary copy is no checkout).
     """
     out = out or sys.stdout
     expected = load_manifest(manifest)
+    expected_content = load_content(manifest, expected)
     project = Path(project).resolve()
     if not (project / "Snakefile").is_file():
         raise FileNotFoundError(f"no Snakefile in {project}: run from the project root or pass --project")
@@ -498,21 +474,25 @@ def verify(
                 file=out,
             )
         print(f"manifest {manifest} (git: {_git_summary(expected['project'])})", file=out)
+        if expected_content is None:
+            print(
+                f"note: no {Path(CONTENT_JSON).name} beside {manifest}: outputs whose bytes differ "
+                "cannot be judged equivalent",
+                file=out,
+            )
         print(f"running the workflow from scratch in {workdir} ...", file=out, flush=True)
-        actual = load_manifest(run_workflow(workdir, cores=cores, configfiles=arguments))
+        fresh = run_workflow(workdir, cores=cores, configfiles=arguments)
+        actual = load_manifest(fresh)
         # The copy is no git checkout; the code that ran is the project's work tree, so
         # its git state is the one to set against the manifest's.
         actual["project"] = source
-        differences = compare(expected, actual)
-        # The paper's numbers that depend on each differing output, as the run under review
-        # traced them (else as the fresh run did).
-        provenance = read_provenance(project)
-        provenance = provenance if provenance is not None else read_provenance(workdir)
-        print(describe_differences(differences, provenance), file=out)
-        return differences
+        actual_content = load_content(fresh, actual)
+        comparison = compare(expected, actual, expected_content, actual_content, tolerance)
+        print(report(comparison, provenance_of(expected_content, actual_content)), file=out, flush=True)
+        return comparison
     finally:
         if keep:
-            print(f"kept {workdir}", file=out)
+            print(f"kept {workdir}", file=sys.stderr)
         else:
             shutil.rmtree(workdir, ignore_errors=True)
 
@@ -535,27 +515,46 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--configfile", nargs="+", default=[], metavar="FILE", help="passed to Snakemake")
     check.add_argument("--keep", action="store_true", help="keep the temporary folder of the run")
     check.add_argument("--project", type=Path, default=Path.cwd(), help="project folder (default: here)")
-    both = commands.add_parser("compare", help="compare two manifests")
-    both.add_argument("expected", type=Path)
-    both.add_argument("actual", type=Path)
+    both = commands.add_parser("compare", help="compare two manifests (each with its content file beside it)")
+    both.add_argument("expected", type=Path, help="the manifest under review")
+    both.add_argument("actual", type=Path, help="the manifest of the rebuild")
+    for command in (check, both):
+        command.add_argument("--rtol", type=float, help="relative tolerance (default: the manifest's)")
+        command.add_argument("--atol", type=float, help="absolute tolerance (default: the manifest's)")
     return cli
 
 
+def _tolerance(args, manifest: Path) -> Tolerance | None:
+    """The tolerance of the command line, the rest from the manifest under review."""
+    if args.rtol is None and args.atol is None:
+        return None
+    stated = Tolerance.of(load_manifest(manifest).get("tolerance"))
+    return Tolerance(
+        stated.rtol if args.rtol is None else args.rtol, stated.atol if args.atol is None else args.atol
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit code (0 identical, 1 different, 2 error)."""
+    """Run the command line; return the exit code (0 identical or equivalent, 1 different,
+    2 when the comparison could not be made)."""
     args = parser().parse_args(argv)
     try:
         if args.command == "compare":
-            differences = compare(load_manifest(args.expected), load_manifest(args.actual))
-            print(describe_differences(differences))
+            comparison, text = compare_files(args.expected, args.actual, _tolerance(args, args.expected))
+            print(text)
         else:
-            differences = verify(
-                args.manifest, args.project, cores=args.cores, configfiles=args.configfile, keep=args.keep
+            comparison = verify(
+                args.manifest,
+                args.project,
+                cores=args.cores,
+                configfiles=args.configfile,
+                keep=args.keep,
+                tolerance=_tolerance(args, args.manifest),
             )
     except (OSError, ValueError, RuntimeError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    return 0 if identical(differences) else 1
+    return 1 if comparison.verdict == DIFFERENT else 0
 
 
 if __name__ == "__main__":

@@ -40,7 +40,9 @@ DESCRIPTIONS = {
     "README.md": "This file: what each file holds, how the data were protected, the licences.",
     "LICENSE": "The MIT licence of the pipeline's code.",
     "CITATION.cff": "How to cite this release (Citation File Format 1.2.0).",
-    "manifest.json": "The pipeline's manifest of the run the release was built from, unchanged.",
+    "manifest.json": "The pipeline's manifest of the run the release was built from, unchanged. "
+    "The content file it names (manifest_content.json, which `make verify` needs to judge a "
+    "rebuild EQUIVALENT) is not here: it holds the tables before disclosure control.",
     "codebook/codebook.yaml": "The instrument: items, Dutch and English wording, response scales, "
     "missing codes, background variables and scales (the pipeline's data contract).",
     "data/respondents.parquet": "The respondent-level data, pseudonymised (below), one row per "

@@ -1,4 +1,6 @@
 # Input selection and configuration checks shared by the rules.
+from snakemake.exceptions import WorkflowError
+
 from leisurenet.config import check_semantics
 from leisurenet.plan import library_modules
 
@@ -46,3 +48,12 @@ def library(script):
     input, a change to any of them reruns the rule and everything after it (Snakemake's
     code trigger sees the script only)."""
     return library_modules(f"scripts/{script}", "src/leisurenet")
+
+
+def run_cores(wildcards):
+    """The cores the run was given (--cores), for the manifest's record of the machine; 1
+    where none were given (an executor that submits every job, such as SLURM's)."""
+    try:
+        return workflow.cores
+    except WorkflowError:
+        return 1

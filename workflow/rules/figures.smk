@@ -14,10 +14,11 @@ FIGURES = [
     "response_by_size",
     "multiverse",
 ]
-# Every figure file, for `rule all` (or `snakemake <file>`).
+# Every figure file, for `rule all` (or `snakemake <file>`), and the data each draws.
 FIGURE_FILES = expand(
     "results/figures/{name}.{ext}", name=FIGURES, ext=["svg", "pdf", "png"]
 )
+FIGURE_DATA = expand("results/figures/{name}.csv", name=FIGURES)
 
 
 rule figures_likert:
@@ -29,6 +30,7 @@ rule figures_likert:
     output:
         svg=expand("results/figures/{name}.svg", name=LIKERT_FIGURES),
         pdf=expand("results/figures/{name}.pdf", name=LIKERT_FIGURES),
+        data=expand("results/figures/{name}.csv", name=LIKERT_FIGURES),
         png=[
             report(
                 path,
@@ -59,6 +61,7 @@ rule figures_role_by_size:
     output:
         svg="results/figures/role_by_size.svg",
         pdf="results/figures/role_by_size.pdf",
+        data="results/figures/role_by_size.csv",
         png=report(
             "results/figures/role_by_size.png",
             caption="../report/figures_role_by_size.rst",
@@ -85,6 +88,7 @@ rule figures_model_odds_ratios:
     output:
         svg="results/figures/model_odds_ratios.svg",
         pdf="results/figures/model_odds_ratios.pdf",
+        data="results/figures/model_odds_ratios.csv",
         png=report(
             "results/figures/model_odds_ratios.png",
             caption="../report/figures_model_odds_ratios.rst",
@@ -111,6 +115,7 @@ rule figures_response_by_size:
     output:
         svg="results/figures/response_by_size.svg",
         pdf="results/figures/response_by_size.pdf",
+        data="results/figures/response_by_size.csv",
         png=report(
             "results/figures/response_by_size.png",
             caption="../report/figures_response_by_size.rst",
@@ -136,6 +141,7 @@ rule figures_multiverse:
     output:
         svg="results/figures/multiverse.svg",
         pdf="results/figures/multiverse.pdf",
+        data="results/figures/multiverse.csv",
         png=report(
             "results/figures/multiverse.png",
             caption="../report/figures_multiverse.rst",

@@ -1,5 +1,7 @@
 # The run manifest (results/manifest.json and .csv): every output under results/ with its
-# size and SHA-256, the inputs' checksums, package versions, Python and the git commit.
+# size and SHA-256, the inputs' checksums, package versions, Python, the git commit, the
+# machine and the tolerance of `make verify`; beside it manifest_content.json, what a
+# comparison needs of the outputs whose bytes may differ between machines.
 # `python -m leisurenet.manifest verify` re-runs the workflow from scratch against it.
 from leisurenet.gitstate import git_state
 
@@ -22,6 +24,7 @@ rule manifest:
         library=library("manifest.py"),
     output:
         json="results/manifest.json",
+        content="results/manifest_content.json",
         csv=report(
             "results/manifest.csv",
             caption="../report/manifest.rst",
@@ -31,7 +34,11 @@ rule manifest:
         "results/logs/manifest.log",
     conda:
         "../envs/leisurenet.yaml"
+    # All the run's cores: the manifest runs last, alone, and records how many it was given.
+    threads: run_cores
     params:
+        # A change of tolerance rewrites the manifest only.
+        tolerance=config["verify"],
         # Read when the workflow is parsed, so a new commit (or uncommitted changes
         # appearing or going) re-runs this rule through Snakemake's params trigger.
         git=git_state(workflow.basedir),
