@@ -78,9 +78,11 @@ notebooks: run $(LAB_STAMP)
 report: run
 	$(BIN)/snakemake $(if $(CONFIG),--configfile $(CONFIG)) --report results/report.html
 
-# Rebuild from scratch in a temporary folder and compare with a manifest (MANIFEST=...).
+# Rebuild from scratch in a temporary folder and judge it against a manifest (MANIFEST=...,
+# with manifest_content.json beside it): the last line says VERIFY: IDENTICAL, EQUIVALENT or
+# DIFFERENT. KEEP=1 keeps the rebuild's folder (its path goes to standard error).
 verify: $(STAMP)
-	$(BIN)/python -m leisurenet.manifest verify $(MANIFEST) --cores $(CORES) $(if $(CONFIG),--configfile $(CONFIG))
+	$(BIN)/python -m leisurenet.manifest verify $(MANIFEST) --cores $(CORES) $(if $(CONFIG),--configfile $(CONFIG)) $(if $(KEEP),--keep)
 
 # Build times and memory as ratios to baselines of the same run, in a scratch copy:
 # prints the table and writes results/benchmark/benchmark.csv (and profile.csv beside it).
