@@ -14,6 +14,8 @@ build = Path(sm.params.build)
 figures = sorted({Path(f).parent for f in sm.input.figures})
 assemble(Path(sm.input.source).parent, build, sm.input.variables, sm.input.tables, figures)
 rendering = render(build, sm.params.renderer, Path(sm.output.html), Path(sm.output.pdf))
+if rendering.note:
+    log.warning("%s", rendering.note)
 for warning in rendering.warnings:
     log.warning("%s", warning)
 log.info("rendered with %s", rendering.renderer)

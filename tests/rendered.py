@@ -58,3 +58,32 @@ def between(text: str, start: str, end: str) -> str:
     """The text from the last ``start`` before ``end`` up to ``end`` (headings, e.g. a section)."""
     stop = text.index(end)
     return text[text.rindex(start, 0, stop) : stop]
+
+
+# The text area of the paper's A4 pages (paper/_quarto.yml: margins of 2.4 cm above and below;
+# the fallback's Typst template uses the same), in PDF points.
+MARGIN_Y = 2.4 / 2.54 * 72
+
+
+def page_fill(path: Path) -> list[dict]:
+    """Per page of a PDF: ``fill``, how much of its text area is used, from the top of its
+    highest object to the bottom of its lowest (the page number, below the text area, left
+    out); ``lowest``, that bottom in points from the page's foot; and ``first``, the first
+    line of its text."""
+    import pypdfium2
+
+    pages = []
+    document = pypdfium2.PdfDocument(str(path))
+    try:
+        for page in document:
+            height = page.get_size()[1]
+            boxes = [obj.get_bounds() for obj in page.get_objects(max_depth=1)]
+            body = [(bottom, top) for _, bottom, _, top in boxes if bottom > MARGIN_Y * 0.75]
+            lowest = min((b for b, _ in body), default=height)
+            used = max(t for _, t in body) - lowest if body else 0.0
+            lines = page.get_textpage().get_text_range().strip().splitlines()
+            first = lines[0].strip() if lines else ""
+            pages.append({"fill": used / (height - 2 * MARGIN_Y), "lowest": lowest, "first": first})
+    finally:
+        document.close()
+    return pages

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 import yaml
 
-from leisurenet import condaenv
+from leisurenet import condaenv, quarto
 from leisurenet.codebook import Codebook
 from leisurenet.config import check_files, config_sources, load_config, validate_config
 
@@ -86,6 +86,10 @@ def test_environment_yml_takes_python_and_quarto_from_conda_and_the_rest_from_th
     assert env["channels"] == ["conda-forge"]
     conda, pip = conda_dependencies(env)
     assert sorted(conda) == sorted(condaenv.CONDA_PACKAGES)
+    # Quarto within the range the paper is tested with, which the README states too
+    assert f"quarto{quarto.RANGE}" in conda and quarto.RANGE == ">=1.7,<1.10"
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"`{quarto.RANGE}`" in readme and f"`quarto{quarto.RANGE}`" in readme
     # relative to the folder of environment.yml, which conda runs pip in
     assert pip == ["-r requirements.lock", "-e ."]
     assert (ROOT / "requirements.lock").is_file() and (ROOT / "pyproject.toml").is_file()

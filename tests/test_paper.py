@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -52,15 +54,45 @@ def test_expand_resolves_includes_and_nested_variables(tmp_path):
         render.expand("{{< var a.c >}}", tmp_path, {"a": {"b": 1}})
 
 
-def test_renderer_choice(monkeypatch):
-    monkeypatch.setattr(render, "quarto_version", lambda: None)
-    assert render.choose_renderer("auto") == "pandoc"
-    assert render.choose_renderer("pandoc") == "pandoc"
+def stub_quarto(folder: Path, version: str) -> Path:
+    """A ``quarto`` on PATH that only says its version."""
+    stub = folder / "quarto"
+    stub.write_text(f"#!/bin/sh\necho {version}\n")
+    stub.chmod(0o755)
+    return folder
+
+
+def test_renderer_choice(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no quarto
+    assert render.choose_renderer("auto") == ("pandoc", None)
+    assert render.choose_renderer("pandoc") == ("pandoc", None)
     with pytest.raises(RuntimeError, match="quarto is not on PATH"):
         render.choose_renderer("quarto")
-    monkeypatch.setattr(render, "quarto_version", lambda: "1.7.32")
-    assert render.choose_renderer("auto") == "quarto"
-    assert render.choose_renderer("pandoc") == "pandoc"
+    monkeypatch.setenv("PATH", str(stub_quarto(tmp_path, "1.7.34")))
+    assert render.choose_renderer("auto") == ("quarto", None)
+    assert render.choose_renderer("pandoc") == ("pandoc", None)
+
+
+def test_a_quarto_outside_the_supported_range_is_named_with_the_range(monkeypatch, tmp_path):
+    from leisurenet import quarto
+
+    assert quarto.RANGE == ">=1.7,<1.10" and quarto.DESCRIBED == "Quarto 1.7 to 1.9"
+    monkeypatch.setenv("PATH", str(stub_quarto(tmp_path, "1.6.42")))
+    renderer, note = render.choose_renderer("auto")
+    assert renderer == "pandoc"
+    assert note.startswith("Quarto 1.6.42 on PATH is older than the supported range (>=1.7,<1.10")
+    assert "rendered with the fallback" in note
+    with pytest.raises(RuntimeError, match="paper.renderer is 'quarto', but Quarto 1.6.42 on PATH is older"):
+        render.choose_renderer("quarto")
+    monkeypatch.setenv("PATH", str(stub_quarto(tmp_path, "1.10.3")))
+    renderer, note = render.choose_renderer("auto")
+    assert renderer == "quarto" and "Quarto 1.10.3 on PATH is newer than the tested range" in note
+    assert "untested" in note
+    monkeypatch.setenv("PATH", str(stub_quarto(tmp_path, "1.9.38")))
+    assert render.choose_renderer("auto") == ("quarto", None)
+    assert [quarto.standing(v) for v in ("1.6.9", "1.7.0", "1.9.99", "1.10.0-rc1", "2.0.1")] == [
+        "older", "supported", "supported", "newer", "newer",
+    ]  # fmt: skip
 
 
 def test_audit_variables_without_published_figures(prose):

@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from leisurenet.render import CITATION_STYLE, Rendering, assemble, expand, quarto_version, render
+from leisurenet.quarto import DESCRIBED, installed_version
+from leisurenet.render import CITATION_STYLE, Rendering, assemble, expand, render
 
 from .conftest import ROOT
-from .rendered import between, html_text, pdf_text
+from .rendered import MARGIN_Y, between, html_text, page_fill, pdf_text
 
 pytestmark = pytest.mark.slow
 RENDERERS = ("quarto", "pandoc")
@@ -29,10 +30,10 @@ URL = re.compile(r"(?:https?://|doi\.org/)\S+")
 
 
 def need_quarto() -> None:
-    if quarto_version() is None:
+    if installed_version() is None:
         reason = (
             "quarto is not on PATH: assemble it with ../shared/tools/quarto/assemble .quarto-kit, "
-            "or install Quarto 1.7+"
+            f"or install {DESCRIBED}"
         )
         if os.environ.get("LEISURENET_REQUIRE_QUARTO") == "1":
             pytest.fail(reason + " (LEISURENET_REQUIRE_QUARTO=1)")
@@ -171,6 +172,49 @@ def test_table_headers_do_not_hyphenate_within_a_word(papers):
             words = set(re.findall(r"[A-Za-z]{5,}", header))
             split += [w for w in words for i in range(2, len(w) - 1) if f"{w[:i]}- {w[i:]}" in row]
         assert not split, (renderer, split)
+
+
+def top_level_headings() -> list[str]:
+    """The manuscript's top-level headings as a PDF prints them (without their number)."""
+    source = (ROOT / "paper" / "paper.qmd").read_text(encoding="utf-8")
+    return [re.sub(r"\s*\{.*\}$", "", h) for h in re.findall(r"^# (.+)$", source, re.MULTILINE)]
+
+
+def opens_a_section(line: str, headings: list[str]) -> bool:
+    """Whether a page's first line is a top-level heading (``4 Results``, ``Appendix B: ...``)."""
+    return any(line.startswith(h) or re.sub(r"^\d+\s+", "", line).startswith(h) for h in headings)
+
+
+def test_no_page_is_left_half_empty_and_nothing_runs_into_the_footer(papers):
+    """Every page but the last is at least half filled, unless the next one opens a top-level
+    section or an appendix: a figure that does not fit floats to the next page, and the text
+    after it fills this one. No figure or caption reaches down to the page number."""
+    headings = top_level_headings()
+    assert "Introduction" in headings and any(h.startswith("Appendix") for h in headings)
+    for renderer in RENDERERS:
+        pages = page_fill(papers.out / renderer / "paper.pdf")
+        assert len(pages) > 10
+        empty = [
+            f"page {i + 1} is filled to {page['fill']:.0%}; page {i + 2} starts with {after['first']!r}"
+            for i, (page, after) in enumerate(zip(pages, pages[1:], strict=False))
+            if page["fill"] < 0.5 and not opens_a_section(after["first"], headings)
+        ]
+        assert not empty, (renderer, empty)
+        low = [
+            f"page {i + 1}: {p['lowest']:.0f} pt" for i, p in enumerate(pages) if p["lowest"] < MARGIN_Y - 6
+        ]
+        assert not low, (renderer, "below the text area", low)
+
+
+def test_the_quarto_on_path_is_within_the_supported_range(papers):
+    """CI renders with the oldest and the newest supported Quarto; either must be in the range,
+    and the colophon names the one that rendered."""
+    from leisurenet import quarto
+
+    version = installed_version()
+    assert quarto.standing(version) == "supported", (version, quarto.RANGE)
+    assert papers.rendering["quarto"].renderer.startswith(f"Quarto {version} ")
+    assert papers.rendering["quarto"].note is None
 
 
 def test_rendering_is_offline(papers):

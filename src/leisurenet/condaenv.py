@@ -13,11 +13,12 @@ from __future__ import annotations
 import sys
 
 from .paths import ROOT
+from .quarto import RANGE
 
 LOCK = ROOT / "requirements.lock"
 RULE_ENV = ROOT / "workflow" / "envs" / "leisurenet.yaml"
 # What conda provides; everything else comes from the lock through pip.
-CONDA_PACKAGES = ("python=3.11", "pip", "quarto>=1.7")
+CONDA_PACKAGES = ("python=3.11", "pip", f"quarto{RANGE}")
 HEADER = """\
 # Generated from requirements.lock by `make lock` (python -m leisurenet.condaenv): do not
 # edit. The environment of every rule's `conda:` directive, for `snakemake --use-conda`:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import yaml
 
+from . import quarto
 from .manuscript import crossref_punctuation, lint
 from .provenance import ENVIRONMENT, cite
 
@@ -28,25 +29,29 @@ WARNING = re.compile(r"warn|error|could not", re.IGNORECASE)
 SHORTCODE = re.compile(r"\{\{<\s*(include|var)\s+([^\s>]+)\s*>\}\}")
 
 
-def quarto_version() -> str | None:
-    """The installed Quarto's version, or None when ``quarto`` is not on PATH."""
-    if shutil.which("quarto") is None:
-        return None
-    result = subprocess.run(["quarto", "--version"], capture_output=True, text=True, check=True)
-    return result.stdout.strip()
+def choose_renderer(setting: str) -> tuple[str, str | None]:
+    """``quarto`` or ``pandoc``, as ``paper.renderer`` (auto, quarto, pandoc) asks and the
+    Quarto on PATH allows, and what the log should say of that Quarto (None: nothing).
 
-
-def choose_renderer(setting: str) -> str:
-    """``quarto`` or ``pandoc``: what ``paper.renderer`` (auto, quarto, pandoc) asks for."""
+    A Quarto older than the supported range (:data:`leisurenet.quarto.RANGE`) is passed over
+    for the fallback (an error when ``quarto`` is asked for); a newer one is used, untested.
+    """
     if setting == "pandoc":
-        return "pandoc"
-    if quarto_version() is not None:
-        return "quarto"
-    if setting == "quarto":
-        raise RuntimeError(
-            "paper.renderer is 'quarto' but quarto is not on PATH: install Quarto 1.7+ or use 'auto'"
-        )
-    return "pandoc"
+        return "pandoc", None
+    version = quarto.installed_version()
+    if version is None:
+        if setting == "quarto":
+            raise RuntimeError(
+                f"paper.renderer is 'quarto' but quarto is not on PATH: install {quarto.DESCRIBED} "
+                "or set paper.renderer to 'auto'"
+            )
+        return "pandoc", None
+    note = quarto.advice(version)
+    if quarto.standing(version) == "older":
+        if setting == "quarto":
+            raise RuntimeError(f"paper.renderer is 'quarto', but {note}")
+        return "pandoc", note
+    return "quarto", note
 
 
 def lookup(variables: dict, dotted: str):
@@ -172,33 +177,39 @@ def check_source(source: Path, variables: dict) -> str:
 
 @dataclass(frozen=True)
 class Rendering:
-    """Which renderer ran (as the colophon says it) and the warnings it printed."""
+    """Which renderer ran (as the colophon says it), the warnings it printed, and what the
+    choice of renderer has to say (a Quarto outside the supported range)."""
 
     renderer: str
     warnings: list[str]
+    note: str | None = None
 
 
 def render(build: Path, setting: str, html: Path, pdf: Path) -> Rendering:
     """Render with the renderer ``setting`` asks for."""
     import typst
 
-    renderer = choose_renderer(setting)
+    renderer, note = choose_renderer(setting)
     typst_version = (typst.__version__, "typst", "typst.__version__")
+    # The range the paper is tested with, each number citing its declaration.
+    tested = [
+        (f"{major}.{minor}", "src/leisurenet/quarto.py", name, "version")
+        for (major, minor), name in ((quarto.MINIMUM, "MINIMUM"), (quarto.NEWEST, "NEWEST"))
+    ]
     if renderer == "quarto":
-        versions = [(quarto_version(), "quarto", "quarto --version"), typst_version]
-        wording = "Quarto {} (the PDF compiled by Typst {})"
+        versions = [(quarto.installed_version(), "quarto", "quarto --version"), typst_version]
+        wording = "Quarto {} (the PDF compiled by Typst {}; the paper is tested with Quarto {} to {})"
     else:
         import pypandoc
 
         versions = [(pypandoc.get_pandoc_version(), "pandoc", "pypandoc.get_pandoc_version()"), typst_version]
-        wording = "Pandoc {} and Typst {} (the fallback renderer)"
-    described = wording.format(*(version for version, _, _ in versions))
+        wording = "Pandoc {} and Typst {} (the fallback renderer, for where no Quarto {} to {} is installed)"
+    versions = [(version, ENVIRONMENT, name, how) for version, name, how in versions] + tested
+    described = wording.format(*(version for version, *_ in versions))
     variables_path = build / "_variables.yml"
     variables = yaml.safe_load(variables_path.read_text(encoding="utf-8"))
     # In the colophon each version carries its source, as every other number does.
-    variables.setdefault("software", {})["renderer"] = wording.format(
-        *(cite(version, ENVIRONMENT, name, how) for version, name, how in versions)
-    )
+    variables.setdefault("software", {})["renderer"] = wording.format(*(cite(*v) for v in versions))
     variables_path.write_text(
         yaml.safe_dump(variables, allow_unicode=True, sort_keys=False), encoding="utf-8"
     )
@@ -210,4 +221,4 @@ def render(build: Path, setting: str, html: Path, pdf: Path) -> Rendering:
 
         filters = build / "filters"
         warnings = render_fallback(build, expanded, html, pdf, pypandoc.get_pandoc_path(), filters)
-    return Rendering(described, warnings)
+    return Rendering(described, warnings, note)
