@@ -141,6 +141,16 @@ def test_available_lists_every_name_and_whether_it_exists(results):
     assert listing["description"].str.len().gt(0).all()
 
 
+def test_a_figures_data_by_the_figures_name(results):
+    write_csv(pd.DataFrame({"group": ["small"], "pct": [6.45]}), results / "figures" / "likert_vision.csv")
+    assert ln.load("figure_likert_vision", results).equals(pd.DataFrame({"group": ["small"], "pct": [6.45]}))
+    listing = ln.available(results).set_index("name")
+    assert listing.loc["figure_likert_vision", "exists"]
+    assert listing.loc["figure_likert_vision", "description"] == "the data the figure likert_vision draws"
+    with pytest.raises(ln.OutputMissingError, match="results/figures/role_by_size.csv"):
+        ln.load("figure_role_by_size", results)
+
+
 def test_the_environment_variable_sets_the_default(results, tmp_path, monkeypatch):
     monkeypatch.setenv(ln.ENV_VAR, str(results))
     monkeypatch.chdir(tmp_path)
@@ -182,7 +192,8 @@ def workflow_outputs(included_only: bool = True) -> set[str]:
         files = sorted((ROOT / "workflow" / "rules").glob("*.smk"))
     text = "\n".join([snakefile, *(path.read_text(encoding="utf-8") for path in files)])
     paths = set(re.findall(r"\"(results/[^\"{}]+\.(?:csv|parquet|yml|md))\"", text))
-    return {p for p in paths if not is_copy(p, paths)}
+    # the figures' data are named by their figure (figure_<name>), not listed in OUTPUTS
+    return {p for p in paths if not is_copy(p, paths) and not p.startswith("results/figures/")}
 
 
 # A table written twice has one name, for its first format here (the others are copies).

@@ -27,6 +27,7 @@ import urllib.request
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 
 from leisurenet import load as ln
@@ -200,9 +201,14 @@ def test_every_output_of_a_run_has_a_name(replica_run):
         and not {"build", "tables", "logs"} & set(p.relative_to(results).parts)
     }
     tables = {p for p in written if not is_copy(p, written)}
-    assert tables - {f"results/{rel}" for rel, _ in ln.OUTPUTS.values()} == set()
     listing = ln.available(results).set_index("name")
+    named = {str(Path(path).relative_to(replica_run)) for path in listing["path"]}
+    assert tables - named == set()
     assert listing.loc[["recoded", "items", "tests", "coefficients", "fit", "figures"], "exists"].all()
+    # every figure's data, by the figure's name (the Likert figures' follow the codebook)
+    drawn = listing.filter(like="figure_", axis=0)
+    assert {"figure_role_by_size", "figure_likert_vision"} <= set(drawn.index) and drawn["exists"].all()
+    assert ln.load("figure_role_by_size", results).equals(pd.read_csv(results / "figures/role_by_size.csv"))
 
 
 # --- make lab ----------------------------------------------------------------------------

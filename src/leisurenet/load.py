@@ -88,11 +88,6 @@ OUTPUTS: dict[str, tuple[str, str]] = {
     # sensitivity
     "multiverse": ("multiverse/specifications.csv", "headline findings under every specification"),
     "multiverse_summary": ("multiverse/summary.csv", "per finding: significant in how many specifications"),
-    # the data each figure draws, beside its images (the Likert figures': likert_<construct>.csv)
-    "figure_role_by_size": ("figures/role_by_size.csv", "the data of the figure of the role by size class"),
-    "figure_model_odds_ratios": ("figures/model_odds_ratios.csv", "the data of the odds-ratio figure"),
-    "figure_response_by_size": ("figures/response_by_size.csv", "the data of the figure of response by size"),
-    "figure_multiverse": ("figures/multiverse.csv", "the data of the specification curves"),
     # paper
     "paper_variables": ("paper/assets/_variables.yml", "every number the paper's text uses (a dict)"),
     "provenance": ("paper/provenance.csv", "every number printed in the paper: its file, row, column, value"),
@@ -103,6 +98,12 @@ OUTPUTS: dict[str, tuple[str, str]] = {
         "the release's disclosure check, one row a finding",
     ),
 }
+
+# The data each figure draws, beside its images: figure_<name> is results/figures/<name>.csv
+# (figure_role_by_size, figure_likert_vision, ...; the Likert figures follow the codebook's
+# constructs, so these names are read from the folder, not listed above).
+FIGURE_PREFIX = "figure_"
+FIGURE_DATA = "figures/{}.csv"
 
 
 class UnknownOutputError(KeyError):
@@ -174,6 +175,8 @@ def output_path(name: str, results: str | Path | None = None) -> Path:
         ``name`` is not in :data:`OUTPUTS`; the message lists the known names and suggests
         close ones.
     """
+    if name not in OUTPUTS and str(name).startswith(FIGURE_PREFIX):
+        return results_dir(results) / FIGURE_DATA.format(name.removeprefix(FIGURE_PREFIX))
     if name not in OUTPUTS:
         suggestions = _suggestions(str(name))
         hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
@@ -190,7 +193,8 @@ def load(name: str, results: str | Path | None = None):
     Parameters
     ----------
     name : str
-        A key of :data:`OUTPUTS`, e.g. ``"recoded"``, ``"items"``, ``"tests"``, ``"fit"``.
+        A key of :data:`OUTPUTS`, e.g. ``"recoded"``, ``"items"``, ``"tests"``, ``"fit"``; or
+        ``figure_<name>``, the data a figure draws (``"figure_role_by_size"``).
     results : str or Path, optional
         The results folder; default as the module docstring says (``LEISURENET_RESULTS``,
         else the project's ``results/``).
@@ -210,7 +214,7 @@ def load(name: str, results: str | Path | None = None):
     """
     file = output_path(name, results)
     if not file.is_file():
-        rel = OUTPUTS[name][0]
+        rel = file.relative_to(results_dir(results)).as_posix()
         folder = file.parents[len(Path(rel).parts) - 1]
         where = ""
         if results is None and os.environ.get(ENV_VAR):
@@ -238,12 +242,19 @@ def available(results: str | Path | None = None) -> pd.DataFrame:
     -------
     DataFrame
         ``name``; ``path`` (the file, under the results folder :func:`load` would read);
-        ``exists`` (bool); ``description``.
+        ``exists`` (bool); ``description``. The figures' data are listed as the run drew them.
     """
     folder = results_dir(results)
+    figures = {
+        f"{FIGURE_PREFIX}{path.stem}": (
+            FIGURE_DATA.format(path.stem),
+            f"the data the figure {path.stem} draws",
+        )
+        for path in sorted((folder / "figures").glob("*.csv"))
+    }
     rows = [
         {"name": name, "path": str(folder / rel), "exists": (folder / rel).is_file(), "description": text}
-        for name, (rel, text) in OUTPUTS.items()
+        for name, (rel, text) in (OUTPUTS | figures).items()
     ]
     return pd.DataFrame(rows, columns=["name", "path", "exists", "description"])
 
