@@ -164,10 +164,8 @@ def compare_tables(old: Mapping, new: Mapping, tolerance: Tolerance, same_output
     caller)."""
     verdict = Verdict("", "table", EQUIVALENT)
     if old["columns"] != new["columns"]:
-        verdict.status, verdict.reason = (
-            DIFFERENT,
-            (f"its columns differ: {', '.join(old['columns'])} -> {', '.join(new['columns'])}"),
-        )
+        verdict.status = DIFFERENT
+        verdict.reason = f"its columns differ: {', '.join(old['columns'])} -> {', '.join(new['columns'])}"
         return verdict
     if len(old["rows"]) != len(new["rows"]):
         verdict.status, verdict.reason = DIFFERENT, f"{len(old['rows'])} rows -> {len(new['rows'])}"

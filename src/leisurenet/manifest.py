@@ -50,6 +50,7 @@ READABLE_FORMATS = frozenset({"leisurenet-manifest/1", FORMAT})
 RESULTS = "results"
 MANIFEST_JSON = "results/manifest.json"
 CONTENT_JSON = "results/manifest_content.json"
+PROVENANCE_CSV = "results/paper/provenance.csv"  # the paper's numbers, named under an output
 # Never outputs of a rule: Snakemake's marker inside directory outputs.
 EXCLUDED_NAMES = frozenset({".snakemake_timestamp"})
 # What `verify` copies when the project is not a git checkout; requirements.in is read
@@ -294,9 +295,6 @@ def provenance_of(*contents: Mapping | None) -> pd.DataFrame | None:
         if record and record.get("kind") == "table":
             return pd.DataFrame(record["rows"], columns=record["columns"], dtype=str)
     return None
-
-
-PROVENANCE_CSV = "results/paper/provenance.csv"
 
 
 def compare_files(
