@@ -32,7 +32,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 CONTENT_FORMAT = "leisurenet-manifest-content/1"
-KINDS = ("table", "text", "document", "figure", "file")
 # A table with one of these columns holds one row per respondent or network: compared by
 # checksum only, so that the manifest never carries the data themselves.
 IDENTIFYING_COLUMNS = frozenset({"resp_id", "network_id"})
