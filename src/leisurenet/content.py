@@ -27,7 +27,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -178,7 +178,7 @@ def _sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def output_content(root: str | Path, path: str, outputs: Iterable[str]) -> dict:
+def output_content(root: str | Path, path: str, outputs: Collection[str]) -> dict:
     """What the manifest keeps of the output ``path`` (relative to ``root``) to judge a
     rebuild: a record with its ``kind`` (see the module's description) and its content.
 
@@ -187,7 +187,7 @@ def output_content(root: str | Path, path: str, outputs: Iterable[str]) -> dict:
     """
     file, suffix = Path(root) / path, Path(path).suffix.lower()
     data = str(Path(path).with_suffix(".csv"))
-    if suffix in IMAGE_SUFFIXES and data in set(outputs):
+    if suffix in IMAGE_SUFFIXES and data in outputs:
         return {"kind": "figure", "data": data}
     if suffix in TABLE_SUFFIXES:
         columns, rows = read_table(file)
@@ -208,9 +208,10 @@ def output_content(root: str | Path, path: str, outputs: Iterable[str]) -> dict:
 def build_content(root: str | Path, outputs: Iterable[str]) -> dict:
     """The content record of every output but plain files, for ``manifest_content.json``."""
     outputs = list(outputs)
+    listed = set(outputs)  # looked up once per image
     records = {}
     for path in outputs:
-        record = output_content(root, path, outputs)
+        record = output_content(root, path, listed)
         if record != {"kind": "file"}:  # a plain file needs no record; one with a reason keeps it
             records[path] = record
     return {"format": CONTENT_FORMAT, "outputs": records}
