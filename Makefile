@@ -20,7 +20,7 @@ $(foreach file,$(CONFIG),$(if $(wildcard $(file)),,$(error CONFIG: no file '$(fi
 # --configfile takes several arguments: targets must come before these.
 SNAKEMAKE_ARGS := --cores $(CORES) --rerun-incomplete $(if $(CONFIG),--configfile $(CONFIG))
 # A killed run leaves Snakemake's lock: say in plain words what to do (make unlock).
-LOCK_CHECK := $(BIN)/python -m leisurenet.lock
+LOCK_CHECK := $(BIN)/python -m leisurenet.workflow.lock
 
 .PHONY: all run unlock test lint format lock clean-results report verify release bench mapping lab notebooks
 
@@ -51,7 +51,7 @@ run: $(STAMP)
 unlock: $(STAMP)
 	$(BIN)/snakemake --unlock $(SNAKEMAKE_ARGS)
 
-# The notebook tools too: tests/test_notebooks.py runs every notebook through a Jupyter kernel.
+# The notebook tools too: tests/end_to_end/test_notebooks.py runs every notebook through a Jupyter kernel.
 test: $(LAB_STAMP)
 	$(BIN)/pytest
 
@@ -63,7 +63,7 @@ lab: $(LAB_STAMP)
 	$(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 # Every notebook executed top to bottom in a Jupyter kernel, from its folder as Jupyter runs
-# it, into results/notebooks/NN_name.ipynb with its outputs (tests/test_notebooks.py runs
+# it, into results/notebooks/NN_name.ipynb with its outputs (tests/end_to_end/test_notebooks.py runs
 # the same command); stops at the first cell that fails.
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.py))
 notebooks: run $(LAB_STAMP)
@@ -87,7 +87,7 @@ verify: $(STAMP)
 # Build times and memory as ratios to baselines of the same run, in a scratch copy:
 # prints the table and writes results/benchmark/benchmark.csv (and profile.csv beside it).
 bench: $(STAMP)
-	$(BIN)/python scripts/benchmark.py --output results/benchmark/benchmark.csv
+	$(BIN)/python -m benchmarks --output results/benchmark/benchmark.csv
 
 # Propose a mapping of a survey tool's export onto the codebook (make mapping RAW=export.csv,
 # SHEET=name for a workbook's sheet): writes results/mapping/proposed.yaml and report.md, to
@@ -129,7 +129,7 @@ lock:
 	  echo "# installed on top of it without changing a pin there; regenerate with 'make lock'."; \
 	  .venv-lock/bin/pip freeze --exclude-editable | grep -vxF -f requirements.lock; } > requirements-lab.lock
 	rm -rf .venv-lock
-	PYTHONPATH=src $(PYTHON) -m leisurenet.condaenv
+	PYTHONPATH=src $(PYTHON) -m leisurenet.workflow.condaenv
 
 clean-results:
 	rm -rf results .snakemake

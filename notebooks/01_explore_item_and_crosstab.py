@@ -30,8 +30,9 @@ if str(ROOT / "src") not in sys.path:
 import numpy as np
 import pandas as pd
 
-from leisurenet import crosstab, figures
+from leisurenet.analysis import crosstab
 from leisurenet.load import codebook, config, load, results_dir
+from leisurenet.paper import figures
 
 RESULTS = results_dir(start=ROOT)  # $LEISURENET_RESULTS if set, else ROOT / "results"
 CONFIG = config()  # config/config.yaml with the schema's defaults, as Snakemake sees it

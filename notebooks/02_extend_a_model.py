@@ -14,7 +14,7 @@
 # 4. prints the specification to paste into `config/models.yaml` if the extension should
 #    become part of the paper.
 #
-# Why: a model in the paper is a few lines of YAML, fitted by `leisurenet.models`. Trying a
+# Why: a model in the paper is a few lines of YAML, fitted by `leisurenet.analysis.models`. Trying a
 # variation in a notebook with the same function shows exactly what the pipeline would
 # report, flags included, before anything changes.
 #
@@ -38,8 +38,8 @@ import pandas as pd
 import yaml
 from scipy import stats
 
+from leisurenet.analysis.models import fit_models, load_model_specs
 from leisurenet.load import config, load, results_dir
-from leisurenet.models import fit_models, load_model_specs
 
 RESULTS = results_dir(start=ROOT)  # $LEISURENET_RESULTS if set, else ROOT / "results"
 CONFIG = config()
@@ -152,11 +152,11 @@ with_objectives.coefficients[["term", "estimate", "std_error", "p_value", "odds_
 # rule calls: below, the first one in the table that is not the study's own.
 
 # %%
+from leisurenet.analysis.multiverse import run_specification
 from leisurenet.codebook import Codebook
 from leisurenet.io import read_clean_frame
 from leisurenet.load import output_path
-from leisurenet.multiverse import run_specification
-from leisurenet.plan import by_name, job_settings
+from leisurenet.workflow.plan import by_name, job_settings
 
 boot = load("bootstrap", RESULTS).set_index("term")
 wald = pipeline.set_index("term").loc[boot.index, ["or_ci_low", "or_ci_high"]]

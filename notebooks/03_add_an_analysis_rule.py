@@ -35,7 +35,7 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 
-from leisurenet.describe import wilson_ci
+from leisurenet.analysis.describe import wilson_ci
 from leisurenet.load import config, load, results_dir
 
 RESULTS = results_dir(start=ROOT)  # $LEISURENET_RESULTS if set, else ROOT / "results"
@@ -46,7 +46,7 @@ print(f"reading {RESULTS}")
 # %% [markdown]
 # ## 1. The function
 #
-# Written as it would stand in `src/leisurenet/describe.py`: a tidy DataFrame and column
+# Written as it would stand in `src/leisurenet/analysis/describe.py`: a tidy DataFrame and column
 # names in, a tidy table out (one row per item and group, snake_case columns, unrounded
 # numbers, percentages 0-100 and interval limits 0-1, as the other tables of
 # `results/descriptives/`). It reuses the library's `wilson_ci` rather than writing the
@@ -204,7 +204,7 @@ table.round(3)
 SCRIPT = '''\
 """Rule agree_by_size: the share agreeing with each configured item, by size class."""
 
-from leisurenet.describe import share_positive_by_group
+from leisurenet.analysis.describe import share_positive_by_group
 from leisurenet.io import read_dataset, stage_logger, write_csv
 
 sm = snakemake
@@ -220,7 +220,7 @@ print(SCRIPT)
 # %% [markdown]
 # ## 5. The test
 #
-# In `tests/test_describe.py`: a data set small enough to count by hand, and the interval
+# In `tests/analysis/test_describe.py`: a data set small enough to count by hand, and the interval
 # pinned to an independent implementation (statsmodels), with the call in a comment.
 
 # %%
@@ -230,7 +230,7 @@ import pandas as pd
 import pytest
 from statsmodels.stats.proportion import proportion_confint
 
-from leisurenet import describe as ds
+from leisurenet.analysis import describe as ds
 
 
 def test_share_positive_by_group_counts_by_hand():
@@ -258,7 +258,7 @@ print(TEST)
 
 # %% [markdown]
 # The test passes against the notebook's function. The test file will import the function
-# from `leisurenet.describe`; here we hand it the one defined above instead.
+# from `leisurenet.analysis.describe`; here we hand it the one defined above instead.
 
 # %%
 namespace: dict = {}
@@ -278,4 +278,4 @@ print("the test passes")
 #   `load("agree_by_size")` then reads the table.
 # - `make lint` (ruff, snakefmt, `snakemake --lint`) and `make test`.
 # - A number from the table in the paper goes through `results/paper/assets/_variables.yml`
-#   (the `paper_assets` rule and `src/leisurenet/paper.py`), never typed into `paper/paper.qmd`.
+#   (the `paper_assets` rule and `src/leisurenet/paper/assets.py`), never typed into `paper/paper.qmd`.

@@ -37,12 +37,13 @@ import re
 
 import pandas as pd
 
-from leisurenet import describe, paper
+from leisurenet.analysis import describe
 from leisurenet.io import read_clean_frame
 from leisurenet.load import codebook, config, load, output_path, results_dir
-from leisurenet.prose import Prose
-from leisurenet.provenance import unmark
-from leisurenet.wording import Wording
+from leisurenet.paper import assets as paper
+from leisurenet.paper.prose import Prose
+from leisurenet.paper.provenance import unmark
+from leisurenet.paper.wording import Wording
 
 RESULTS = results_dir(start=ROOT)  # $LEISURENET_RESULTS if set, else ROOT / "results"
 CONFIG = config()  # config/config.yaml with the schema's defaults, as Snakemake sees it

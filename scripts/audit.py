@@ -1,9 +1,9 @@
 """Rule audit: the published figures against the data."""
 
-from leisurenet.audit import audit
+from leisurenet.analysis.audit import audit
 from leisurenet.codebook import Codebook
+from leisurenet.data.published import load_published
 from leisurenet.io import read_dataset, stage_logger, write_csv
-from leisurenet.published import load_published
 
 sm = snakemake
 log = stage_logger(sm.log[0], "audit")

@@ -2,10 +2,10 @@
 
 import pandas as pd
 
-from leisurenet.bootstrap import intervals, point_estimate
-from leisurenet.fastfit import model_patterns
+from leisurenet.analysis.bootstrap import intervals, point_estimate
+from leisurenet.analysis.fastfit import model_patterns
+from leisurenet.analysis.models import load_model_specs
 from leisurenet.io import read_dataset, stage_logger, write_csv
-from leisurenet.models import load_model_specs
 
 sm = snakemake
 log = stage_logger(sm.log[0], "bootstrap")

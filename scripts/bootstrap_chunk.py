@@ -1,9 +1,9 @@
 """Rule bootstrap_chunk: one chunk of bootstrap replicates of the primary model."""
 
-from leisurenet.bootstrap import run_replicates
-from leisurenet.fastfit import model_patterns
+from leisurenet.analysis.bootstrap import run_replicates
+from leisurenet.analysis.fastfit import model_patterns
+from leisurenet.analysis.models import load_model_specs
 from leisurenet.io import read_dataset, stage_logger, write_csv
-from leisurenet.models import load_model_specs
 
 sm = snakemake
 log = stage_logger(sm.log[0], "bootstrap_chunk")

@@ -1,10 +1,10 @@
 """Rule clean: typed codes and missing answers, the cleaning log and the sample flow."""
 
-from leisurenet.clean import clean
 from leisurenet.codebook import Codebook
-from leisurenet.ingest import read_frame
+from leisurenet.data.clean import clean
+from leisurenet.data.ingest import read_frame
+from leisurenet.data.mapping import read_survey
 from leisurenet.io import stage_logger, write_csv, write_dataset
-from leisurenet.mapping import read_survey
 
 sm = snakemake
 log = stage_logger(sm.log[0], "clean")

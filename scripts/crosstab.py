@@ -2,10 +2,10 @@
 
 import pandas as pd
 
-from leisurenet.crosstab import run_crosstabs
+from leisurenet.analysis.crosstab import run_crosstabs
+from leisurenet.analysis.weighted import TEST_COLUMNS, weighted_tests
+from leisurenet.analysis.weighting import logged_design
 from leisurenet.io import read_clean_frame, read_dataset, stage_logger, write_csv
-from leisurenet.weighted import TEST_COLUMNS, weighted_tests
-from leisurenet.weighting import logged_design
 
 HEADLINE = "role_act_by_size"
 

@@ -3,14 +3,14 @@ against the frame and the paired comparison of involvement against guiding role.
 
 import pandas as pd
 
-from leisurenet import describe as ds
+from leisurenet.analysis import describe as ds
+from leisurenet.analysis.weighted import ITEM_COLUMNS, weighted_items
+from leisurenet.analysis.weighting import logged_design
 from leisurenet.codebook import Codebook
 from leisurenet.io import read_dataset, stage_logger, write_csv
-from leisurenet.weighted import ITEM_COLUMNS, weighted_items
-from leisurenet.weighting import logged_design
 
 sm = snakemake
-# The library logs under "leisurenet.describe" (e.g. an item that may need reversing).
+# The library logs under "leisurenet.analysis.describe" (e.g. an item that may need reversing).
 log = stage_logger(sm.log[0], "leisurenet")
 codebook = Codebook.from_yaml(sm.input.codebook)
 data = read_dataset(sm.input.recoded)

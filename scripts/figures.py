@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from leisurenet import figures
 from leisurenet.codebook import Codebook
 from leisurenet.io import read_dataset, stage_logger, write_csv
+from leisurenet.paper import figures
 
 # What the imports built lives as long as the job: frozen, it is not scanned again by
 # every full garbage collection while the figures are drawn (~0.5 s of the Likert job).

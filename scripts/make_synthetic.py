@@ -1,9 +1,9 @@
 """Rule synthetic: write the synthetic replica's frame, raw export and target counts."""
 
 from leisurenet.codebook import Codebook
+from leisurenet.data.published import load_published
+from leisurenet.data.synthetic import generate
 from leisurenet.io import stage_logger, write_csv
-from leisurenet.published import load_published
-from leisurenet.synthetic import generate
 
 sm = snakemake
 log = stage_logger(sm.log[0], "synthetic")

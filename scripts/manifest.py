@@ -4,10 +4,10 @@ machine, and what `make verify` needs to judge a rebuild elsewhere."""
 from collections import Counter
 from pathlib import Path
 
-from leisurenet.equivalence import Tolerance
 from leisurenet.io import stage_logger
-from leisurenet.machine import platform_facts
-from leisurenet.manifest import build_manifest, write_manifest
+from leisurenet.release.equivalence import Tolerance
+from leisurenet.release.machine import platform_facts
+from leisurenet.release.manifest import build_manifest, write_manifest
 
 sm = snakemake
 log = stage_logger(sm.log[0], "manifest")

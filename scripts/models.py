@@ -2,9 +2,9 @@
 
 import pandas as pd
 
+from leisurenet.analysis.models import DEFAULT_CHECKS, fit_models, fit_weighted_ordinal, load_model_specs
+from leisurenet.analysis.weighting import logged_design, without_fpc
 from leisurenet.io import read_clean_frame, read_dataset, stage_logger, write_csv
-from leisurenet.models import DEFAULT_CHECKS, fit_models, fit_weighted_ordinal, load_model_specs
-from leisurenet.weighting import logged_design, without_fpc
 
 sm = snakemake
 log = stage_logger(sm.log[0], "models")

@@ -2,8 +2,8 @@
 
 import pandas as pd
 
+from leisurenet.analysis.multiverse import summary
 from leisurenet.io import stage_logger, write_csv
-from leisurenet.multiverse import summary
 
 sm = snakemake
 log = stage_logger(sm.log[0], "multiverse")

@@ -2,10 +2,10 @@
 
 import pandas as pd
 
+from leisurenet.analysis.models import load_model_specs
+from leisurenet.analysis.multiverse import run_specification
 from leisurenet.codebook import Codebook
 from leisurenet.io import read_clean_frame, read_dataset, stage_logger, write_csv
-from leisurenet.models import load_model_specs
-from leisurenet.multiverse import run_specification
 
 sm = snakemake
 log = stage_logger(sm.log[0], "multiverse_spec")

@@ -5,17 +5,17 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from leisurenet import paper
 from leisurenet.codebook import Codebook
 from leisurenet.io import atomic_path, read_dataset, stage_logger
-from leisurenet.prose import Prose
-from leisurenet.provenance import trace, traced
-from leisurenet.wording import Wording
+from leisurenet.paper import assets as paper
+from leisurenet.paper.prose import Prose
+from leisurenet.paper.provenance import trace, traced
+from leisurenet.paper.wording import Wording
 
 sm = snakemake
 log = stage_logger(sm.log[0], "paper_assets")
 codebook = Codebook.from_yaml(sm.input.codebook)
-# Every number of these tables knows its file, row and column (leisurenet.provenance): the
+# Every number of these tables knows its file, row and column (leisurenet.paper.provenance): the
 # key columns name the row.
 KEYS = {"flow": ["step", "item"], "cleaning_log": None, "audit": "figure_id",
         "cells": ["crosstab", "row_level", "col_level"], "tests": "crosstab", "summary": "item",

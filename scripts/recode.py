@@ -1,8 +1,8 @@
 """Rule recode: the analysis data set with every derived variable, and its dictionary."""
 
 from leisurenet.codebook import Codebook
+from leisurenet.data.recode import partial_role_counts, recode, role_columns, variable_dictionary
 from leisurenet.io import read_dataset, stage_logger, write_csv, write_dataset
-from leisurenet.recode import partial_role_counts, recode, role_columns, variable_dictionary
 
 sm = snakemake
 log = stage_logger(sm.log[0], "recode")

@@ -3,9 +3,9 @@
 import zipfile
 from pathlib import Path
 
-from leisurenet.disclosure import DisclosureError
 from leisurenet.io import stage_logger
-from leisurenet.release import build_release
+from leisurenet.release.archive import build_release
+from leisurenet.release.disclosure import DisclosureError
 
 sm = snakemake
 log = stage_logger(sm.log[0], "release")

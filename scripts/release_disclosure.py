@@ -7,7 +7,7 @@ the rule `release` stops on a failure.
 import pandas as pd
 
 from leisurenet.io import read_dataset, stage_logger
-from leisurenet.release import prepare_release, write_disclosure_report
+from leisurenet.release.archive import prepare_release, write_disclosure_report
 
 sm = snakemake
 log = stage_logger(sm.log[0], "release_disclosure_check")

@@ -5,8 +5,8 @@ from pathlib import Path
 import yaml
 
 from leisurenet.io import atomic_path, stage_logger
-from leisurenet.provenance import provenance_table
-from leisurenet.render import assemble, render
+from leisurenet.paper.provenance import provenance_table
+from leisurenet.paper.render import assemble, render
 
 sm = snakemake
 log = stage_logger(sm.log[0], "paper")

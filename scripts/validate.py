@@ -6,11 +6,11 @@ import sys
 import pandas as pd
 
 from leisurenet.codebook import Codebook
+from leisurenet.data.ingest import read_frame
+from leisurenet.data.mapping import export_names, read_survey
+from leisurenet.data.validate import validate_export, validation_report
 from leisurenet.errors import InputError, Problem
-from leisurenet.ingest import read_frame
 from leisurenet.io import atomic_path, stage_logger, write_csv
-from leisurenet.mapping import export_names, read_survey
-from leisurenet.validate import validate_export, validation_report
 
 sm = snakemake
 log = stage_logger(sm.log[0], "validate")

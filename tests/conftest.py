@@ -13,9 +13,9 @@ import yaml
 
 from leisurenet.codebook import Codebook
 from leisurenet.config import load_config
-from leisurenet.published import load_published
-from leisurenet.synthetic import generate
-from leisurenet.toolexports import write_export
+from leisurenet.data.published import load_published
+from leisurenet.data.synthetic import generate
+from leisurenet.data.toolexports import write_export
 
 from .metadata import add_metadata
 
@@ -61,9 +61,9 @@ def write_replica(replica, folder: Path) -> tuple[Path, Path]:
 
 def clean_replica(replica, codebook: Codebook, folder: Path) -> pd.DataFrame:
     """A generated data set through ingestion, validation and cleaning, as the pipeline runs them."""
-    from leisurenet.clean import clean
-    from leisurenet.ingest import read_export, read_frame
-    from leisurenet.validate import validate_export
+    from leisurenet.data.clean import clean
+    from leisurenet.data.ingest import read_export, read_frame
+    from leisurenet.data.validate import validate_export
 
     export, frame_path = write_replica(replica, folder)
     raw, frame = read_export(export), read_frame(frame_path)
@@ -80,7 +80,7 @@ def cleaned(tmp_path_factory, replica, codebook):
 @pytest.fixture(scope="session")
 def recoded(cleaned, codebook, config):
     """The cleaned replica recoded, as the pipeline recodes it."""
-    from leisurenet.recode import recode
+    from leisurenet.data.recode import recode
 
     return recode(codebook, cleaned, config)
 
@@ -98,7 +98,7 @@ def other_replica(codebook, published, config):
 @pytest.fixture(scope="session")
 def other_recoded(tmp_path_factory, other_replica, codebook, config):
     """The second data set, cleaned and recoded."""
-    from leisurenet.recode import recode
+    from leisurenet.data.recode import recode
 
     return recode(codebook, clean_replica(other_replica, codebook, tmp_path_factory.mktemp("other")), config)
 

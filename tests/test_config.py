@@ -8,9 +8,10 @@ import subprocess
 import pytest
 import yaml
 
-from leisurenet import condaenv, quarto
+from leisurenet import quarto
 from leisurenet.codebook import Codebook
 from leisurenet.config import check_files, config_sources, load_config, validate_config
+from leisurenet.workflow import condaenv
 
 from .conftest import ROOT, SNAKEMAKE
 
@@ -99,7 +100,7 @@ def test_the_rules_conda_environment_is_the_lock_and_every_rule_uses_it():
     lock = (ROOT / "requirements.lock").read_text()
     rule_env = ROOT / "workflow/envs/leisurenet.yaml"
     assert rule_env.read_text() == condaenv.rule_environment(lock), (
-        "run: make lock (or python -m leisurenet.condaenv)"
+        "run: make lock (or python -m leisurenet.workflow.condaenv)"
     )
     env = yaml.safe_load(rule_env.read_text())
     conda, pip = conda_dependencies(env)

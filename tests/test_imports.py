@@ -89,13 +89,13 @@ def test_a_job_imports_no_heavy_module_it_does_not_use(script):
 
 
 def test_the_probe_sees_a_heavy_import():
-    assert loaded("from leisurenet.crosstab import crosstab_cells", PARSE_TIME_HEAVY) == list(
+    assert loaded("from leisurenet.analysis.crosstab import crosstab_cells", PARSE_TIME_HEAVY) == list(
         PARSE_TIME_HEAVY
     )
 
 
 def test_parsing_the_workflow_imports_no_pandas_numpy_or_scipy():
     modules = parse_time_modules()
-    assert {"leisurenet.config", "leisurenet.plan", "leisurenet.codebook"} <= set(modules)
-    assert {"leisurenet.gitstate", "leisurenet.release_config"} <= set(modules)
+    assert {"leisurenet.config", "leisurenet.workflow.plan", "leisurenet.codebook"} <= set(modules)
+    assert {"leisurenet.release.gitstate", "leisurenet.release.settings"} <= set(modules)
     assert loaded("\n".join(f"import {m}" for m in modules), PARSE_TIME_HEAVY) == []

@@ -1,7 +1,7 @@
 """The loader of stage outputs (leisurenet.load): names, messages, types, where it looks.
 
 Everything runs on small fake result trees in tmp_path; the real pipeline's outputs are
-checked against the names in tests/test_notebooks.py, on the replica run.
+checked against the names in tests/end_to_end/test_notebooks.py, on the replica run.
 """
 
 from __future__ import annotations

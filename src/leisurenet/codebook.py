@@ -16,7 +16,7 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from .paths import SCHEMAS
+from leisurenet.paths import SCHEMAS
 
 COLLAPSE_LEVELS = ("negative", "neutral", "positive")
 MISSING_TYPES = ("dont_know", "blank")
@@ -63,7 +63,7 @@ class Codebook:
 
     def with_labels(self, labels: dict[str, dict[str, int]]) -> Codebook:
         """This codebook, also reading the given labels (scale -> label -> code), as a
-        mapping of a survey tool's export gives them (:mod:`leisurenet.mapping`, which
+        mapping of a survey tool's export gives them (:mod:`leisurenet.data.mapping`, which
         checks them first). A code may be one of the missing codes."""
         extended = Codebook.__new__(Codebook)
         extended.spec, extended.source = self.spec, self.source

@@ -12,7 +12,7 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from .paths import CONFIG, SCHEMAS, display_path
+from leisurenet.paths import CONFIG, SCHEMAS, display_path
 
 
 def deep_merge(base: dict, override: dict) -> dict:

@@ -40,10 +40,10 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from .codebook import Codebook
-from .config import load_config
-from .io import read_dataset
-from .paths import CONFIG
+from leisurenet.codebook import Codebook
+from leisurenet.config import load_config
+from leisurenet.io import read_dataset
+from leisurenet.paths import CONFIG
 
 ENV_VAR = "LEISURENET_RESULTS"
 MARKER = "Snakefile"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A single-node Slurm on this machine, for tests/test_slurm.py and for trying the SLURM
+# A single-node Slurm on this machine, for tests/end_to_end/test_slurm.py and for trying the SLURM
 # profile (workflow/profiles/slurm) without a cluster. Debian's slurm-wlm and munge, one
 # node "localhost" with this machine's cores and memory, one partition "debug", no cgroups,
 # no accounting database. Everything it writes (configuration, munge key, state, logs) is

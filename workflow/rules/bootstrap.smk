@@ -1,7 +1,7 @@
 # Bootstrap intervals of the primary model (paper.primary_model): the replicates are split
 # into jobs of bootstrap.chunk_size; replicate r always draws from the seed (seed, r), so
 # the result does not depend on the chunking, the number of cores or the executor.
-from leisurenet.plan import chunks
+from leisurenet.workflow.plan import chunks
 
 BOOTSTRAP_CHUNKS = chunks(
     config["bootstrap"]["replicates"], config["bootstrap"]["chunk_size"]

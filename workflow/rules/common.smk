@@ -2,7 +2,7 @@
 from snakemake.exceptions import WorkflowError
 
 from leisurenet.config import check_semantics
-from leisurenet.plan import library_modules
+from leisurenet.workflow.plan import library_modules
 
 check_semantics(config)
 

@@ -1,7 +1,7 @@
 # The paper's figures (results/figures/), each as SVG, PDF and PNG (200 dpi), named by
 # content. All four rules run scripts/figures.py; params.figure says which figure.
 from leisurenet.codebook import Codebook
-from leisurenet.plan import likert_constructs, likert_figure_name
+from leisurenet.workflow.plan import likert_constructs, likert_figure_name
 
 LIKERT_FIGURES = [
     likert_figure_name(c)

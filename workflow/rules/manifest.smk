@@ -3,7 +3,7 @@
 # machine and the tolerance of `make verify`; beside it manifest_content.json, what a
 # comparison needs of the outputs whose bytes may differ between machines.
 # `python -m leisurenet.manifest verify` re-runs the workflow from scratch against it.
-from leisurenet.gitstate import git_state
+from leisurenet.release.gitstate import git_state
 
 
 rule manifest:

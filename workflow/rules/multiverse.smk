@@ -1,7 +1,7 @@
 # The sensitivity analysis: every specification of the multiverse (config section
 # multiverse) from the cleaned data, in multiverse_jobs jobs (0: one per specification);
 # the combined table feeds a figure and the paper, the same however the jobs are split.
-from leisurenet.plan import batches, by_name, job_settings
+from leisurenet.workflow.plan import batches, by_name, job_settings
 
 MULTIVERSE = by_name(config)
 # job -> its specifications

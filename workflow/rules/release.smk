@@ -1,7 +1,7 @@
 # The public release (results/release/): a disclosure check, then a deterministic archive
 # for a data repository. Run it explicitly: `snakemake --cores 2 results/release/leisurenet-release.zip`.
 # Only results/release/ is written; the results the release is built from are only read.
-from leisurenet.release_config import release_settings
+from leisurenet.release.settings import release_settings
 
 RELEASE = release_settings(config["release"])
 # A flag rather than "when present": the archive's contents must not depend on whether

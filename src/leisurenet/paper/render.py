@@ -1,0 +1,224 @@
+"""Rendering the manuscript: Quarto where it is installed, Pandoc and Typst where it is not.
+
+Both renderers work on the same build folder: the Quarto project from ``paper/`` with the
+files the pipeline wrote beside it (``_variables.yml``, ``tables/``, ``figures/``). Quarto
+resolves its own shortcodes and cross-references. The fallback expands the two shortcodes
+the paper uses (``include`` and ``var``) itself, resolves cross-references with
+``paper/filters/crossref.lua`` and citations with citeproc, writes HTML with Pandoc and PDF
+with Pandoc's Typst writer and the Typst compiler.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from leisurenet import quarto
+from leisurenet.paper.manuscript import crossref_punctuation, lint
+from leisurenet.paper.provenance import ENVIRONMENT, cite
+
+# The fallback's filters: its cross-references, then those Quarto runs too (paper/_quarto.yml).
+FILTERS = ["crossref.lua", "provenance.lua", "notice.lua", "typst-heading-labels.lua", "typst-tables.lua"]
+CITATION_STYLE = "citation-style.csl"  # written into the build folder; _quarto.yml names it
+WARNING = re.compile(r"warn|error|could not", re.IGNORECASE)
+SHORTCODE = re.compile(r"\{\{<\s*(include|var)\s+([^\s>]+)\s*>\}\}")
+
+
+def choose_renderer(setting: str) -> tuple[str, str | None]:
+    """``quarto`` or ``pandoc``, as ``paper.renderer`` (auto, quarto, pandoc) asks and the
+    Quarto on PATH allows, and what the log should say of that Quarto (None: nothing).
+
+    A Quarto older than the supported range (:data:`leisurenet.quarto.RANGE`) is passed over
+    for the fallback (an error when ``quarto`` is asked for); a newer one is used, untested.
+    """
+    if setting == "pandoc":
+        return "pandoc", None
+    version = quarto.installed_version()
+    if version is None:
+        if setting == "quarto":
+            raise RuntimeError(
+                f"paper.renderer is 'quarto' but quarto is not on PATH: install {quarto.DESCRIBED} "
+                "or set paper.renderer to 'auto'"
+            )
+        return "pandoc", None
+    note = quarto.advice(version)
+    if quarto.standing(version) == "older":
+        if setting == "quarto":
+            raise RuntimeError(f"paper.renderer is 'quarto', but {note}")
+        return "pandoc", note
+    return "quarto", note
+
+
+def lookup(variables: dict, dotted: str):
+    """A value from nested variables by its dotted key, as Quarto's var shortcode reads it."""
+    value = variables
+    for part in dotted.split("."):
+        if not isinstance(value, dict) or part not in value:
+            raise KeyError(f"the paper uses {{{{< var {dotted} >}}}} but _variables.yml has no '{dotted}'")
+        value = value[part]
+    return value
+
+
+def expand(text: str, folder: Path, variables: dict, depth: int = 0) -> str:
+    """Expand ``include`` and ``var`` shortcodes the way Quarto does (includes first, recursively)."""
+    if depth > 10:
+        raise RecursionError("include shortcodes nest more than 10 levels deep")
+
+    def replace(match: re.Match) -> str:
+        kind, argument = match.groups()
+        if kind == "include":
+            included = (folder / argument).read_text(encoding="utf-8")
+            return expand(included, folder, variables, depth + 1)
+        return str(lookup(variables, argument))
+
+    return SHORTCODE.sub(replace, text)
+
+
+def run(command: list[str], cwd: Path) -> list[str]:
+    """Run a renderer; on failure, raise with what it printed. Return its warnings (Quarto
+    prints its progress on stderr too, which is left out)."""
+    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(
+            f"{' '.join(command[:3])} ... failed ({result.returncode}):\n{result.stderr[-4000:]}"
+        )
+    return [line.strip() for line in result.stderr.splitlines() if WARNING.search(line)]
+
+
+def compile_pdf(source: Path) -> None:
+    """A Typst file to the PDF beside it, with the pinned Typst (the ``typst`` wheel)."""
+    import typst
+
+    typst.compile(str(source), output=str(source.with_suffix(".pdf")), root=str(source.parent))
+
+
+def render_fallback(build: Path, text: str, html: Path, pdf: Path, pandoc: str, filters: Path) -> list[str]:
+    """Pandoc (HTML) and Pandoc + Typst (PDF) on the source ``text`` with its shortcodes expanded."""
+    filters = filters.resolve()
+    expanded = build / "paper.expanded.md"
+    expanded.write_text(text, encoding="utf-8")
+    common = [
+        pandoc, expanded.name, "--standalone", "--number-sections", "--resource-path", ".",
+        *(f"--lua-filter={filters / name}" for name in FILTERS),
+        "--citeproc", "--bibliography", "references.bib", "--csl", CITATION_STYLE,
+        "--metadata", "link-citations=true",
+    ]  # fmt: skip
+    warnings = run([*common, "--to", "html5", "--embed-resources", "--toc", "--toc-depth", "2",
+                    "--css", str(filters / "fallback.css"), "--output", "paper.html"], build)  # fmt: skip
+    warnings += run([*common, "--to", "typst", "--metadata-file", str(filters / "typst-fallback.yaml"),
+                     "--include-in-header", "typst-header.typ", "--output", "paper.typ"], build)  # fmt: skip
+    compile_pdf(build / "paper.typ")
+    shutil.copyfile(build / "paper.html", html)
+    shutil.copyfile(build / "paper.pdf", pdf)
+    return warnings
+
+
+def render_quarto(build: Path, source: str, html: Path, pdf: Path) -> list[str]:
+    """Quarto renders HTML and, through its Typst format, PDF (no LaTeX needed).
+
+    Quarto compiles its Typst file with the Typst it bundles (0.13 with Quarto 1.7), whose
+    PDFs differ in their bytes from run to run; the Typst file it keeps (``keep-typ``) is
+    compiled again with the pinned Typst, as the fallback's, so that the PDF is reproducible.
+    """
+    warnings = []
+    for fmt in ("html", "typst"):
+        warnings += run(["quarto", "render", source, "--to", fmt], build)
+    stem = Path(source).stem
+    compile_pdf(build / f"{stem}.typ")
+    shutil.rmtree(build / ".quarto", ignore_errors=True)  # Quarto's scratch: caches, not results
+    shutil.copyfile(build / f"{stem}.html", html)
+    shutil.copyfile(build / f"{stem}.pdf", pdf)
+    return warnings
+
+
+def write_citation_style(path: Path) -> None:
+    """The citation style both renderers use: the pinned Pandoc's own (Chicago author-date).
+
+    Quarto and the fallback bring different Pandoc versions, whose default styles differ (the
+    edition of Chicago: "et al." rules, publisher places); one file gives one reference list.
+    """
+    import pypandoc
+
+    command = [pypandoc.get_pandoc_path(), "--print-default-data-file", "default.csl"]
+    path.write_bytes(subprocess.run(command, capture_output=True, check=True).stdout)
+
+
+def assemble(source: Path, build: Path, variables: str, tables: str, figure_dirs: list[Path]) -> None:
+    """A fresh build folder: the Quarto project, the numbers, the tables and the figures."""
+    if build.exists():
+        shutil.rmtree(build)
+    shutil.copytree(source, build)
+    shutil.copyfile(variables, build / "_variables.yml")
+    shutil.copytree(tables, build / "tables")
+    write_citation_style(build / CITATION_STYLE)
+    (build / "figures").mkdir()
+    for folder in figure_dirs:
+        for figure in sorted(folder.iterdir()):
+            if figure.suffix in {".svg", ".png", ".pdf"}:
+                shutil.copyfile(figure, build / "figures" / figure.name)
+
+
+def check_source(source: Path, variables: dict) -> str:
+    """Stop before rendering on any shape of the manuscript a renderer would misread: in the
+    source, and in its text with the numbers and tables filled in; return that text."""
+    expanded = expand(source.read_text(encoding="utf-8"), source.parent, variables)
+    filled = f"{source.name} with its variables and tables filled in"
+    problems = lint(source) + crossref_punctuation(expanded, filled)
+    if problems:
+        listed = "\n".join(map(str, problems))
+        raise ValueError(f"the manuscript has shapes a renderer would misread:\n{listed}")
+    return expanded
+
+
+@dataclass(frozen=True)
+class Rendering:
+    """Which renderer ran (as the colophon says it), the warnings it printed, and what the
+    choice of renderer has to say (a Quarto outside the supported range)."""
+
+    renderer: str
+    warnings: list[str]
+    note: str | None = None
+
+
+def render(build: Path, setting: str, html: Path, pdf: Path) -> Rendering:
+    """Render with the renderer ``setting`` asks for."""
+    import typst
+
+    renderer, note = choose_renderer(setting)
+    typst_version = (typst.__version__, "typst", "typst.__version__")
+    # The range the paper is tested with, each number citing its declaration.
+    tested = [
+        (f"{major}.{minor}", "src/leisurenet/quarto.py", name, "version")
+        for (major, minor), name in ((quarto.MINIMUM, "MINIMUM"), (quarto.NEWEST, "NEWEST"))
+    ]
+    if renderer == "quarto":
+        versions = [(quarto.installed_version(), "quarto", "quarto --version"), typst_version]
+        wording = "Quarto {} (the PDF compiled by Typst {}; the paper is tested with Quarto {} to {})"
+    else:
+        import pypandoc
+
+        versions = [(pypandoc.get_pandoc_version(), "pandoc", "pypandoc.get_pandoc_version()"), typst_version]
+        wording = "Pandoc {} and Typst {} (the fallback renderer, for where no Quarto {} to {} is installed)"
+    versions = [(version, ENVIRONMENT, name, how) for version, name, how in versions] + tested
+    described = wording.format(*(version for version, *_ in versions))
+    variables_path = build / "_variables.yml"
+    variables = yaml.safe_load(variables_path.read_text(encoding="utf-8"))
+    # In the colophon each version carries its source, as every other number does.
+    variables.setdefault("software", {})["renderer"] = wording.format(*(cite(*v) for v in versions))
+    variables_path.write_text(
+        yaml.safe_dump(variables, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
+    expanded = check_source(build / "paper.qmd", variables)
+    if renderer == "quarto":
+        warnings = render_quarto(build, "paper.qmd", html, pdf)
+    else:
+        import pypandoc
+
+        filters = build / "filters"
+        warnings = render_fallback(build, expanded, html, pdf, pypandoc.get_pandoc_path(), filters)
+    return Rendering(described, warnings, note)

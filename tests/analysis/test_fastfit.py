@@ -1,0 +1,102 @@
+"""The fast cumulative-logit refit against statsmodels' fits and closed forms."""
+
+import numpy as np
+import pytest
+import statsmodels.api as sm
+
+from leisurenet.analysis.fastfit import cumulative_logit, fit_patterns, model_patterns, patterns
+from leisurenet.analysis.models import fit_model, load_model_specs
+from leisurenet.paths import ROOT
+
+SPECS = load_model_specs(ROOT / "config" / "models.yaml")
+
+
+@pytest.fixture(scope="module")
+def primary(recoded):
+    spec = SPECS["models"]["rep_voice_ordinal"]
+    return spec, model_patterns(recoded, spec, "rep_voice_ordinal")
+
+
+def test_the_refit_equals_the_pipeline_ordinal_model(recoded, primary):
+    # models.ordinal_logit is statsmodels' OrderedModel, pinned to MASS::polr in test_models.py
+    spec, pat = primary
+    reference = fit_model(recoded, "rep_voice_ordinal", spec, SPECS["checks"], 0.95).coefficients
+    reference = reference.set_index("term").loc[pat.terms]
+    fit = fit_patterns(pat)
+    assert fit.status == "ok"
+    np.testing.assert_allclose(fit.beta, reference["estimate"], atol=1e-6)
+    np.testing.assert_allclose(fit.std_error, reference["std_error"], rtol=1e-5)
+
+
+def test_patterns_hold_every_respondent_once(recoded, primary):
+    _, pat = primary
+    assert pat.n == recoded[["rep_voice", "size_class", "role_act"]].notna().all(axis=1).sum()
+    assert len(np.unique(np.column_stack([pat.codes, pat.X]), axis=0)) == len(pat.counts)
+
+
+def test_weights_are_repeated_rows():
+    rng = np.random.default_rng(3)
+    X = np.column_stack([rng.integers(0, 2, 60), rng.normal(size=60)])
+    codes = rng.integers(0, 4, 60)
+    weights = rng.integers(1, 4, 60)
+    weighted = cumulative_logit(X, codes, weights)
+    repeated = cumulative_logit(
+        np.repeat(X, weights, axis=0), np.repeat(codes, weights), np.ones(weights.sum())
+    )
+    np.testing.assert_allclose(weighted.beta, repeated.beta, atol=1e-9)
+    np.testing.assert_allclose(weighted.loglik, repeated.loglik, rtol=1e-12)
+
+
+def test_two_levels_is_the_binary_logit():
+    # logit P(Y <= 0) = cut - x b means P(Y = 1) = expit(x b - cut): statsmodels' Logit slopes
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(200, 2))
+    y = (X @ [0.8, -0.5] + rng.logistic(size=200) > 0).astype(int)
+    fit = cumulative_logit(X, y, np.ones(200))
+    logit = sm.Logit(y, sm.add_constant(X)).fit(disp=False)
+    np.testing.assert_allclose(fit.beta, logit.params[1:], atol=1e-6)
+    np.testing.assert_allclose(fit.std_error, logit.bse[1:], rtol=1e-5)
+
+
+def test_a_2x2_table_gives_the_closed_form_log_odds_ratio():
+    # one binary predictor, binary outcome: b = log(ad / bc), SE = sqrt(1/a + 1/b + 1/c + 1/d)
+    a, b, c, d = 12, 5, 7, 15  # (x=0,y=0), (x=0,y=1), (x=1,y=0), (x=1,y=1)
+    X = np.array([[0.0], [0.0], [1.0], [1.0]])
+    fit = cumulative_logit(X, np.array([0, 1, 0, 1]), np.array([a, b, c, d]))
+    assert fit.beta[0] == pytest.approx(np.log(a * d / (b * c)), abs=1e-9)
+    assert fit.std_error[0] == pytest.approx(np.sqrt(1 / a + 1 / b + 1 / c + 1 / d), rel=1e-7)
+
+
+def test_a_level_without_cases_is_nan_and_the_rest_is_the_fit_without_it():
+    rng = np.random.default_rng(5)
+    level = rng.integers(0, 3, 90)
+    X = np.column_stack([level == 1, level == 2]).astype(float)
+    codes = rng.integers(0, 3, 90)
+    weights = np.where(level == 2, 0, 1)
+    fit = cumulative_logit(X, codes, weights)
+    without = cumulative_logit(X[level != 2][:, :1], codes[level != 2], np.ones((level != 2).sum()))
+    assert fit.status == "ok" and np.isnan(fit.beta[1])
+    assert fit.beta[0] == pytest.approx(without.beta[0], abs=1e-9)
+
+
+def test_separated_data_have_no_estimate():
+    X = np.array([[0.0], [0.0], [1.0], [1.0]])
+    fit = cumulative_logit(X, np.array([0, 0, 1, 1]), np.array([5, 5, 5, 5]))
+    assert fit.status == "separated" and np.isnan(fit.beta).all()
+
+
+def test_a_missing_reference_level_is_rank_deficient():
+    X = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 0.0], [0.0, 1.0]])  # reference level absent
+    fit = cumulative_logit(X, np.array([0, 1, 1, 0]), np.ones(4))
+    assert fit.status == "rank_deficient"
+
+
+def test_only_ordinal_models_are_refitted(recoded):
+    with pytest.raises(ValueError, match="paper.primary_model"):
+        model_patterns(recoded, SPECS["models"]["participation_linear"], "participation_linear")
+
+
+def test_patterns_of_a_small_frame():
+    pat = patterns(np.array([[1.0], [1.0], [0.0]]), np.array([2, 2, 0]), ["x"], [1, 2, 3])
+    assert pat.n == 3 and sorted(pat.counts.tolist()) == [1, 2] and pat.n_levels == 3
+    assert pat.X.tolist() == [[0.0], [1.0]] and pat.codes.tolist() == [0, 2]

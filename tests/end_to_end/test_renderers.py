@@ -1,0 +1,297 @@
+"""Quarto and the fallback (Pandoc + Typst) give the same paper, number for number.
+
+Both renderers render the same build folder of a pipeline run, as the paper rule does, on the
+replica and on a second dataset. Without Quarto on PATH these tests are skipped with the
+reason; with LEISURENET_REQUIRE_QUARTO=1 (as in CI) they fail instead.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+from leisurenet.paper.render import CITATION_STYLE, Rendering, assemble, expand, render
+from leisurenet.quarto import DESCRIBED, installed_version
+
+from ..conftest import ROOT
+from ..rendered import MARGIN_Y, between, html_text, page_fill, pdf_text
+
+pytestmark = pytest.mark.slow
+RENDERERS = ("quarto", "pandoc")
+FORMATS = ("html", "pdf")
+# Numbers as printed: 62.3%, 0.540, 1,234, 0.31–3.39 (two numbers), 2016.
+NUMBER = re.compile(r"\d+(?:[.,]\d+)*%?")
+URL = re.compile(r"(?:https?://|doi\.org/)\S+")
+
+
+def need_quarto() -> None:
+    if installed_version() is None:
+        reason = (
+            "quarto is not on PATH: assemble it with ../shared/tools/quarto/assemble .quarto-kit, "
+            f"or install {DESCRIBED}"
+        )
+        if os.environ.get("LEISURENET_REQUIRE_QUARTO") == "1":
+            pytest.fail(reason + " (LEISURENET_REQUIRE_QUARTO=1)")
+        pytest.skip(reason)
+
+
+def render_with(folder: Path, renderer: str, out: Path) -> Rendering:
+    """Render a run's results with one renderer, as the paper rule does, into ``out``."""
+    results = folder / "results"
+    figures = sorted({f.parent for f in (results / "figures").glob("*.svg")})
+    assets = results / "paper" / "assets"
+    out.mkdir(parents=True)
+    build = out / "build"
+    assemble(folder / "paper", build, assets / "_variables.yml", assets / "tables", figures)
+    return render(build, renderer, out / "paper.html", out / "paper.pdf")
+
+
+class Papers:
+    """One run's paper from both renderers: texts, paths, what each renderer said."""
+
+    def __init__(self, folder: Path, out: Path):
+        need_quarto()
+        self.folder, self.out = folder, out
+        self.rendering = {r: render_with(folder, r, out / r) for r in RENDERERS}
+        self.text, self.hyphenated = {}, {}
+        for r in RENDERERS:
+            colophon = self.rendering[r].renderer
+            self.text[r, "html"] = html_text(out / r / "paper.html").replace(colophon, "RENDERER")
+            self.text[r, "pdf"] = pdf_text(out / r / "paper.pdf").replace(colophon, "RENDERER")
+            self.hyphenated[r] = pdf_text(out / r / "paper.pdf", hyphenated=True)
+
+    def expanded_source(self) -> str:
+        build = self.out / "pandoc" / "build"
+        variables = yaml.safe_load((build / "_variables.yml").read_text(encoding="utf-8"))
+        return expand((build / "paper.qmd").read_text(encoding="utf-8"), build, variables)
+
+
+@pytest.fixture(scope="module", params=["replica", "other"])
+def papers(request, tmp_path_factory) -> Papers:
+    folder = request.getfixturevalue(f"{request.param}_run")
+    return Papers(folder, tmp_path_factory.mktemp(f"papers_{request.param}"))
+
+
+def body(text: str) -> str:
+    """The paper up to its reference list, without links (a URL breaks across lines in a PDF)."""
+    return URL.sub("", text[: text.rindex("References")])
+
+
+def test_the_four_papers_print_the_same_numbers(papers):
+    """Every number as often in one renderer's paper as in the other's; the same numbers in the
+    HTML as in the PDF (where long tables repeat their header on each page)."""
+    counts = {key: Counter(NUMBER.findall(body(text))) for key, text in papers.text.items()}
+    assert sum(counts["pandoc", "html"].values()) > 500
+    for fmt in FORMATS:
+        quarto, pandoc = counts["quarto", fmt], counts["pandoc", fmt]
+        assert quarto == pandoc, (fmt, quarto - pandoc, pandoc - quarto)
+    assert set(counts["pandoc", "html"]) == set(counts["pandoc", "pdf"])
+
+
+def captions(text: str) -> list[str]:
+    """Each figure's and table's label with the first words of its caption, in order."""
+    return [" ".join(m) for m in re.findall(r"\b(Figure|Table) (\d+): (\S+ \S+ \S+)", text)]
+
+
+def test_figures_and_tables_are_numbered_alike(papers):
+    source = papers.expanded_source()
+    n_fig, n_tbl = len(re.findall(r"\{#fig-", source)), len(re.findall(r"\{#tbl-", source))
+    expected = captions(papers.text["pandoc", "html"])
+    assert sorted(Counter(c.split()[0] for c in expected).items()) == [("Figure", n_fig), ("Table", n_tbl)]
+    for (renderer, fmt), text in papers.text.items():
+        found = captions(text)
+        if fmt == "html":
+            assert found == expected, (renderer, fmt)
+            continue
+        # In a PDF a figure floats to the top or bottom of a page, so it may come before or
+        # after a table next to it; each kind still runs in its order, with the same captions.
+        assert sorted(found) == sorted(expected), (renderer, fmt)
+        for kind in ("Figure", "Table"):
+            numbers = [int(c.split()[1]) for c in found if c.startswith(kind)]
+            assert numbers == sorted(numbers), (renderer, fmt, kind)
+
+
+def test_every_reference_resolves_and_keeps_the_punctuation_after_it(papers):
+    source = papers.expanded_source()
+    order = {kind: re.findall(rf"\{{#({kind}-[\w-]+)", source) for kind in ("fig", "tbl")}
+    names = {"fig": "Figure", "tbl": "Table"}
+    expected = [
+        f"{names[label[:3]]} {order[label[:3]].index(label) + 1}{mark}"
+        for label, mark in re.findall(r"@((?:fig|tbl)-[\w-]*\w)([,.:)])", source)
+    ]
+    assert expected
+    for key, text in papers.text.items():
+        assert not re.search(r"\?\?|@(?:fig|tbl|sec)-|\{\{<|>\}\}", text), key
+        missing = [e for e in expected if e not in text]
+        assert not missing, (key, missing)
+        assert re.search(r"Section \d+\.\d+\.", text), key  # "tested in @sec-associations."
+
+
+def test_citations_are_author_date_with_the_list_under_references(papers):
+    bib = (ROOT / "paper" / "references.bib").read_text(encoding="utf-8")
+    first_author = dict(re.findall(r"@\w+\{(\w+),\s*author\s*=\s*\{\{?([^,{}]+?)[,}]", bib))
+    cited = set(re.findall(r"@(\w+)", papers.expanded_source())) & set(first_author)
+    surnames = [first_author[key] for key in sorted(cited)]
+    assert len(surnames) > 15
+    for key, text in papers.text.items():
+        assert "Span et al. (2011)" in text and "(Span et al. 2011" in text, key
+        assert not re.search(r"\[\d+(?:[,–-]\s*\d+)*\]", body(text)), key  # no numbered citations
+        assert "Bibliography" not in text, key
+        listed = between(text, "References", "Appendix A: Reproduction")
+        assert all(name.strip() in listed for name in surnames), (key, listed[:300])
+
+
+def test_the_synthetic_notice_is_in_the_same_places(papers):
+    line = "synthetic replica of the 2016 coordinator survey"
+    source_lines = {key: text.count(line) for key, text in papers.text.items()}
+    n_figures = len(re.findall(r"\{#fig-", papers.expanded_source()))
+    assert set(source_lines.values()) == {n_figures}, source_lines
+    for key, text in papers.text.items():
+        assert "Synthetic data:" in text[: text.index("Introduction")], key  # the abstract
+        assert "Synthetic data. Every number" in text[: text.index("Introduction")], key
+        assert "The data analysed here are synthetic" in between(text, "Method", "Results"), key
+
+
+def table_headers(page: str) -> list[tuple[str, str]]:
+    """Each table's caption and its header row, as text, from the fallback's HTML."""
+    found = []
+    for table in re.findall(r"<table.*?</table>", page, re.S):
+        caption = re.search(r"<caption>(.*?)</caption>", table, re.S)
+        header = " ".join(re.findall(r"<th[^>]*>(.*?)</th>", table, re.S))
+        if caption and header:
+            found.append(tuple(" ".join(re.sub(r"<[^>]+>", "", t).split()) for t in (caption[1], header)))
+    return found
+
+
+def test_table_headers_do_not_hyphenate_within_a_word(papers):
+    """In the PDFs the header row follows each table's caption: no word of it is split."""
+    headers = table_headers((papers.out / "pandoc" / "paper.html").read_text(encoding="utf-8"))
+    assert len(headers) > 10 and any("published" in header for _, header in headers)
+    for renderer in RENDERERS:
+        text = papers.hyphenated[renderer]
+        split = []
+        for caption, header in headers:
+            start = text.index(caption[: caption.index(":") + 1]) + len(caption)
+            row = text[start : start + len(header) + 20]
+            words = set(re.findall(r"[A-Za-z]{5,}", header))
+            split += [w for w in words for i in range(2, len(w) - 1) if f"{w[:i]}- {w[i:]}" in row]
+        assert not split, (renderer, split)
+
+
+def top_level_headings() -> list[str]:
+    """The manuscript's top-level headings as a PDF prints them (without their number)."""
+    source = (ROOT / "paper" / "paper.qmd").read_text(encoding="utf-8")
+    return [re.sub(r"\s*\{.*\}$", "", h) for h in re.findall(r"^# (.+)$", source, re.MULTILINE)]
+
+
+def opens_a_section(line: str, headings: list[str]) -> bool:
+    """Whether a page's first line is a top-level heading (``4 Results``, ``Appendix B: ...``)."""
+    return any(line.startswith(h) or re.sub(r"^\d+\s+", "", line).startswith(h) for h in headings)
+
+
+def test_no_page_is_left_half_empty_and_nothing_runs_into_the_footer(papers):
+    """Every page but the last is at least half filled, unless the next one opens a top-level
+    section or an appendix: a figure that does not fit floats to the next page, and the text
+    after it fills this one. No figure or caption reaches down to the page number."""
+    headings = top_level_headings()
+    assert "Introduction" in headings and any(h.startswith("Appendix") for h in headings)
+    for renderer in RENDERERS:
+        pages = page_fill(papers.out / renderer / "paper.pdf")
+        assert len(pages) > 10
+        empty = [
+            f"page {i + 1} is filled to {page['fill']:.0%}; page {i + 2} starts with {after['first']!r}"
+            for i, (page, after) in enumerate(zip(pages, pages[1:], strict=False))
+            if page["fill"] < 0.5 and not opens_a_section(after["first"], headings)
+        ]
+        assert not empty, (renderer, empty)
+        low = [
+            f"page {i + 1}: {p['lowest']:.0f} pt" for i, p in enumerate(pages) if p["lowest"] < MARGIN_Y - 6
+        ]
+        assert not low, (renderer, "below the text area", low)
+
+
+def test_the_quarto_on_path_is_within_the_supported_range(papers):
+    """CI renders with the oldest and the newest supported Quarto; either must be in the range,
+    and the colophon names the one that rendered."""
+    from leisurenet import quarto
+
+    version = installed_version()
+    assert quarto.standing(version) == "supported", (version, quarto.RANGE)
+    assert papers.rendering["quarto"].renderer.startswith(f"Quarto {version} ")
+    assert papers.rendering["quarto"].note is None
+
+
+def test_rendering_is_offline(papers):
+    for renderer in RENDERERS:
+        assert papers.rendering[renderer].warnings == [], renderer
+        page = (papers.out / renderer / "paper.html").read_text(encoding="utf-8")
+        remote = re.findall(r"""(?:src=|<link[^>]*href=|@import\s+url\()["']?(https?:[^"')\s]+)""", page)
+        assert remote == [], renderer
+
+
+def test_two_quarto_renders_are_identical(papers):
+    """The pipeline's own render (Quarto, when it is on PATH) and this one, in another folder,
+    give the same bytes; neither leaves Quarto's scratch behind."""
+    first, second = papers.out / "quarto", papers.folder / "results/paper"
+    log = (papers.folder / "results/logs/paper.log").read_text(encoding="utf-8")
+    assert "rendered with Quarto" in log, log[-2000:]
+    for name in ("paper.html", "paper.pdf"):
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+    for build in (first / "build", second / "build"):
+        assert (build / CITATION_STYLE).exists() and not (build / ".quarto").exists(), build
+
+
+def identifiers(folder: Path) -> set[str]:
+    """The names a reader should never meet in the prose: item, model and cross-tab IDs, and the
+    snake_case column names of the results."""
+    from leisurenet.codebook import Codebook
+
+    config = folder / "config"
+    names = set(Codebook.from_yaml(config / "codebook.yaml").items)
+    names |= set(yaml.safe_load((config / "models.yaml").read_text(encoding="utf-8"))["models"])
+    for table in (folder / "results").rglob("*.csv"):
+        header = table.open(encoding="utf-8").readline().strip().split(",")
+        names |= {column for column in header if "_" in column}
+    names |= {line.split(",")[0] for line in (folder / "results/crosstabs/tests.csv").open() if "_" in line}
+    return names
+
+
+def test_the_prose_names_no_variable(papers):
+    """Abstract and body text, outside tables, code and the codebook appendix, read as a paper."""
+    names = identifiers(papers.folder)
+    assert {"rep_voice", "size_class", "rep_voice_ordinal", "role_act_by_size"} <= names
+    for renderer in RENDERERS:
+        text = html_text(papers.out / renderer / "paper.html", skip=frozenset({"table", "code"}))
+        prose = text[: text.index("Appendix B: Codebook")] + text[text.index("Appendix C: Sensitivity") :]
+        found = sorted({name for name in names if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", prose)})
+        assert not found, (renderer, found)
+
+
+def test_both_htmls_link_every_number_to_the_same_source(papers):
+    """Every number's popup (filters/provenance.lua) says the same in both renderers' HTML, and
+    neither PDF shows a trace of it."""
+    found = {}
+    for renderer in RENDERERS:
+        page = (papers.out / renderer / "paper.html").read_text(encoding="utf-8")
+        infos = [" ".join(info.split()) for info in re.findall(r'data-provenance="([^"]*)"', page)]
+        # the colophon's renderer versions are the one difference: each names its own
+        found[renderer] = Counter(i for i in infos if not re.search(r"row: (quarto|pandoc) ", i))
+        pdf = papers.text[renderer, "pdf"]
+        assert "data-source" not in pdf and "{.num" not in pdf, renderer
+    assert found["quarto"] == found["pandoc"]
+    assert sum(found["pandoc"].values()) > 1000
+
+
+def test_no_number_in_either_renderers_paper_is_typed_by_hand(papers):
+    """The test of tests/paper/test_provenance.py on both renderers' papers of the run."""
+    from ..paper.test_provenance import read_provenance, untraced
+
+    provenance = read_provenance(papers.folder)
+    for renderer in RENDERERS:
+        for fmt in FORMATS:
+            assert untraced(papers.text[renderer, fmt], provenance, pdf=fmt == "pdf") == [], (renderer, fmt)

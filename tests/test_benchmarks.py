@@ -1,0 +1,274 @@
+"""The benchmark's table logic on fake timings, and its command line; the benchmark itself
+is not run here (`make bench` runs it)."""
+
+from __future__ import annotations
+
+import csv
+import math
+import subprocess
+import sys
+
+import pytest
+
+from benchmarks.harness import (
+    COLUMNS,
+    Row,
+    Run,
+    crosstab_tables,
+    edit_row,
+    exact_row,
+    format_table,
+    job_durations,
+    median,
+    met,
+    parser,
+    profile_rows,
+    ratio,
+    ratio_row,
+    rule_durations,
+    rule_jobs,
+    rules_run,
+    scaling_rows,
+    settings_from,
+    write_rows,
+)
+
+from .conftest import ROOT
+
+# A Snakemake log (stderr) of a run that re-rendered the paper, trimmed to what is parsed.
+EDIT_LOG = """\
+Building DAG of jobs...
+Job stats:
+job         count
+--------  -------
+all             1
+manifest        1
+paper           1
+total           3
+
+[Fri Nov 27 00:29:04 2026]
+localrule paper:
+    input: paper/paper.qmd
+    reason: Updated input files: paper/paper.qmd
+[Fri Nov 27 00:29:07 2026]
+Finished jobid: 13 (Rule: paper)
+1 of 3 steps (33%) done
+[Fri Nov 27 00:29:07 2026]
+localrule manifest:
+[Fri Nov 27 00:29:09 2026]
+Finished jobid: 15 (Rule: manifest)
+[Fri Nov 27 00:29:09 2026]
+localrule all:
+[Fri Nov 27 00:29:09 2026]
+Finished jobid: 0 (Rule: all)
+3 of 3 steps (100%) done
+"""
+
+
+def runs(*seconds: float, log: str = "", tree: float = 100.0, proc: float = 80.0) -> list[Run]:
+    return [Run(s, 0, tree, proc, "", log) for s in seconds]
+
+
+def failed(reason: str) -> Run:
+    return Run(math.nan, 1, 50.0, 40.0, reason, "")
+
+
+def test_median_ignores_missing_values():
+    assert median([3.0, 1.0, 2.0]) == 2.0
+    assert median([4.0, 1.0]) == 2.5
+    assert median([5.0, math.nan, None, 1.0, 3.0]) == 3.0
+    assert math.isnan(median([]))
+    assert math.isnan(median([math.nan]))
+
+
+def test_ratio_and_target_check():
+    assert ratio(30.0, 3.0) == pytest.approx(10.0)
+    assert math.isnan(ratio(30.0, 0.0))
+    assert math.isnan(ratio(math.nan, 3.0))
+    assert met(10.0, 10.0) == "yes"  # "at most"
+    assert met(10.01, 10.0) == "no"
+    assert met(math.nan, 10.0) == "no"
+    assert met(5.0, None) == "n/a"
+
+
+def test_ratio_row_takes_the_median_against_the_baseline():
+    row = ratio_row("cold build", runs(31.0, 29.0, 90.0), "import baseline", 3.0, 10.0)
+    assert row.seconds == 31.0 and row.repetitions == 3
+    assert row.ratio == pytest.approx(31.0 / 3.0)
+    assert row.target == "<= 10x" and row.met == "no"
+    assert ratio_row("no-op", runs(2.0, 2.2, 2.1), "version", 1.1, 2.0).met == "yes"
+
+
+def test_a_failed_repetition_fails_the_row_and_says_why():
+    row = ratio_row(
+        "cold build", [*runs(10.0), failed("failed (exit 1) in rule paper: boom")], "b", 5.0, 10.0
+    )
+    assert row.seconds == 10.0 and row.ratio == 2.0
+    assert row.met == "no" and "rule paper" in row.note
+
+
+def test_memory_peaks_are_the_highest_over_repetitions():
+    row = ratio_row("x", [Run(1.0, 0, 100.0, 90.0), Run(2.0, 0, 300.0, 70.0)], "b", 1.0, None)
+    assert (row.peak_tree_mb, row.peak_process_mb) == (300.0, 90.0)
+    assert row.met == "n/a"
+
+
+def test_rules_run_and_their_durations_from_the_log():
+    assert rules_run(EDIT_LOG) == ["paper", "manifest", "all"]
+    assert rule_durations(EDIT_LOG) == {"paper": 3.0, "manifest": 2.0}
+    # A rule that started but never finished (the run was stopped) is timed to the last stamp.
+    stopped = EDIT_LOG.split("[Fri Nov 27 00:29:09 2026]\nFinished jobid: 15")[0]
+    stopped += "[Fri Nov 27 00:30:00 2026]\n"
+    assert rule_durations(stopped)["manifest (unfinished)"] == 53.0
+
+
+# Two jobs of one rule side by side, then one after them, as Snakemake logs them (jobid lines).
+PARALLEL_LOG = """\
+[Fri Nov 27 01:00:00 2026]
+rule spec:
+    output: results/a.csv
+    jobid: 4
+    reason: Missing output files: results/a.csv
+[Fri Nov 27 01:00:01 2026]
+rule spec:
+    output: results/b.csv
+    jobid: 5
+[Fri Nov 27 01:00:03 2026]
+Finished jobid: 5 (Rule: spec)
+[Fri Nov 27 01:00:06 2026]
+Finished jobid: 4 (Rule: spec)
+[Fri Nov 27 01:00:06 2026]
+rule combine:
+    jobid: 2
+[Fri Nov 27 01:00:08 2026]
+Finished jobid: 2 (Rule: combine)
+[Fri Nov 27 01:00:08 2026]
+localrule spec:
+    jobid: 7
+[Fri Nov 27 01:00:10 2026]
+"""
+
+
+def test_jobs_of_one_rule_are_timed_each_and_summed():
+    # Matched by job id: 6 s and 2 s, although the second started later and finished first.
+    assert job_durations(PARALLEL_LOG) == [
+        ("spec", 2.0, True),
+        ("spec", 6.0, True),
+        ("combine", 2.0, True),
+        ("spec", 2.0, False),
+    ]
+    assert rule_durations(PARALLEL_LOG) == {"spec": 8.0, "combine": 2.0, "spec (unfinished)": 2.0}
+    assert rule_jobs(PARALLEL_LOG) == {"spec": 2, "combine": 1, "spec (unfinished)": 1}
+    parts = [row["part"] for row in profile_rows("n", Run(10.0, log=PARALLEL_LOG), 10.0)]
+    assert "rule spec (2 jobs, summed)" in parts and "rule combine" in parts
+
+
+def test_edit_row_expects_only_the_paper_and_its_manifest():
+    row = edit_row(runs(7.0, 8.0, 6.0, log=EDIT_LOG), "no-op rerun", 3.0)
+    assert row.met == "yes" and row.seconds == 7.0
+    assert row.note.startswith("reran: manifest, paper")
+    assert "manifest checksums every output" in row.note
+    more = EDIT_LOG.replace("localrule paper:", "localrule paper:\nlocalrule describe:")
+    row = edit_row(runs(7.0, log=more), "no-op rerun", 3.0)
+    assert row.met == "no" and "unexpected: describe" in row.note
+    nothing = edit_row(runs(3.0, log="Nothing to be done."), "no-op rerun", 3.0)
+    assert nothing.met == "no" and "reran: nothing" in nothing.note and "missing: paper" in nothing.note
+
+
+def test_scaling_rows_check_time_and_memory_of_the_largest_size():
+    results = {
+        77: runs(50.0, 52.0, 51.0),
+        1_000: runs(60.0, 61.0, 62.0),
+        100_000: runs(90.0, 100.0, 110.0, tree=1500.0, proc=900.0),
+    }
+    rows = {r.measurement: r for r in scaling_rows(results)}
+    base = rows["scaling n = 77"]
+    assert base.seconds == 51.0 and base.met == "n/a"
+    assert rows["scaling n = 1,000"].ratio == pytest.approx(61.0 / 51.0)
+    assert rows["scaling n = 1,000"].met == "n/a"  # no target below the largest size
+    big = rows["scaling n = 100,000"]
+    assert big.ratio == pytest.approx(100.0 / 51.0) and big.met == "yes"
+    assert "2x" in big.target and "2048 MB" in big.target
+    # Fast enough, but too much memory.
+    results[100_000] = runs(100.0, tree=2500.0, proc=900.0)
+    big = {r.measurement: r for r in scaling_rows(results)}["scaling n = 100,000"]
+    assert big.met == "no" and "2,500 MB" in big.note
+
+
+def test_scaling_rows_record_failures_and_skipped_sizes():
+    results = {77: runs(50.0), 10_000: [failed("stopped: over the 900 s timeout (running: crosstab)")]}
+    skipped = {100_000: "skipped: n = 10,000 did not finish"}
+    rows = {r.measurement: r for r in scaling_rows(results, skipped=skipped)}
+    assert rows["scaling n = 10,000"].met == "n/a" and "timeout" in rows["scaling n = 10,000"].note
+    assert math.isnan(rows["scaling n = 10,000"].seconds)
+    big = rows["scaling n = 100,000"]
+    assert big.met == "no" and big.repetitions == 0 and "skipped" in big.note
+
+
+def test_exact_row_gives_the_slowest_cross_tab_and_the_median():
+    timings = {"a_by_size": [0.02, 0.01, 0.03], "b_by_size": [0.5, 0.4, 0.6], "c_by_size": [0.1, 0.1, 0.1]}
+    row = exact_row(timings, {"b_by_size": "5 x 3, n = 77, exact (network algorithm)"})
+    assert row.seconds == 0.5 and row.repetitions == 3 and row.met == "n/a" and row.target == ""
+    assert row.note.startswith("b_by_size (5 x 3, n = 77, exact (network algorithm)); 3 cross-tabs")
+    assert row.note.endswith("median 0.1000 s, 0.620 s in all")
+    assert math.isnan(exact_row({}).seconds) and exact_row({}).note == "no cross-tabs"
+
+
+def test_crosstab_tables_are_the_tested_tables(tmp_path):
+    cells = tmp_path / "cells.csv"
+    cells.write_text(
+        "crosstab,row_level,col_level,n\n"
+        + "".join(
+            f"x_by_size,{r},{c},{n}\n"
+            for (r, c), n in zip(
+                [
+                    ("a", "small"),
+                    ("a", "large"),
+                    ("none", "small"),
+                    ("none", "large"),
+                    ("b", "small"),
+                    ("b", "large"),
+                ],
+                [3, 1, 0, 0, 2, 5],
+                strict=True,
+            )
+        )
+    )
+    tables = crosstab_tables(cells)
+    assert list(tables) == ["x_by_size"] and tables["x_by_size"].tolist() == [[3, 1], [2, 5]]
+
+
+def test_table_and_csv(tmp_path):
+    rows = [
+        Row("python -c import", 3.0, 3, target="(baseline)"),
+        ratio_row("cold build to the paper", runs(70.0), "import baseline", 3.0, 10.0),
+    ]
+    text = format_table(rows)
+    assert "cold build to the paper" in text and "23.33" in text and " no" in text
+    path = tmp_path / "bench" / "benchmark.csv"
+    write_rows(rows, path)
+    with open(path) as fh:
+        table = list(csv.DictReader(fh))
+    assert list(table[0]) == COLUMNS
+    assert table[1]["met"] == "no" and float(table[1]["ratio"]) == pytest.approx(70.0 / 3.0)
+    assert table[0]["ratio"] == ""  # missing numbers are empty cells
+
+
+def test_quick_mode_settings():
+    quick = settings_from(parser().parse_args(["--quick"]))
+    assert quick.repetitions == 1 and quick.scale_repetitions == 1
+    assert quick.sizes == (77, 1_000) and quick.timeout <= 300
+    default = settings_from(parser().parse_args([]))
+    assert default.repetitions == 3 and default.sizes == (77, 1_000, 10_000, 100_000)
+
+
+def test_cli_help():
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "--repetitions" in result.stdout and "--quick" in result.stdout
