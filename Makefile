@@ -1,6 +1,7 @@
 # The two commands a new user needs:
 #   make        set up the environment and run the pipeline (synthetic replica by default)
 #   make test   set up the environment and run the tests
+# While you work: make check (the tests that do not run the workflow, about a minute)
 # Pass your own configuration with: make CONFIG=my_study.yaml
 # For the notebooks: make lab (JupyterLab), make notebooks (run them all, with their outputs)
 
@@ -22,7 +23,7 @@ SNAKEMAKE_ARGS := --cores $(CORES) --rerun-incomplete $(if $(CONFIG),--configfil
 # A killed run leaves Snakemake's lock: say in plain words what to do (make unlock).
 LOCK_CHECK := $(BIN)/python -m leisurenet.workflow.lock
 
-.PHONY: all run unlock test lint format lock clean-results report verify release bench mapping lab notebooks
+.PHONY: all run unlock test check lint format lock clean-results report verify release bench mapping lab notebooks
 
 all: run
 
@@ -54,6 +55,11 @@ unlock: $(STAMP)
 # The notebook tools too: tests/end_to_end/test_notebooks.py runs every notebook through a Jupyter kernel.
 test: $(LAB_STAMP)
 	$(BIN)/pytest
+
+# The quick loop while you work: every test that does not run the workflow, Quarto or Slurm
+# (`pytest -m "not slow"`, lint included: tests/test_style.py), spread over the cores.
+check: $(LAB_STAMP)
+	$(BIN)/pytest -m "not slow" -n $(CORES)
 
 # JupyterLab on the project, Jupytext pairing each notebooks/*.py with an .ipynb (run `make`
 # first for the results they read). LAB_ARGS for Jupyter's options, e.g. LAB_ARGS=--no-browser.

@@ -34,6 +34,7 @@ if WEIGHTING_OFF:
 # Every configured file must exist before any job runs, whatever results/ holds: a wrong
 # path would otherwise leave the results of an earlier run in place, with exit 0.
 from leisurenet.config import check_files
+from leisurenet.outputs import made_by_every_run
 
 check_files(config)
 
@@ -51,18 +52,12 @@ include: "workflow/rules/figures.smk"
 include: "workflow/rules/paper.smk"
 
 
-# Every final output of the analysis, for rule all and for rules that need them all.
+# Every output a run makes (leisurenet.outputs) and the figures, for rule all and for the
+# manifest, which must run after them all.
 ALL_OUTPUTS = [
-    *rules.recode.output,
-    *rules.describe.output,
-    *rules.audit.output,
-    *rules.crosstab.output,
-    *rules.models.output,
-    *rules.bootstrap.output,
-    *rules.multiverse.output,
+    *(out.file for out in made_by_every_run(SYNTHETIC) if out.rule != "manifest"),
     *FIGURE_FILES,
     *FIGURE_DATA,
-    *rules.paper.output,
 ]
 
 

@@ -758,7 +758,7 @@ def time_exact_tests(folder: Path, repetitions: int) -> tuple[Row, list[dict]]:
     """Time the exact test of every cross-tab of a built scratch project (see the module's doc)."""
     import yaml
 
-    from leisurenet.analysis.crosstab import fisher_exact_rxc
+    from leisurenet.analysis.exact import fisher_exact_rxc
 
     analysis = yaml.safe_load((folder / "config" / "config.yaml").read_text(encoding="utf-8"))["analysis"]
     timings, notes = {}, {}

@@ -7,7 +7,7 @@
 # 1. one item's answers, with its two kinds of missing answer ("weet niet" and blank);
 # 2. the headline cross-tab (the coordinator's governance role for actions by municipality
 #    size), recomputed and checked against `results/crosstabs/tests.csv`;
-# 3. one Likert chart, drawn with the figures module.
+# 3. one Likert chart, drawn with the library's figures (`leisurenet.paper.figures`).
 #
 # Why: every number in the paper comes from these files. Recomputing one yourself is the
 # quickest way to learn what the files hold, and it shows that a notebook and the pipeline
@@ -32,7 +32,8 @@ import pandas as pd
 
 from leisurenet.analysis import crosstab
 from leisurenet.load import codebook, config, load, results_dir
-from leisurenet.paper import figures
+from leisurenet.paper.figures.likert import plot_likert
+from leisurenet.paper.figures.style import source_line
 
 RESULTS = results_dir(start=ROOT)  # $LEISURENET_RESULTS if set, else ROOT / "results"
 CONFIG = config()  # config/config.yaml with the schema's defaults, as Snakemake sees it
@@ -119,17 +120,18 @@ comparison.assign(method=ours["exact_method"])
 # %% [markdown]
 # ## One Likert chart
 #
-# `figures.plot_likert` draws the chart of a construct as the `figures_likert` rule does
-# (`results/figures/likert_<construct>.*`). It returns the figure and the table it plotted,
-# one row per bar segment, so every bar can be checked; nothing is written to disk here.
+# `plot_likert` (`leisurenet.paper.figures.likert`) draws the chart of a construct as the
+# `figures_likert` rule does (`results/figures/likert_<construct>.*`). It returns the figure
+# and the table it plotted, one row per bar segment, so every bar can be checked; nothing is
+# written to disk here.
 
 # %%
 # In Jupyter, Jupytext turns the next line into the magic that shows figures in the notebook.
 # %matplotlib inline
 construct = CODEBOOK.items[ITEM]["construct"]
 synthetic = CONFIG["data"]["raw"] == "synthetic"
-source = figures.source_line(synthetic, len(recoded))
-fig, plotted = figures.plot_likert(recoded, CODEBOOK, construct, source)
+source = source_line(synthetic, len(recoded))
+fig, plotted = plot_likert(recoded, CODEBOOK, construct, source)
 # The segments of one item, missing answers included, add up to all respondents.
 assert np.isclose(plotted.loc[plotted["item"] == ITEM, "pct"].sum(), 100)
 fig  # noqa: B018 (Jupyter shows a cell's last expression)

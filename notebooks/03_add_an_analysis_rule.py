@@ -278,4 +278,5 @@ print("the test passes")
 #   `load("agree_by_size")` then reads the table.
 # - `make lint` (ruff, snakefmt, `snakemake --lint`) and `make test`.
 # - A number from the table in the paper goes through `results/paper/assets/_variables.yml`
-#   (the `paper_assets` rule and `src/leisurenet/paper/assets.py`), never typed into `paper/paper.qmd`.
+#   (the `paper_assets` rule and the module of `src/leisurenet/paper/` for its section, e.g.
+#   `descriptives.py`), never typed into `paper/paper.qmd`.

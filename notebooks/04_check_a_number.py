@@ -13,7 +13,7 @@
 #    stands in;
 # 2. the same number from `load("recoded")`: counted by hand, then with
 #    `describe.item_summary` (what the `describe` rule runs) and rounded with
-#    `paper.pct` (the only place where the paper's numbers are rounded);
+#    `formatting.pct` (the only place where the paper's numbers are rounded);
 # 3. every other number the paper has for that item, with the paper's own wording.
 #
 # Why: a reader who doubts a number should be able to trace it to the answers in a few
@@ -40,7 +40,7 @@ import pandas as pd
 from leisurenet.analysis import describe
 from leisurenet.io import read_clean_frame
 from leisurenet.load import codebook, config, load, output_path, results_dir
-from leisurenet.paper import assets as paper
+from leisurenet.paper import descriptives, formatting
 from leisurenet.paper.prose import Prose
 from leisurenet.paper.provenance import unmark
 from leisurenet.paper.wording import Wording
@@ -109,7 +109,7 @@ answers  # noqa: B018 (Jupyter shows a cell's last expression)
 # %% [markdown]
 # The pipeline computes it with `describe.item_summary`, called as the `describe` rule
 # calls it (the frame's size for the interval, the configured confidence level), and the
-# paper rounds it with `paper.pct`. Both must give the printed value exactly.
+# paper rounds it with `formatting.pct`. Both must give the printed value exactly.
 
 # %%
 frame = read_clean_frame(output_path("frame", RESULTS))  # None without a population frame
@@ -126,7 +126,7 @@ assert abs(row[f"pct_{LEVEL}"] - by_hand) < 1e-9, (row[f"pct_{LEVEL}"], by_hand)
 named = ("results/descriptives/items.csv", ITEM, f"pct_{LEVEL}")
 assert tuple(entry[["source", "row_key", "column"]]) == named, entry
 assert abs(float(entry["value"]) - row[f"pct_{LEVEL}"]) < 1e-9, (entry["value"], row[f"pct_{LEVEL}"])
-recomputed = paper.pct(row[f"pct_{LEVEL}"])
+recomputed = formatting.pct(row[f"pct_{LEVEL}"])
 assert recomputed == printed, f"the paper prints {printed}, the data give {recomputed}"
 print(f"recomputed {recomputed} ({float(row[f'pct_{LEVEL}'])!r} unrounded), printed {printed}: equal")
 
@@ -141,15 +141,15 @@ row[["n_respondents", "n_valid", "n_dont_know", "n_blank", "pct_positive", "pct_
 # %% [markdown]
 # ## 3. Every number the paper has for this item
 #
-# `paper.item_variables` turns a row of `items.csv` into the item's entries of the
+# `descriptives.item_variables` turns a row of `items.csv` into the item's entries of the
 # variables file, with the wording of `paper/sentences.yml` (the `paper_assets` rule's
 # template). Fed with the summary recomputed above, it must give the file's entries
 # exactly, the interval included.
 
 # %%
 prose = Prose(Wording.from_yaml(ROOT / "paper" / "sentences.yml"), CODEBOOK)
-level = paper.general(100 * CONFIG["analysis"]["confidence"])  # "95", as the paper prints it
-ours = paper.item_variables(summary, prose, level)[ITEM]
+level = formatting.general(100 * CONFIG["analysis"]["confidence"])  # "95", as the paper prints it
+ours = descriptives.item_variables(summary, prose, level)[ITEM]
 theirs = {key: unmark(value) for key, value in VARIABLES["items"][ITEM].items()}
 ours = {key: unmark(value) for key, value in ours.items()}
 assert ours == theirs, pd.DataFrame({"recomputed": ours, "paper": theirs})

@@ -2,7 +2,7 @@
 
 from leisurenet.codebook import Codebook
 from leisurenet.data.clean import clean
-from leisurenet.data.ingest import read_frame
+from leisurenet.data.ingest.read import read_frame
 from leisurenet.data.mapping import read_survey
 from leisurenet.io import stage_logger, write_csv, write_dataset
 

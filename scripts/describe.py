@@ -3,18 +3,21 @@ against the frame and the paired comparison of involvement against guiding role.
 
 import pandas as pd
 
-from leisurenet.analysis import describe as ds
+from leisurenet.analysis.describe import item_distribution, item_summary
+from leisurenet.analysis.nonresponse import nonresponse_table, nonresponse_tests
+from leisurenet.analysis.paired import paired_comparisons
+from leisurenet.analysis.scales import item_total, scale_reliability
 from leisurenet.analysis.weighted import ITEM_COLUMNS, weighted_items
 from leisurenet.analysis.weighting import logged_design
 from leisurenet.codebook import Codebook
-from leisurenet.io import read_dataset, stage_logger, write_csv
+from leisurenet.io import read_clean_frame, read_dataset, stage_logger, write_csv
 
 sm = snakemake
-# The library logs under "leisurenet.analysis.describe" (e.g. an item that may need reversing).
+# The library logs under "leisurenet.analysis.scales" (e.g. an item that may need reversing).
 log = stage_logger(sm.log[0], "leisurenet")
 codebook = Codebook.from_yaml(sm.input.codebook)
 data = read_dataset(sm.input.recoded)
-frame = ds.read_frame(sm.input.frame)
+frame = read_clean_frame(sm.input.frame)
 analysis, classes = sm.params.analysis, sm.params.size_class
 confidence = analysis["confidence"]
 n_frame = None if frame is None else len(frame)
@@ -26,8 +29,8 @@ else:
     if outside:
         log.warning("respondents' networks not in the frame: %s", sorted(outside))
 
-write_csv(ds.item_summary(data, codebook, n_frame=n_frame, confidence=confidence), sm.output.summary)
-write_csv(ds.item_distribution(data, codebook), sm.output.distribution)
+write_csv(item_summary(data, codebook, n_frame=n_frame, confidence=confidence), sm.output.summary)
+write_csv(item_distribution(data, codebook), sm.output.distribution)
 design = logged_design(data, frame, sm.params.weighting, classes, log)
 weighted = (
     pd.DataFrame(columns=ITEM_COLUMNS)
@@ -36,17 +39,17 @@ weighted = (
 )
 write_csv(weighted, sm.output.weighted)
 
-scales = ds.scale_reliability(data, codebook, confidence=confidence)
+scales = scale_reliability(data, codebook, confidence=confidence)
 for row in scales.itertuples():
     log.info(
         "scale %s: n_used=%d alpha=%.3f omega_total=%.3f", row.scale, row.n_used, row.alpha, row.omega_total
     )
 write_csv(scales, sm.output.scales)
-write_csv(ds.item_total(data, codebook), sm.output.item_total)
+write_csv(item_total(data, codebook), sm.output.item_total)
 
 breaks, labels = classes["breaks"], classes["labels"]
-write_csv(ds.nonresponse_table(frame, breaks, labels), sm.output.nonresponse)
-tests = ds.nonresponse_tests(
+write_csv(nonresponse_table(frame, breaks, labels), sm.output.nonresponse)
+tests = nonresponse_tests(
     frame,
     breaks,
     labels,
@@ -62,6 +65,6 @@ write_csv(tests, sm.output.nonresponse_test)
 
 zero_method = analysis["paired_zero_method"]
 correction = analysis["paired_continuity_correction"]
-paired = ds.paired_comparisons(data, codebook, zero_method=zero_method, correction=correction)
+paired = paired_comparisons(data, codebook, zero_method=zero_method, correction=correction)
 log.info("paired comparisons: %d (zero_method=%s, correction=%s)", len(paired), zero_method, correction)
 write_csv(paired, sm.output.paired)

@@ -10,7 +10,11 @@ import pandas as pd
 
 from leisurenet.codebook import Codebook
 from leisurenet.io import read_dataset, stage_logger, write_csv
-from leisurenet.paper import figures
+from leisurenet.paper.figures.by_size import plot_response_by_size, plot_role_by_size, size_class_labels
+from leisurenet.paper.figures.likert import plot_likert
+from leisurenet.paper.figures.multiverse import plot_specification_curve
+from leisurenet.paper.figures.odds_ratios import plot_odds_ratios
+from leisurenet.paper.figures.style import save_figure, source_line
 
 # What the imports built lives as long as the job: frozen, it is not scanned again by
 # every full garbage collection while the figures are drawn (~0.5 s of the Likert job).
@@ -20,12 +24,12 @@ sm = snakemake
 log = stage_logger(sm.log[0], "figures")
 kind = sm.params.figure
 synthetic = sm.params.synthetic
-size_labels = figures.size_class_labels(**{k: sm.params.size_class[k] for k in ("breaks", "labels")})
+size_labels = size_class_labels(**{k: sm.params.size_class[k] for k in ("breaks", "labels")})
 
 
 def save(fig, png_path, table):
     """The figure's images, and the data it draws beside them (``<name>.csv``)."""
-    paths = figures.save_figure(fig, Path(png_path).with_suffix(""))
+    paths = save_figure(fig, Path(png_path).with_suffix(""))
     write_csv(table, Path(png_path).with_suffix(".csv"))
     log.info("%s: %d rows plotted -> %s, .csv", Path(png_path).stem, len(table), ", ".join(map(str, paths)))
 
@@ -33,38 +37,36 @@ def save(fig, png_path, table):
 if kind in ("likert", "role_by_size"):
     codebook = Codebook.from_yaml(sm.input.codebook)
     data = read_dataset(sm.input.recoded)
-    source = figures.source_line(synthetic, len(data))
+    source = source_line(synthetic, len(data))
     if kind == "likert":
         for png in sm.output.png:
             construct = Path(png).stem.removeprefix("likert_")
-            fig, table = figures.plot_likert(data, codebook, construct, source)
+            fig, table = plot_likert(data, codebook, construct, source)
             save(fig, png, table)
     else:
-        fig, table = figures.plot_role_by_size(data, source, codebook=codebook, size_labels=size_labels)
+        fig, table = plot_role_by_size(data, source, codebook=codebook, size_labels=size_labels)
         save(fig, sm.output.png, table)
 elif kind == "model_odds_ratios":
     coefficients = pd.read_csv(sm.input.coefficients)
     codebook = Codebook.from_yaml(sm.input.codebook)
-    source = figures.source_line(synthetic)
-    fig, table = figures.plot_odds_ratios(
-        coefficients, source, codebook=codebook, confidence=sm.params.confidence
-    )
+    source = source_line(synthetic)
+    fig, table = plot_odds_ratios(coefficients, source, codebook=codebook, confidence=sm.params.confidence)
     if table.empty:
         log.warning("no logit-family model in %s: the figure says so", sm.input.coefficients)
     save(fig, sm.output.png, table)
 elif kind == "response_by_size":
     nonresponse = pd.read_csv(sm.input.nonresponse)
     n_resp, n_frame = int(nonresponse["n_respondents"].sum()), int(nonresponse["n_frame"].sum())
-    source = figures.source_line(synthetic, n_resp, f"respondents of {n_frame} networks")
+    source = source_line(synthetic, n_resp, f"respondents of {n_frame} networks")
     if nonresponse.empty:
         log.warning("no population frame: the figure says that non-response was not assessed")
-        source = figures.source_line(synthetic)
-    fig, table = figures.plot_response_by_size(nonresponse, source, size_labels=size_labels)
+        source = source_line(synthetic)
+    fig, table = plot_response_by_size(nonresponse, source, size_labels=size_labels)
     save(fig, sm.output.png, table)
 elif kind == "multiverse":
     specs = pd.read_csv(sm.input.specifications)
-    source = figures.source_line(synthetic, int(specs["spec"].nunique()), "specifications")
-    fig, table = figures.plot_specification_curve(
+    source = source_line(synthetic, int(specs["spec"].nunique()), "specifications")
+    fig, table = plot_specification_curve(
         specs,
         source,
         alpha=sm.params.alpha,

@@ -2,7 +2,9 @@
 
 import pandas as pd
 
-from leisurenet.analysis.models import DEFAULT_CHECKS, fit_models, fit_weighted_ordinal, load_model_specs
+from leisurenet.analysis.modelframe import DEFAULT_CHECKS
+from leisurenet.analysis.models import fit_models, load_model_specs
+from leisurenet.analysis.weighted_models import fit_weighted_ordinal
 from leisurenet.analysis.weighting import logged_design, without_fpc
 from leisurenet.io import read_clean_frame, read_dataset, stage_logger, write_csv
 

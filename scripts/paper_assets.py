@@ -7,7 +7,16 @@ import yaml
 
 from leisurenet.codebook import Codebook
 from leisurenet.io import atomic_path, read_dataset, stage_logger
-from leisurenet.paper import assets as paper
+from leisurenet.paper import (
+    crosstabs,
+    descriptives,
+    formatting,
+    methods,
+    regression,
+    reproduction,
+    robustness,
+    weighted_comparison,
+)
 from leisurenet.paper.prose import Prose
 from leisurenet.paper.provenance import trace, traced
 from leisurenet.paper.wording import Wording
@@ -15,20 +24,15 @@ from leisurenet.paper.wording import Wording
 sm = snakemake
 log = stage_logger(sm.log[0], "paper_assets")
 codebook = Codebook.from_yaml(sm.input.codebook)
-# Every number of these tables knows its file, row and column (leisurenet.paper.provenance): the
-# key columns name the row.
-KEYS = {"flow": ["step", "item"], "cleaning_log": None, "audit": "figure_id",
-        "cells": ["crosstab", "row_level", "col_level"], "tests": "crosstab", "summary": "item",
-        "scales": "scale", "paired": "involvement_item", "nonresponse_test": "test",
-        "coefficients": ["model", "equation", "term"], "fit": "model", "bootstrap": "term",
-        "multiverse": ["spec", "finding", "term"], "multiverse_summary": ["finding", "term"],
-        "weighted": "item", "tests_weighted": "crosstab"}  # fmt: skip
-csv = {name: trace(pd.read_csv(sm.input[name]), sm.input[name], key) for name, key in KEYS.items()}
-audit, items, fit = csv["audit"], csv["summary"], csv["fit"]
+# Every number of these tables knows its file, row and column (leisurenet.paper.provenance):
+# the row key that leisurenet.outputs declares for each table names the row.
+results = sm.params.results
+csv = {name: trace(pd.read_csv(results[name]), results[name], key) for name, key in sm.params.rows.items()}
+audit, items, fit = csv["figures"], csv["items"], csv["fit"]
 models = fit.set_index("model")[["family", "outcome"]].to_dict("index")
 prose = Prose.from_config(Wording.from_yaml(sm.input.wording), codebook, models, sm.params.crosstabs)
-recoded = read_dataset(sm.input.recoded)
-recoded.attrs["source"] = str(sm.input.recoded)
+recoded = read_dataset(results["recoded"])
+recoded.attrs["source"] = str(results["recoded"])
 settings = sm.params.paper
 primary, headline = settings["primary_model"], settings["headline_crosstab"]
 
@@ -39,7 +43,7 @@ def setting(value, section: str, key: str):
 
 
 alpha = setting(settings["alpha"], "paper", "alpha")
-references = paper.model_references(fit, primary, prose)
+references = regression.model_references(fit, primary, prose)
 size_class = dict(sm.params.size_class)
 breaks_from = sm.params.config_sources["size_class.breaks"]
 size_class["breaks"] = [
@@ -52,47 +56,51 @@ bootstrap = dict(sm.params.bootstrap)
 bootstrap.update({k: setting(bootstrap[k], "bootstrap", k) for k in ("replicates", "seed")})
 settings = dict(settings) | {"alpha": alpha}
 # The level of every interval, in percent ("95"), as the configuration set it for every stage.
-level = paper.general(100 * setting(sm.params.confidence, "analysis", "confidence"))
-weighted = paper.Weighted(
+level = formatting.general(100 * setting(sm.params.confidence, "analysis", "confidence"))
+weighted = weighted_comparison.Weighted(
     csv["weighted"], csv["tests_weighted"], items, csv["tests"], csv["coefficients"], fit
 )
 
 variables = {
-    "data": paper.data_variables(
-        csv["flow"], csv["cleaning_log"], items, sm.input.raw, sm.params.synthetic, study, prose
+    "data": methods.data_variables(
+        csv["sample_flow"], csv["cleaning_log"], items, sm.input.raw, sm.params.synthetic, study, prose
     ),
-    "items": paper.item_variables(items, prose, level),
-    "constructs": paper.construct_variables(items, prose),
-    "representation": paper.representation_variables(items, codebook),
-    "roles": paper.role_variables(recoded, prose),
-    "paired": paper.paired_variables(csv["paired"], alpha, prose),
-    "nonresponse": paper.nonresponse_variables(csv["nonresponse_test"], alpha, prose),
-    "crosstab": paper.crosstab_variables(csv["tests"], headline, alpha, prose),
-    "model": paper.model_variables(csv["coefficients"], fit, primary, prose),
-    "audit": paper.audit_variables(audit, prose),
-    "bootstrap": paper.bootstrap_variables(csv["bootstrap"], bootstrap, primary, fit, prose),
-    "multiverse": paper.multiverse_variables(csv["multiverse_summary"], alpha, references, prose),
-    "weighting": paper.weighting_variables(weighted, csv["flow"], sm.params.weighting, settings, prose),
+    "items": descriptives.item_variables(items, prose, level),
+    "constructs": descriptives.construct_variables(items, prose),
+    "representation": descriptives.representation_variables(items, codebook),
+    "roles": descriptives.role_variables(recoded, prose),
+    "paired": descriptives.paired_variables(csv["paired"], alpha, prose),
+    "nonresponse": descriptives.nonresponse_variables(csv["nonresponse_test"], alpha, prose),
+    "crosstab": crosstabs.crosstab_variables(csv["tests"], headline, alpha, prose),
+    "model": regression.model_variables(csv["coefficients"], fit, primary, prose),
+    "audit": reproduction.audit_variables(audit, prose),
+    "bootstrap": robustness.bootstrap_variables(csv["bootstrap"], bootstrap, primary, fit, prose),
+    "multiverse": robustness.multiverse_variables(csv["multiverse_summary"], alpha, references, prose),
+    "weighting": weighted_comparison.weighting_variables(
+        weighted, csv["sample_flow"], sm.params.weighting, settings, prose
+    ),
 }
 
 variables["data"]["level"] = level  # the figure of odds ratios says it in its caption
 
 tables = {
-    "sample_flow": paper.sample_flow_table(csv["flow"], prose),
-    "items": paper.items_table(items, prose, level),
-    "scales": paper.scales_table(csv["scales"], prose, level),
-    "paired": paper.paired_table(csv["paired"], prose),
-    "crosstab_role": paper.crosstab_table(csv["cells"], headline, prose),
-    "crosstab_tests": paper.crosstab_tests_table(csv["tests"], prose),
-    "models": paper.models_table(csv["coefficients"], fit, prose, level),
-    "model_fit": paper.model_fit_table(fit, prose),
-    "bootstrap": paper.bootstrap_table(csv["bootstrap"], csv["coefficients"], fit, primary, prose, level),
-    "multiverse": paper.multiverse_table(csv["multiverse"], headline, references, prose, level),
-    "weighted": paper.weighted_table(weighted, headline, primary, prose),
-    "audit": paper.audit_table(audit, prose),
-    "codebook": paper.codebook_table(prose),
-    "software": paper.software_pipe_table(prose),
-} | paper.study_tables(items, audit, prose)
+    "sample_flow": methods.sample_flow_table(csv["sample_flow"], prose),
+    "items": descriptives.items_table(items, prose, level),
+    "scales": descriptives.scales_table(csv["scales"], prose, level),
+    "paired": descriptives.paired_table(csv["paired"], prose),
+    "crosstab_role": crosstabs.crosstab_table(csv["cells"], headline, prose),
+    "crosstab_tests": crosstabs.crosstab_tests_table(csv["tests"], prose),
+    "models": regression.models_table(csv["coefficients"], fit, prose, level),
+    "model_fit": regression.model_fit_table(fit, prose),
+    "bootstrap": robustness.bootstrap_table(
+        csv["bootstrap"], csv["coefficients"], fit, primary, prose, level
+    ),
+    "multiverse": robustness.multiverse_table(csv["multiverse"], headline, references, prose, level),
+    "weighted": weighted_comparison.weighted_table(weighted, headline, primary, prose),
+    "audit": reproduction.audit_table(audit, prose),
+    "codebook": methods.codebook_table(prose),
+    "software": methods.software_pipe_table(prose),
+} | reproduction.study_tables(items, audit, prose)
 
 folder = Path(sm.output.tables)
 folder.mkdir(parents=True, exist_ok=True)

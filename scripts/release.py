@@ -1,7 +1,6 @@
 """Rule release: the archive for the data repository, after the disclosure check passes."""
 
 import zipfile
-from pathlib import Path
 
 from leisurenet.io import stage_logger
 from leisurenet.release.archive import build_release
@@ -13,12 +12,8 @@ files = {
     "LICENSE": sm.input.license,
     "CITATION.cff": sm.input.citation,
     "codebook/codebook.yaml": sm.input.codebook,
-    "tables/crosstabs/tests.csv": sm.input.tests,
-    "tables/audit/figures.csv": sm.input.audit,
-    "paper/paper.html": sm.input.html,
-    "paper/paper.pdf": sm.input.pdf,
-    **{f"tables/descriptives/{Path(p).name}": p for p in sm.input.descriptives},
-    **{f"tables/models/{Path(p).name}": p for p in sm.input.models},
+    # The tables and the paper, each where leisurenet.outputs places it in the archive.
+    **{sm.params.archived[path]: path for path in [*sm.input.tables, *sm.input.paper]},
     # The manifest is a declared input only when release.include_manifest is set.
     **({"manifest.json": sm.params.manifest} if sm.params.manifest else {}),
 }

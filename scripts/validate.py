@@ -6,7 +6,7 @@ import sys
 import pandas as pd
 
 from leisurenet.codebook import Codebook
-from leisurenet.data.ingest import read_frame
+from leisurenet.data.ingest.read import read_frame
 from leisurenet.data.mapping import export_names, read_survey
 from leisurenet.data.validate import validate_export, validation_report
 from leisurenet.errors import InputError, Problem

@@ -15,7 +15,7 @@ from leisurenet.codebook import Codebook
 from leisurenet.config import load_config
 from leisurenet.data.published import load_published
 from leisurenet.data.synthetic import generate
-from leisurenet.data.toolexports import write_export
+from leisurenet.data.toolexports.writing import write_export
 
 from .metadata import add_metadata
 
@@ -62,7 +62,7 @@ def write_replica(replica, folder: Path) -> tuple[Path, Path]:
 def clean_replica(replica, codebook: Codebook, folder: Path) -> pd.DataFrame:
     """A generated data set through ingestion, validation and cleaning, as the pipeline runs them."""
     from leisurenet.data.clean import clean
-    from leisurenet.data.ingest import read_export, read_frame
+    from leisurenet.data.ingest.read import read_export, read_frame
     from leisurenet.data.validate import validate_export
 
     export, frame_path = write_replica(replica, folder)
@@ -121,7 +121,21 @@ def scratch_project(folder: Path) -> Path:
     return folder
 
 
+# The test being set up or run: a workflow run is refused to a test not marked slow, so that
+# `pytest -m "not slow"` (make check) is every test that does not run the workflow.
+_running: dict[str, pytest.Item] = {}
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    _running["test"] = item
+
+
 def run(folder: Path, *args: str, cores: int = 2) -> subprocess.CompletedProcess:
+    """Snakemake in ``folder``; a run that executes jobs (not a dry run) only for a slow test."""
+    test = _running.get("test")
+    dry = {"-n", "--dry-run"} & set(args)
+    if test is not None and not dry and test.get_closest_marker("slow") is None:
+        raise RuntimeError(f"{test.nodeid} runs the workflow: mark it @pytest.mark.slow")
     return subprocess.run(
         [SNAKEMAKE, "--cores", str(cores), *args], cwd=folder, capture_output=True, text=True, timeout=900
     )

@@ -15,6 +15,7 @@ from leisurenet import load as ln
 from leisurenet.codebook import Codebook
 from leisurenet.config import load_config
 from leisurenet.io import write_csv, write_parquet
+from leisurenet.outputs import OUTPUTS as OUTPUT_DECLARATIONS
 
 from .conftest import ROOT
 
@@ -175,52 +176,47 @@ def test_default_is_the_project_roots_results(tmp_path, monkeypatch):
     assert ln.project_root(tmp_path) is None
 
 
-# --- the table of names against the workflow ----------------------------------------------
+# --- the names against the declaration of every output -------------------------------------
 
 
-def workflow_outputs(included_only: bool = True) -> set[str]:
-    """Every tidy file the rules write: the literal results/ paths of their CSV, Parquet, YAML
-    and Markdown outputs, less the copies of a table in another format (:func:`is_copy`).
-
-    ``included_only``: only the rules of the .smk files the Snakefile includes (the
-    workflow as it runs); otherwise those of every .smk file in workflow/rules.
-    """
-    snakefile = (ROOT / "Snakefile").read_text(encoding="utf-8")
-    if included_only:
-        files = [ROOT / name for name in re.findall(r'^include:\s*"([^"]+)"', snakefile, flags=re.MULTILINE)]
-    else:
-        files = sorted((ROOT / "workflow" / "rules").glob("*.smk"))
-    text = "\n".join([snakefile, *(path.read_text(encoding="utf-8") for path in files)])
-    paths = set(re.findall(r"\"(results/[^\"{}]+\.(?:csv|parquet|yml|md))\"", text))
-    # the figures' data are named by their figure (figure_<name>), not listed in OUTPUTS
-    return {p for p in paths if not is_copy(p, paths) and not p.startswith("results/figures/")}
+def rule_blocks() -> dict[str, str]:
+    """Every rule of workflow/rules/*.smk, by name: its text."""
+    blocks = {}
+    for smk in sorted((ROOT / "workflow" / "rules").glob("*.smk")):
+        for block in re.split(r"(?m)^(?=rule )", smk.read_text(encoding="utf-8"))[1:]:
+            blocks[re.match(r"rule (\w+):", block).group(1)] = block
+    return blocks
 
 
-# A table written twice has one name, for its first format here (the others are copies).
-FORMATS = (".parquet", ".csv", ".md")
-
-
-def is_copy(path: str, paths: set[str]) -> bool:
-    """Whether ``path`` is a copy of a table in ``paths`` in a format listed before its own."""
-    stem, dot, suffix = path.rpartition(".")
-    if f".{suffix}" not in FORMATS:
-        return False
-    return any(stem + other in paths for other in FORMATS[: FORMATS.index(f".{suffix}")])
-
-
-def test_every_output_of_the_rules_has_a_name_and_every_name_an_output():
-    registered = {f"results/{rel}" for rel, _ in ln.OUTPUTS.values()}
-    unnamed = workflow_outputs(included_only=True) - registered
-    assert unnamed == set(), "outputs of the rules without a name in leisurenet.load.OUTPUTS"
-    # A name may run ahead of the Snakefile's include of its rule, never ahead of the rule.
-    orphans = registered - workflow_outputs(included_only=False)
-    assert orphans == set(), "names in leisurenet.load.OUTPUTS that no rule writes"
+def test_every_rule_takes_its_results_from_the_declaration():
+    """A rule that writes a result names it through leisurenet.outputs: no literal results/
+    path among its outputs but the scratch files of a split job and the figures (a family
+    of their own)."""
+    blocks = rule_blocks()
+    for rule in {out.rule for out in OUTPUT_DECLARATIONS}:
+        assert f'**outputs("{rule}")' in blocks[rule], rule
+    for rule, block in blocks.items():
+        section = re.search(r"\n    output:\n(.*?)\n    [a-z]+:", block, flags=re.DOTALL)
+        literal = re.findall(r'"(results/[^"]+)"', section.group(1)) if section else []
+        assert all("{" in p or p.startswith("results/figures/") for p in literal), (rule, literal)
 
 
 def test_names_are_unique_files():
-    files = [rel for rel, _ in ln.OUTPUTS.values()]
+    files = [out.path for out in OUTPUT_DECLARATIONS]
     assert len(files) == len(set(files))
     assert all(re.fullmatch(r"[a-z][a-z_]*", name) for name in ln.OUTPUTS)
+    assert list(ln.OUTPUTS) == [out.name for out in OUTPUT_DECLARATIONS if out.name]
+
+
+def test_copies_have_no_name_of_their_own():
+    """A table written in two formats is loaded from the first (Parquet before CSV, CSV before
+    Markdown); the copy has no name."""
+    paths = {out.path for out in OUTPUT_DECLARATIONS}
+    earlier = {".csv": ".parquet", ".md": ".csv"}
+    for out in OUTPUT_DECLARATIONS:
+        stem, dot, suffix = out.path.rpartition(".")
+        if earlier.get(dot + suffix) and stem + earlier[dot + suffix] in paths:
+            assert out.name is None, out.path
 
 
 # --- codebook() and config() --------------------------------------------------------------

@@ -8,13 +8,9 @@
     items = load("items")  # results/descriptives/items.csv
     available()  # every name, its file, whether it exists (one row each)
 
-The names and their files are in one table, :data:`OUTPUTS`, kept in pipeline order. It is
-written out here rather than read from ``workflow/rules/*.smk`` at run time: the rules
-name their outputs by keys that repeat across rules (``parquet``, ``csv``, ``log``) or
-that are not the name a reader looks for (the describe rule's ``summary`` is
-``items.csv``), and parsing the workflow would need the checkout and Snakemake at every
-call. ``tests/test_load.py`` checks the table against the rules' outputs, both ways, so
-neither can change without the other.
+The names and their files are in one table, :data:`OUTPUTS`, in pipeline order: the names
+:mod:`leisurenet.outputs` gives the outputs, where the rules take their files from too, so
+a new output has its name where it is declared.
 
 Where the results are looked for, first match wins:
 
@@ -43,61 +39,15 @@ import yaml
 from leisurenet.codebook import Codebook
 from leisurenet.config import load_config
 from leisurenet.io import read_dataset
+from leisurenet.outputs import by_name
 from leisurenet.paths import CONFIG
 
 ENV_VAR = "LEISURENET_RESULTS"
 MARKER = "Snakefile"
 
-# name -> (file under results/, what it holds). Pipeline order; README.md describes each folder.
-OUTPUTS: dict[str, tuple[str, str]] = {
-    # the synthetic replica (only when data.raw is 'synthetic')
-    "raw_export": ("synthetic/raw_export.csv", "the synthetic replica's raw export"),
-    "synthetic_frame": ("synthetic/frame.csv", "the synthetic replica's population frame"),
-    "targets": ("synthetic/targets.csv", "the count of every answer the replica reproduces, and its source"),
-    # validate
-    "validation_report": ("validate/report.md", "what was read: format, encoding, rows, columns (text)"),
-    "problems": ("validate/problems.csv", "warnings about the raw export"),
-    # clean
-    "responses": ("clean/responses.parquet", "cleaned codes, missing answers typed dont_know or blank"),
-    "frame": ("clean/frame.csv", "the population frame the analyses use"),
-    "cleaning_log": ("clean/cleaning_log.csv", "one row per change the cleaning made"),
-    "sample_flow": ("clean/sample_flow.csv", "frame -> respondents -> analysed -> valid answers per item"),
-    # recode
-    "recoded": ("recode/recoded.parquet", "the analysis data set: one row per respondent"),
-    "variables": ("recode/variables.csv", "every column of the recoded data: type, levels, how made"),
-    # audit
-    "figures": ("audit/figures.csv", "every published figure against the data (the audit)"),
-    # descriptives
-    "items": ("descriptives/items.csv", "one row per item: counts, percentages, intervals"),
-    "item_distribution": ("descriptives/item_distribution.csv", "every code, weet niet and blank per item"),
-    "scales": ("descriptives/scales.csv", "Cronbach's alpha and McDonald's omega per scale"),
-    "item_total": ("descriptives/item_total.csv", "corrected item-total correlations"),
-    "nonresponse": ("descriptives/nonresponse.csv", "respondents against the frame by size class"),
-    "nonresponse_test": ("descriptives/nonresponse_test.csv", "tests of respondents against the frame"),
-    "paired": ("descriptives/paired.csv", "involvement against guiding input (Wilcoxon signed-rank)"),
-    "weighted": ("descriptives/weighted.csv", "per item the share weighted for non-response, SE, intervals"),
-    # crosstabs
-    "cells": ("crosstabs/cells.csv", "cross-tab cells: counts, expected counts, percentages"),
-    "tests": ("crosstabs/tests.csv", "cross-tab tests: chi-square, exact p, Cramér's V, Holm"),
-    "tests_weighted": ("crosstabs/tests_weighted.csv", "cross-tab Rao-Scott tests under the weighted design"),
-    # models
-    "coefficients": ("models/coefficients.csv", "one row per model term: estimates, CIs, odds ratios"),
-    "fit": ("models/fit.csv", "one row per model: fit, proportional-odds check, flags"),
-    "bootstrap": ("bootstrap/intervals.csv", "bootstrap percentile intervals of the primary model"),
-    "bootstrap_replicates": ("bootstrap/replicates.csv", "every bootstrap replicate's estimates"),
-    # sensitivity
-    "multiverse": ("multiverse/specifications.csv", "headline findings under every specification"),
-    "multiverse_summary": ("multiverse/summary.csv", "per finding: significant in how many specifications"),
-    # paper
-    "paper_variables": ("paper/assets/_variables.yml", "every number the paper's text uses (a dict)"),
-    "provenance": ("paper/provenance.csv", "every number printed in the paper: its file, row, column, value"),
-    # provenance, and the public release (built on request, see workflow/rules/release.smk)
-    "manifest": ("manifest.csv", "every output and input with its SHA-256, package versions, git commit"),
-    "disclosure_report": (
-        "release/disclosure_report.csv",
-        "the release's disclosure check, one row a finding",
-    ),
-}
+# name -> (file under results/, what it holds), in pipeline order, from the declaration of
+# every output (leisurenet.outputs).
+OUTPUTS: dict[str, tuple[str, str]] = {name: (out.path, out.description) for name, out in by_name().items()}
 
 # The data each figure draws, beside its images: figure_<name> is results/figures/<name>.csv
 # (figure_role_by_size, figure_likert_vision, ...; the Likert figures follow the codebook's

@@ -2,7 +2,7 @@
 kinds of representation statement.
 
 Standard library only: the paper's job reads these without importing the statistics
-(SciPy) of :mod:`leisurenet.analysis.crosstab` and :mod:`leisurenet.analysis.describe` that use them.
+(SciPy) of :mod:`leisurenet.analysis.crosstab` and :mod:`leisurenet.analysis.paired` that use them.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ The command keeps this name for users' scripts; the code lives in :mod:`leisuren
 
 import sys
 
-from leisurenet.data.propose import main
+from leisurenet.data.propose.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

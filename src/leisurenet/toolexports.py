@@ -5,7 +5,7 @@ The command keeps this name for users' scripts; the code lives in :mod:`leisuren
 
 import sys
 
-from leisurenet.data.toolexports import main
+from leisurenet.data.toolexports.writing import main
 
 if __name__ == "__main__":
     sys.exit(main())

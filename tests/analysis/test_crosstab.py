@@ -17,34 +17,35 @@ import yaml
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
-from leisurenet.analysis import crosstab
 from leisurenet.analysis.crosstab import (
     CELL_COLUMNS,
-    DEFAULT_MAX_TABLES,
-    EXACT_METHOD,
-    MAX_FILLINGS,
-    MAX_INCLUSION_EXCLUSION_PARTS,
     TEST_COLUMNS,
-    NetworkTooLarge,
-    _compositions,
-    _n_compositions,
-    _n_compositions_convolution,
     contingency,
     cramers_v,
     cramers_v_corrected,
     crosstab_cells,
     crosstab_name,
     crosstab_tests,
+    holm,
+    linear_by_linear,
+    pearson_chi2,
+    run_crosstabs,
+)
+from leisurenet.analysis.exact import (
+    DEFAULT_MAX_TABLES,
+    EXACT_METHOD,
+    MAX_FILLINGS,
+    MAX_INCLUSION_EXCLUSION_PARTS,
+    NetworkTooLarge,
+    _compositions,
+    _n_compositions,
+    _n_compositions_convolution,
     fisher_exact_enumeration,
     fisher_exact_network,
     fisher_exact_rxc,
     fisher_monte_carlo,
-    holm,
-    linear_by_linear,
     n_fillings,
     n_tables_bound,
-    pearson_chi2,
-    run_crosstabs,
 )
 from leisurenet.paths import SCHEMAS
 
@@ -264,7 +265,7 @@ def test_tables_too_large_to_hold_are_not_enumerated():
 
 def test_enumeration_in_smaller_chunks_gives_the_same_p(monkeypatch):
     # Partial tables meet the last column's fillings in chunks of at most MAX_PAIRS pairs.
-    monkeypatch.setattr(crosstab, "MAX_PAIRS", 50)
+    monkeypatch.setattr("leisurenet.analysis.exact.MAX_PAIRS", 50)
     for name in ("t43", "t77"):
         table, r_value = R_FISHER[name]
         assert fisher_exact_enumeration(table) == pytest.approx(r_value, rel=1e-10)

@@ -19,9 +19,23 @@ from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
 from leisurenet.analysis import describe as ds
+from leisurenet.analysis.nonresponse import (
+    NONRESPONSE_COLUMNS,
+    TEST_COLUMNS,
+    nonresponse_table,
+    nonresponse_tests,
+)
+from leisurenet.analysis.paired import paired_comparisons, paired_items, wilcoxon_signed_rank
+from leisurenet.analysis.scales import (
+    cronbach_alpha,
+    item_total,
+    omega_total,
+    one_factor_loadings,
+    scale_reliability,
+)
 from leisurenet.codebook import Codebook
 from leisurenet.data.recode import collapse
-from leisurenet.io import write_parquet
+from leisurenet.io import read_clean_frame, write_parquet
 
 from ..conftest import ROOT
 
@@ -227,7 +241,7 @@ def test_item_distribution_keeps_dont_know_apart_from_blank(codebook, crafted):
 
 
 def test_alpha_and_feldt_interval_match_psych():
-    alpha, low, high = ds.cronbach_alpha(ITEMS)
+    alpha, low, high = cronbach_alpha(ITEMS)
     assert alpha == pytest.approx(ALPHA, abs=1e-12)
     assert (low, high) == pytest.approx(FELDT, abs=1e-12)
     # pingouin's alpha to the last digit (the results did not move when it was dropped), and
@@ -237,13 +251,13 @@ def test_alpha_and_feldt_interval_match_psych():
 
 
 def test_omega_total_matches_psych_fa_ml():
-    load = ds.one_factor_loadings(ITEMS.corr().to_numpy())
+    load = one_factor_loadings(ITEMS.corr().to_numpy())
     assert load == pytest.approx(FA_ML, abs=1e-5)
     assert load == pytest.approx(FACTANAL, abs=1e-5)
-    assert ds.omega_total(ITEMS) == pytest.approx(OMEGA, abs=1e-6)
+    assert omega_total(ITEMS) == pytest.approx(OMEGA, abs=1e-6)
     # A degenerate scale gives NaN, not an error.
-    assert np.isnan(ds.omega_total(ITEMS.iloc[:4]))
-    assert np.isnan(ds.omega_total(ITEMS.assign(a=3.0)))
+    assert np.isnan(omega_total(ITEMS.iloc[:4]))
+    assert np.isnan(omega_total(ITEMS.assign(a=3.0)))
 
 
 def test_scales_use_listwise_deletion_and_item_total_matches_psych(codebook):
@@ -254,12 +268,12 @@ def test_scales_use_listwise_deletion_and_item_total_matches_psych(codebook):
     columns = {item: [*values, 4, "dk"] for item, values in columns.items()}
     columns["vis_defined"][-2] = None
     data = recoded_from(book, columns)
-    got = ds.scale_reliability(data, book).iloc[0]
+    got = scale_reliability(data, book).iloc[0]
     assert (got.n_items, got.n_respondents, got.n_used) == (4, 26, 24)
     assert got.missing_handling.startswith("listwise")
     assert (got.alpha, got.alpha_ci_low, got.alpha_ci_high) == pytest.approx((ALPHA, *FELDT), abs=1e-12)
     assert got.omega_total == pytest.approx(OMEGA, abs=1e-6)
-    total = ds.item_total(data, book)
+    total = item_total(data, book)
     assert total["r_item_rest"].tolist() == pytest.approx(R_DROP, abs=1e-12)
     assert total["alpha_if_dropped"].tolist() == pytest.approx(ALPHA_DROP, abs=1e-12)
     assert not total["negative"].any()
@@ -270,16 +284,16 @@ def test_a_negatively_keyed_item_warns_and_reversing_fixes_it(codebook, caplog):
     columns["vis_poverty_shared"] = [6 - v for v in columns["vis_poverty_shared"]]
     spec = {"items": SCALE_ITEMS, "min_valid": 3, "nl": "t", "en": "t"}
     book = with_scales(codebook, {"test": spec})
-    with caplog.at_level(logging.WARNING, logger="leisurenet.analysis.describe"):
-        total = ds.item_total(recoded_from(book, columns), book).set_index("item")
+    with caplog.at_level(logging.WARNING, logger="leisurenet.analysis.scales"):
+        total = item_total(recoded_from(book, columns), book).set_index("item")
     assert total.loc["vis_poverty_shared", "negative"] and total["negative"].sum() == 1
     assert "vis_poverty_shared" in caplog.text and "may need reversing" in caplog.text
     caplog.clear()
     book = with_scales(codebook, {"test": {**spec, "reverse": ["vis_poverty_shared"]}})
-    with caplog.at_level(logging.WARNING, logger="leisurenet.analysis.describe"):
-        total = ds.item_total(recoded_from(book, columns), book)
+    with caplog.at_level(logging.WARNING, logger="leisurenet.analysis.scales"):
+        total = item_total(recoded_from(book, columns), book)
     assert total["r_item_rest"].tolist() == pytest.approx(R_DROP, abs=1e-12) and caplog.text == ""
-    assert ds.scale_reliability(recoded_from(book, columns), book)["alpha"].iloc[0] == pytest.approx(ALPHA)
+    assert scale_reliability(recoded_from(book, columns), book)["alpha"].iloc[0] == pytest.approx(ALPHA)
 
 
 # --- non-response ------------------------------------------------------------------------
@@ -306,8 +320,8 @@ FRAME = frame_of({5000: (45, 31), 20000: (39, 30), 90000: (20, 16)})
 
 
 def test_nonresponse_table():
-    got = ds.nonresponse_table(FRAME, BREAKS, LABELS)
-    assert list(got.columns) == ds.NONRESPONSE_COLUMNS
+    got = nonresponse_table(FRAME, BREAKS, LABELS)
+    assert list(got.columns) == NONRESPONSE_COLUMNS
     assert got["size_class"].tolist() == LABELS
     assert got["n_frame"].tolist() == [45, 39, 20] and got["n_respondents"].tolist() == [31, 30, 16]
     assert got["response_rate"].tolist() == pytest.approx([31 / 45, 30 / 39, 16 / 20])
@@ -319,7 +333,7 @@ LIMITS = {"draws": 100_000, "seed": 20161103, "max_tables": 50_000_000}
 
 
 def test_nonresponse_tests_match_r():
-    got = ds.nonresponse_tests(FRAME, BREAKS, LABELS, **LIMITS).set_index("test")
+    got = nonresponse_tests(FRAME, BREAKS, LABELS, **LIMITS).set_index("test")
     assert got.index.tolist() == ["chi_square", "fisher_freeman_halton"]
     # Respondents (first row) against non-respondents by size class, all 104 networks:
     # r <- chisq.test(matrix(c(31, 14, 30, 9, 16, 4), nrow = 2), correct = FALSE)
@@ -337,7 +351,7 @@ def test_nonresponse_tests_match_r():
 
 def test_nonresponse_exact_test_honours_the_table_budget():
     limits = LIMITS | {"draws": 20_000, "seed": 1, "max_tables": 1}
-    got = ds.nonresponse_tests(FRAME, BREAKS, LABELS, **limits).set_index("test")
+    got = nonresponse_tests(FRAME, BREAKS, LABELS, **limits).set_index("test")
     ffh = got.loc["fisher_freeman_halton"]
     assert ffh.method.startswith("Monte Carlo, 20000 draws, seed 1")
     # Within 3 Monte Carlo standard errors of the exact p of R's fisher.test above.
@@ -345,19 +359,19 @@ def test_nonresponse_exact_test_honours_the_table_budget():
 
 
 def test_no_frame_gives_empty_tables_and_a_note():
-    table = ds.nonresponse_table(None, BREAKS, LABELS)
-    assert table.empty and list(table.columns) == ds.NONRESPONSE_COLUMNS
-    tests = ds.nonresponse_tests(None, BREAKS, LABELS, **LIMITS)
-    assert list(tests.columns) == ds.TEST_COLUMNS and len(tests) == 1
+    table = nonresponse_table(None, BREAKS, LABELS)
+    assert table.empty and list(table.columns) == NONRESPONSE_COLUMNS
+    tests = nonresponse_tests(None, BREAKS, LABELS, **LIMITS)
+    assert list(tests.columns) == TEST_COLUMNS and len(tests) == 1
     assert tests["test"].iloc[0] == "none" and "no population frame" in tests["note"].iloc[0]
 
 
 def test_read_frame(tmp_path):
     path = tmp_path / "frame.csv"
     path.write_text("network_id,municipality_pop,responded\n")
-    assert ds.read_frame(path) is None
+    assert read_clean_frame(path) is None
     FRAME.to_csv(path, index=False)
-    pd.testing.assert_frame_equal(ds.read_frame(path), FRAME)
+    pd.testing.assert_frame_equal(read_clean_frame(path), FRAME)
 
 
 # --- paired comparison -------------------------------------------------------------------
@@ -369,13 +383,13 @@ Y = np.array([5, 4, 3, 4, 5, 3, 1, 4, 2, 2, 1, 1, 5, 2, 1])
 
 def test_wilcoxon_matches_r_wilcox_test():
     # wilcox.test(x, y, paired = TRUE, exact = FALSE, correct = TRUE)   # V = 12, p = 0.824140895741885
-    got = ds.wilcoxon_signed_rank(X - Y)
+    got = wilcoxon_signed_rank(X - Y)
     assert (got["n_nonzero"], got["v_statistic"]) == (6, 12)
     assert got["p_value"] == pytest.approx(0.824140895741885, abs=1e-12)
     # wilcox.test(x, y, paired = TRUE, exact = FALSE, correct = FALSE)  # p = 0.738882680363527
-    assert ds.wilcoxon_signed_rank(X - Y, correction=False)["p_value"] == pytest.approx(0.738882680363527)
+    assert wilcoxon_signed_rank(X - Y, correction=False)["p_value"] == pytest.approx(0.738882680363527)
     # wilcox.test(d$b, d$a, paired = TRUE, exact = FALSE, correct = TRUE)  # V = 162, p = 0.21757066856525
-    got = ds.wilcoxon_signed_rank(ITEMS["b"] - ITEMS["a"])
+    got = wilcoxon_signed_rank(ITEMS["b"] - ITEMS["a"])
     assert got["v_statistic"] == 162 and got["p_value"] == pytest.approx(0.21757066856525, abs=1e-12)
     assert got["z"] > 0  # b is mostly higher than a
     rbc = pg.wilcoxon(ITEMS["b"], ITEMS["a"])["RBC"].iloc[0]
@@ -384,14 +398,14 @@ def test_wilcoxon_matches_r_wilcox_test():
 
 def test_wilcoxon_zero_handling():
     # Pratt ranks the zero too (ranks 1..4 of |0|, 1, 2, 3), then drops it: T+ = 2 + 4, T- = 3.
-    assert ds.wilcoxon_signed_rank([0, 1, -2, 3], "pratt")["rank_biserial"] == pytest.approx(3 / 9)
+    assert wilcoxon_signed_rank([0, 1, -2, 3], "pratt")["rank_biserial"] == pytest.approx(3 / 9)
     # wilcox drops it first: ranks 1, 2, 3; T+ = 1 + 3, T- = 2.
-    assert ds.wilcoxon_signed_rank([0, 1, -2, 3], "wilcox")["rank_biserial"] == pytest.approx(2 / 6)
-    assert np.isnan(ds.wilcoxon_signed_rank([0, 0, 0])["p_value"])
+    assert wilcoxon_signed_rank([0, 1, -2, 3], "wilcox")["rank_biserial"] == pytest.approx(2 / 6)
+    assert np.isnan(wilcoxon_signed_rank([0, 0, 0])["p_value"])
 
 
 def test_paired_items_come_from_the_codebook(codebook):
-    pairs = pd.DataFrame(ds.paired_items(codebook))
+    pairs = pd.DataFrame(paired_items(codebook))
     assert len(pairs) == 6 and set(pairs["domain"]) == {"vis", "obj", "act"}
     assert set(pairs["comparison"]) == {"from_start_vs_guiding", "expertise_vs_guiding"}
     for row in pairs.itertuples():
@@ -401,13 +415,13 @@ def test_paired_items_come_from_the_codebook(codebook):
 
 
 def test_paired_comparisons_on_crafted_pairs(codebook):
-    pairs = ds.paired_items(codebook)
+    pairs = paired_items(codebook)
     answers = {pair[key]: [3] * 15 for pair in pairs for key in ("involvement_item", "guiding_item")}
     answers["rep_vis_from_start"] = [int(v) for v in X]
     answers["rep_vis_guiding"] = [int(v) for v in Y]
     answers["rep_vis_guiding"][0] = "dk"  # one pair lost
     answers["rep_obj_guiding"] = [None] * 15  # no pairs at all: no crash
-    got = ds.paired_comparisons(recoded_from(codebook, answers), codebook).set_index(["comparison", "domain"])
+    got = paired_comparisons(recoded_from(codebook, answers), codebook).set_index(["comparison", "domain"])
     vis = got.loc[("from_start_vs_guiding", "vis")]
     d = (X - Y)[1:]
     assert vis.n_pairs == 14 and (vis.n_higher, vis.n_equal, vis.n_lower) == (3, 9, 2)
@@ -417,7 +431,7 @@ def test_paired_comparisons_on_crafted_pairs(codebook):
     empty = got.loc[("expertise_vs_guiding", "obj")]
     assert empty.n_pairs == 0 and np.isnan(empty.p_value) and np.isnan(empty.median_difference)
     with pytest.raises(ValueError, match="zero_method"):
-        ds.paired_comparisons(recoded_from(codebook, answers), codebook, zero_method="zsplit")
+        paired_comparisons(recoded_from(codebook, answers), codebook, zero_method="zsplit")
 
 
 # --- the rule's script on the replica ----------------------------------------------------

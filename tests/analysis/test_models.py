@@ -19,16 +19,15 @@ import pandas as pd
 import pytest
 import yaml
 
+from leisurenet.analysis.estimation import separation_direction
+from leisurenet.analysis.modelresult import COEFFICIENT_COLUMNS, FIT_COLUMNS
 from leisurenet.analysis.models import (
-    COEFFICIENT_COLUMNS,
-    FIT_COLUMNS,
     binary_logit,
     fit_models,
     linear,
     load_model_specs,
     multinomial_logit,
     ordinal_logit,
-    separation_direction,
 )
 
 from ..conftest import ROOT

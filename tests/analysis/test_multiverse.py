@@ -10,7 +10,7 @@ import pytest
 import statsmodels.formula.api as smf
 
 from leisurenet.analysis.crosstab import crosstab_tests
-from leisurenet.analysis.models import fit_model, fit_weighted_ordinal, load_model_specs
+from leisurenet.analysis.models import fit_model, load_model_specs
 from leisurenet.analysis.multiverse import (
     COLUMNS,
     dont_know_as_neutral,
@@ -19,6 +19,7 @@ from leisurenet.analysis.multiverse import (
     summary,
 )
 from leisurenet.analysis.weighted import weighted_tests
+from leisurenet.analysis.weighted_models import fit_weighted_ordinal
 from leisurenet.analysis.weighting import design_for
 from leisurenet.data.recode import recode
 from leisurenet.paths import ROOT

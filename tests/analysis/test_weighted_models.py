@@ -41,12 +41,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from leisurenet.analysis.models import (
-    COEFFICIENT_COLUMNS,
-    FIT_COLUMNS,
-    fit_weighted_ordinal,
-    load_model_specs,
-)
+from leisurenet.analysis.modelresult import COEFFICIENT_COLUMNS, FIT_COLUMNS
+from leisurenet.analysis.models import load_model_specs
+from leisurenet.analysis.weighted_models import fit_weighted_ordinal
 from leisurenet.analysis.weighting import Design, WeightingError, poststratified, without_fpc
 from leisurenet.data.recode import size_class
 

@@ -13,18 +13,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from leisurenet.analysis.design_based import ciprop, mean, rao_scott
 from leisurenet.analysis.weighted import positive
 from leisurenet.analysis.weighting import (
     Design,
     WeightingError,
-    ciprop,
     collapse_classes,
     design_for,
-    mean,
     poststratified,
     poststratified_frame,
     raked,
-    rao_scott,
 )
 from leisurenet.data.recode import size_class
 

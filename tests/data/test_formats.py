@@ -6,7 +6,7 @@ import pandas as pd
 import pyreadstat
 
 from leisurenet.data.clean import clean
-from leisurenet.data.ingest import read_export, read_frame
+from leisurenet.data.ingest.read import read_export, read_frame
 from leisurenet.data.recode import recode
 from leisurenet.data.validate import validate_export
 

@@ -20,9 +20,10 @@ import pyreadstat
 import pytest
 
 from leisurenet.codebook import Codebook
-from leisurenet.errors import InputError, Problem
-from leisurenet.data.ingest import RawTable, read_export, read_frame
+from leisurenet.data.ingest.read import read_export, read_frame
+from leisurenet.data.ingest.table import RawTable
 from leisurenet.data.validate import parse_whole_number, validate_export, validate_frame
+from leisurenet.errors import InputError, Problem
 
 CODEBOOK = Path(__file__).parents[2] / "config" / "codebook.yaml"
 RESP_IDS = ["Zeëbrugge-1", "R02", "R03", "R04", "R05", "R06"]

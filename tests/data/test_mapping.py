@@ -14,12 +14,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from leisurenet.data.clean import clean
 from leisurenet.codebook import Codebook
-from leisurenet.errors import InputError
-from leisurenet.data.ingest import read_export
+from leisurenet.data.clean import clean
+from leisurenet.data.ingest.read import read_export
 from leisurenet.data.mapping import export_names, read_mapping, read_survey
 from leisurenet.data.validate import validate_export
+from leisurenet.errors import InputError
 
 from .test_ingest_validate import CODEBOOK, coded_answers
 

@@ -13,9 +13,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from leisurenet.errors import InputError
-from leisurenet.data.ingest import read_export
+from leisurenet.data.ingest.read import read_export
 from leisurenet.data.validate import validate_export
+from leisurenet.errors import InputError
 
 from ..conftest import write_replica
 from ..metadata import PERSONAL, metadata
@@ -44,6 +44,7 @@ def leaks(files: dict[str, bytes], values: list[str]) -> list[tuple[str, str]]:
     return [(name, v) for name, content in files.items() for v in values if v.encode("utf-8") in content]
 
 
+@pytest.mark.slow
 def test_metadata_values_reach_no_file_under_results(metadata_run):
     folder, meta = metadata_run
     files = written_bytes(folder / "results")
@@ -63,6 +64,7 @@ def test_metadata_values_reach_no_file_under_results(metadata_run):
     assert set(PERSONAL) <= set(log.loc[log["rule"] == "drop_mapped_column", "column"])
 
 
+@pytest.mark.slow
 def test_metadata_change_nothing_in_the_recoded_data(replica_run, metadata_run):
     folder, _ = metadata_run
     mine = pd.read_parquet(folder / "results/recode/recoded.parquet")

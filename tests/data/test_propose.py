@@ -14,20 +14,17 @@ import pandas as pd
 import pytest
 import yaml
 
-import leisurenet.data.propose as propose_module
-from leisurenet.data.ingest import RawTable
-from leisurenet.data.propose import (
-    ColumnMatch,
-    LabelMatch,
-    Proposal,
-    agreement,
-    main,
-    metadata_kind,
-    propose,
-    read_for_proposal,
-    statement_parts,
-)
-from leisurenet.data.toolexports import LAYOUTS, write_export
+import leisurenet.data.propose.labels as labels_module
+import leisurenet.data.propose.proposal as proposal_module
+import leisurenet.data.propose.reading as reading_module
+from leisurenet.data.ingest.table import RawTable
+from leisurenet.data.propose.cli import main
+from leisurenet.data.propose.columns import ColumnMatch
+from leisurenet.data.propose.evaluate import agreement, evaluate
+from leisurenet.data.propose.labels import LabelMatch
+from leisurenet.data.propose.proposal import Proposal, propose
+from leisurenet.data.propose.reading import metadata_kind, read_for_proposal, statement_parts
+from leisurenet.data.toolexports.writing import LAYOUTS, write_export
 
 from ..conftest import ROOT
 
@@ -404,13 +401,14 @@ def test_agreement_counts_correct_items_and_whether_the_wrong_ones_are_marked(co
 
 
 def test_the_docstring_examples():
-    assert doctest.testmod(propose_module).failed == 0
+    modules = (reading_module, labels_module, proposal_module)
+    assert all(doctest.testmod(module).failed == 0 for module in modules)
 
 
 def test_proposals_for_the_tools_exports_of_the_replica(codebook, cleaned, tmp_path):
     """The replica written as each tool's export: at least 95% of the item columns mapped
     correctly, and every one that is not marked for review or left unmatched."""
-    results = propose_module.evaluate(codebook, cleaned, tmp_path)
+    results = evaluate(codebook, cleaned, tmp_path)
     assert list(results) == list(LAYOUTS)
     for layout, result in results.items():
         assert result["items"] == len(codebook.item_ids), layout

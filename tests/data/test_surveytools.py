@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from leisurenet.codebook import Codebook
-from leisurenet.data.toolexports import LAYOUTS
+from leisurenet.data.toolexports.writing import LAYOUTS
 
 from ..conftest import run, tool_project
 
@@ -27,6 +27,7 @@ LAYOUT_NAMES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_each_tool_export_gives_the_coded_exports_recoded_data(replica_run, tmp_path, layout):
     tool_project(replica_run, tmp_path, layout)
@@ -59,6 +60,7 @@ def broken(mapping: dict, case: str) -> dict:
     return {**mapping, "columns": columns, "labels": labels}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "case",
     [

@@ -21,11 +21,12 @@ import pyreadstat
 import pytest
 import yaml
 
-from leisurenet.data import toolexports
+import leisurenet.data.toolexports.questionnaire as questionnaire_module
 from leisurenet.codebook import MISSING_TYPES, Codebook, normalise_label
+from leisurenet.data.ingest.table import cell_text
+from leisurenet.data.toolexports.respondents import metadata
+from leisurenet.data.toolexports.writing import LAYOUTS, main, write_export
 from leisurenet.errors import InputError
-from leisurenet.data.ingest import cell_text
-from leisurenet.data.toolexports import LAYOUTS, main, write_export
 
 QUALTRICS_META = [
     "StartDate", "EndDate", "Status", "IPAddress", "Progress", "Duration (in seconds)", "Finished",
@@ -212,7 +213,7 @@ def test_qualtrics_header_rows(written, codebook):
     for name, item in items.items():
         assert ids[names.index(name)] == {"ImportId": f"QID{name[1:]}"}
         stem, statement = export.questions[name].split(" - ", 1)
-        assert stem == toolexports.stem(codebook, codebook.items[item]["construct"])
+        assert stem == questionnaire_module.stem(codebook, codebook.items[item]["construct"])
         assert similar(statement, codebook.items[item]["nl"])
     assert mapping["columns"]["ExternalReference"] == "resp_id"
     assert export.header[0][export.names.index("Q3_1")] == "Q3_1"
@@ -253,7 +254,7 @@ def test_limesurvey_headings(written, codebook):
         if target in codebook.items:
             assert re.fullmatch(r"G\d{2}Q\d{2}\[SQ\d{3}\]", name)
             stem, statement = re.fullmatch(r"([^\[\]]+) \[([^\[\]]+)\]", export.questions[name]).groups()
-            assert stem == toolexports.stem(codebook, codebook.items[target]["construct"])
+            assert stem == questionnaire_module.stem(codebook, codebook.items[target]["construct"])
             assert similar(statement, codebook.items[target]["nl"])
     assert mapping["columns"]["token"] == "resp_id"
 
@@ -276,7 +277,7 @@ def test_spss_variables(written, codebook):
 
 
 def test_statements_are_reworded_but_recognisable(codebook):
-    questions = toolexports.questionnaire(codebook)
+    questions = questionnaire_module.questionnaire(codebook)
     assert [q.item for q in questions] == codebook.item_ids
     original = {i: codebook.items[i]["nl"] for i in codebook.item_ids}
     assert all(not q.statement.endswith(".") for q in questions)
@@ -352,10 +353,10 @@ def test_labels_the_codebook_reads_appear_in_the_export_but_not_the_mapping(writ
 
 def test_a_choice_the_codebook_reads_otherwise_is_refused(monkeypatch, codebook):
     # "Akkoord" is the codebook's label of code 4: a mapping may not make it mean 5
-    choices = {**toolexports.CHOICES, "A5": {**toolexports.CHOICES["A5"], 5: "Akkoord"}}
-    monkeypatch.setattr(toolexports, "CHOICES", choices)
+    choices = {**questionnaire_module.CHOICES, "A5": {**questionnaire_module.CHOICES["A5"], 5: "Akkoord"}}
+    monkeypatch.setattr(questionnaire_module, "CHOICES", choices)
     with pytest.raises(ValueError, match="'Akkoord' means 4"):
-        toolexports.mapping_labels(codebook)
+        questionnaire_module.mapping_labels(codebook)
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
@@ -414,7 +415,7 @@ def test_the_command_writes_every_layout(tmp_path, clean, capsys):
 
 
 def test_the_metadata_are_fake_and_plausible():
-    meta = toolexports.metadata(50, seed=0)
+    meta = metadata(50, seed=0)
     assert meta["ip"].map(lambda v: bool(IP.fullmatch(v))).all()
     assert meta["email"].str.endswith("@example.org").all() and meta["email"].is_unique
     assert (meta["end"] > meta["start"]).all()
@@ -423,4 +424,4 @@ def test_the_metadata_are_fake_and_plausible():
 
 
 def test_docstring_examples():
-    assert doctest.testmod(toolexports).failed == 0
+    assert doctest.testmod(questionnaire_module).failed == 0

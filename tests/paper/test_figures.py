@@ -10,13 +10,24 @@ import pandas as pd
 import pytest
 from matplotlib.colors import to_rgba
 
-from leisurenet.analysis.describe import NONRESPONSE_COLUMNS
-from leisurenet.paper import figures as F
+from leisurenet.analysis.nonresponse import NONRESPONSE_COLUMNS
 from leisurenet.paper import labels as L
+from leisurenet.paper.figures.by_size import (
+    RESPONSE_COLUMNS,
+    ROLE_COLOURS,
+    plot_response_by_size,
+    plot_role_by_size,
+    response_table,
+    size_class_labels,
+)
+from leisurenet.paper.figures.likert import likert_groups, likert_table, plot_likert
+from leisurenet.paper.figures.multiverse import SPEC_COLOURS, plot_specification_curve
+from leisurenet.paper.figures.odds_ratios import OR_RRR_TITLE, plot_odds_ratios
+from leisurenet.paper.figures.style import FIGURE_WIDTH, save_figure, source_line
 from leisurenet.workflow.plan import likert_constructs, likert_figure_name
 
 SOURCE = "Source: test fixture (not the study's data); n = 77"
-SIZE_LABELS = F.size_class_labels([15000, 40000], ["small", "medium", "large"])
+SIZE_LABELS = size_class_labels([15000, 40000], ["small", "medium", "large"])
 
 
 def drawn(ax, gid: str) -> list:
@@ -55,7 +66,7 @@ def test_one_chart_per_construct_named_by_content(codebook):
 @pytest.fixture(scope="module", params=["actions", "support", "role"])
 def likert(request, recoded, codebook):
     construct = request.param
-    fig, table = F.plot_likert(recoded, codebook, construct, SOURCE)
+    fig, table = plot_likert(recoded, codebook, construct, SOURCE)
     return construct, fig, table
 
 
@@ -78,7 +89,7 @@ def test_segments_are_the_shares_of_the_respondents(likert, recoded, codebook):
 
 
 def test_scale_without_neutral_splits_between_codes_2_and_3(recoded, codebook):
-    fig, table = F.plot_likert(recoded, codebook, "support", SOURCE)
+    fig, table = plot_likert(recoded, codebook, "support", SOURCE)
     bars = table[table["panel"] == "scale"]
     right_end = bars["left"] + bars["pct"]
     np.testing.assert_allclose(right_end[bars["code"] == 2], 0, atol=1e-12)
@@ -122,14 +133,14 @@ def test_labels_legend_and_source(likert, codebook):
 
 
 def test_role_statements_are_grouped_by_domain(recoded, codebook):
-    groups = F.likert_groups(codebook, "role")
+    groups = likert_groups(codebook, "role")
     assert [name for name, _ in groups] == ["Vision", "Objectives", "Actions"]
-    assert [name for name, _ in F.likert_groups(codebook, "representation")][0] == "In general"
-    assert F.likert_groups(codebook, "vision") == [(None, codebook.items_where(construct="vision"))]
+    assert [name for name, _ in likert_groups(codebook, "representation")][0] == "In general"
+    assert likert_groups(codebook, "vision") == [(None, codebook.items_where(construct="vision"))]
 
 
 def test_items_can_be_ordered_by_their_positive_share(recoded, codebook):
-    _, table = F.plot_likert(recoded, codebook, "actions", SOURCE, order="positive")
+    _, table = plot_likert(recoded, codebook, "actions", SOURCE, order="positive")
     order = table.drop_duplicates("item").sort_values("row")["item"]
     positive = [(recoded[f"{i}_cat"] == "positive").mean() for i in order]
     assert positive == sorted(positive, reverse=True)
@@ -139,14 +150,14 @@ def test_a_missing_count_that_does_not_add_up_stops(recoded, codebook):
     broken = recoded.copy()
     broken["vis_defined_missing"] = pd.Categorical(["blank"] * len(broken), categories=["dont_know", "blank"])
     with pytest.raises(ValueError, match="vis_defined"):
-        F.likert_table(broken, codebook, ["vis_defined"])
+        likert_table(broken, codebook, ["vis_defined"])
 
 
 # --- governance role by size --------------------------------------------------------------
 
 
 def test_role_shares_within_each_size_class(recoded, codebook):
-    fig, table = F.plot_role_by_size(recoded, SOURCE, codebook=codebook, size_labels=SIZE_LABELS)
+    fig, table = plot_role_by_size(recoded, SOURCE, codebook=codebook, size_labels=SIZE_LABELS)
     for column, ax in zip(["role_act", "role_overall"], fig.axes, strict=True):
         expected = pd.crosstab(recoded[column], recoded["size_class"], normalize="columns") * 100
         part = table[table["column"] == column]
@@ -170,12 +181,12 @@ def test_the_none_role_has_a_colour_of_its_own(recoded, codebook):
     for column in ("role_act", "role_overall"):
         data[column] = data[column].cat.add_categories("none")
         data.loc[data.index[:6], column] = "none"
-    fig, table = F.plot_role_by_size(data, SOURCE, codebook=codebook)
+    fig, table = plot_role_by_size(data, SOURCE, codebook=codebook)
     assert "none" in set(table["role"])
     part = table[table["column"] == "role_act"]
     colours = dict(zip(part["role"], [p.get_facecolor() for p in fig.axes[0].patches], strict=True))
-    assert colours["none"] == to_rgba(F.ROLE_COLOURS["none"])
-    assert len({F.ROLE_COLOURS[r] for r in set(table["role"])}) == len(set(table["role"]))
+    assert colours["none"] == to_rgba(ROLE_COLOURS["none"])
+    assert len({ROLE_COLOURS[r] for r in set(table["role"])}) == len(set(table["role"]))
 
 
 # --- odds ratios --------------------------------------------------------------------------
@@ -204,7 +215,7 @@ def coefficients() -> pd.DataFrame:
 
 
 def test_forest_plot_of_the_logit_family_models(coefficients):
-    fig, table = F.plot_odds_ratios(coefficients, SOURCE)
+    fig, table = plot_odds_ratios(coefficients, SOURCE)
     assert list(table["model"].unique()) == ["rep_voice_by_size", "facilitator_by_size"]
     assert not table["term"].str.contains("threshold|Intercept").any()
     points = [line for ax in fig.axes for line in ax.lines if line.get_gid() == "odds_ratio"]
@@ -223,7 +234,7 @@ def test_forest_plot_of_the_logit_family_models(coefficients):
 
 
 def test_forest_plot_without_odds_ratios_says_so(coefficients):
-    fig, table = F.plot_odds_ratios(coefficients.assign(odds_ratio=np.nan), SOURCE)
+    fig, table = plot_odds_ratios(coefficients.assign(odds_ratio=np.nan), SOURCE)
     assert table.empty and any("No logit-family model" in t for t in texts(fig))
 
 
@@ -268,7 +279,7 @@ def multinomial(coefficients) -> pd.DataFrame:
 
 
 def test_forest_plot_labels_the_equations_and_relative_risk_ratios(multinomial):
-    fig, table = F.plot_odds_ratios(multinomial, SOURCE)
+    fig, table = plot_odds_ratios(multinomial, SOURCE)
     part = table[table["model"] == "role_act_by_size"]
     assert (
         part["multinomial"].all() and not table.loc[table["model"] != "role_act_by_size", "multinomial"].any()
@@ -286,7 +297,7 @@ def test_forest_plot_labels_the_equations_and_relative_risk_ratios(multinomial):
     assert any(t.get_text().startswith("RRR (") for t in ax.texts)
     assert any(t.get_text().startswith("OR (") for t in fig.axes[0].texts)
     assert "relative risk ratio" in fig.axes[-1].get_xlabel()
-    assert any(t == F.OR_RRR_TITLE for t in texts(fig))
+    assert any(t == OR_RRR_TITLE for t in texts(fig))
 
 
 # --- response by size ---------------------------------------------------------------------
@@ -304,7 +315,7 @@ def nonresponse() -> pd.DataFrame:
 
 
 def test_response_by_size(nonresponse):
-    fig, table = F.plot_response_by_size(nonresponse, SOURCE, size_labels=SIZE_LABELS)
+    fig, table = plot_response_by_size(nonresponse, SOURCE, size_labels=SIZE_LABELS)
     ax, ax_rate = fig.axes
     for column in ("pct_frame", "pct_respondents"):
         widths = [p.get_width() for p in ax.patches if p.get_gid() == column]
@@ -318,21 +329,21 @@ def test_response_by_size(nonresponse):
 
 
 def test_response_table_reads_the_stored_columns(nonresponse):
-    assert F.RESPONSE_COLUMNS == NONRESPONSE_COLUMNS
+    assert RESPONSE_COLUMNS == NONRESPONSE_COLUMNS
     stored = nonresponse.assign(response_rate=[0.1, 0.2, 0.3])  # the figure shows what is stored
-    pd.testing.assert_frame_equal(F.response_table(stored), stored[NONRESPONSE_COLUMNS])
+    pd.testing.assert_frame_equal(response_table(stored), stored[NONRESPONSE_COLUMNS])
     with pytest.raises(ValueError, match="pct_frame"):
-        F.response_table(nonresponse.drop(columns="pct_frame"))
+        response_table(nonresponse.drop(columns="pct_frame"))
 
 
 def test_response_without_a_frame_says_so(nonresponse):
-    fig, table = F.plot_response_by_size(nonresponse.iloc[:0], SOURCE)
+    fig, table = plot_response_by_size(nonresponse.iloc[:0], SOURCE)
     assert table.empty and any("No population frame" in t for t in texts(fig))
 
 
 def test_source_line_says_whether_the_data_are_synthetic():
-    assert "synthetic" in F.source_line(True, 77) and "n = 77 respondents" in F.source_line(True, 77)
-    assert "synthetic" not in F.source_line(False, 77)
+    assert "synthetic" in source_line(True, 77) and "n = 77 respondents" in source_line(True, 77)
+    assert "synthetic" not in source_line(False, 77)
 
 
 # --- files --------------------------------------------------------------------------------
@@ -342,14 +353,14 @@ def test_three_formats_byte_identical_on_a_rerun(tmp_path, recoded, codebook, co
     def render(folder):
         folder.mkdir()
         made = [
-            F.plot_likert(recoded, codebook, "support", SOURCE),
-            F.plot_role_by_size(recoded, SOURCE, codebook=codebook),
-            F.plot_odds_ratios(coefficients, SOURCE),
-            F.plot_response_by_size(nonresponse, SOURCE),
+            plot_likert(recoded, codebook, "support", SOURCE),
+            plot_role_by_size(recoded, SOURCE, codebook=codebook),
+            plot_odds_ratios(coefficients, SOURCE),
+            plot_response_by_size(nonresponse, SOURCE),
         ]
         names = ["likert_support", "role_by_size", "model_odds_ratios", "response_by_size"]
         paths = [
-            p for (fig, _), name in zip(made, names, strict=True) for p in F.save_figure(fig, folder / name)
+            p for (fig, _), name in zip(made, names, strict=True) for p in save_figure(fig, folder / name)
         ]
         return {p.name: p.read_bytes() for p in paths}
 
@@ -368,14 +379,14 @@ def test_three_formats_byte_identical_on_a_rerun(tmp_path, recoded, codebook, co
     assert b"<dc:date>" not in first["likert_support.svg"]
     # 200 dpi: the PNG's pixel width is the figure's width in inches times 200
     width = int.from_bytes(png[16:20], "big")
-    assert width == round(F.FIGURE_WIDTH * 200)
+    assert width == round(FIGURE_WIDTH * 200)
 
 
 def test_pdf_fonts_are_truetype_and_arrows_share_the_main_subset(tmp_path, recoded, codebook):
     # The x label's arrows are beyond Latin-1; the source has no ligature ("fi" in
     # "fixture" would get a subset of its own).
-    fig, _ = F.plot_likert(recoded, codebook, "vision", "Source: test data.")
-    (pdf,) = F.save_figure(fig, tmp_path / "likert_vision", formats=("pdf",))
+    fig, _ = plot_likert(recoded, codebook, "vision", "Source: test data.")
+    (pdf,) = save_figure(fig, tmp_path / "likert_vision", formats=("pdf",))
     data = pdf.read_bytes()
     assert b"/Type3" not in data  # journals reject Type 3 fonts
     fonts = re.findall(rb"/Subtype /CIDFontType2 /BaseFont /[A-Z]{6}\+([\w-]+)", data)
@@ -383,7 +394,7 @@ def test_pdf_fonts_are_truetype_and_arrows_share_the_main_subset(tmp_path, recod
 
 
 def test_svg_and_pdf_share_a_layout_the_png_has_its_own(tmp_path, recoded, codebook, monkeypatch):
-    fig, _ = F.plot_likert(recoded, codebook, "vision", SOURCE)
+    fig, _ = plot_likert(recoded, codebook, "vision", SOURCE)
     engine = fig.get_layout_engine()
     layouts = []
 
@@ -392,10 +403,10 @@ def test_svg_and_pdf_share_a_layout_the_png_has_its_own(tmp_path, recoded, codeb
         return run(figure)
 
     monkeypatch.setattr(engine, "execute", execute)
-    F.save_figure(fig, tmp_path / "likert_vision")
+    save_figure(fig, tmp_path / "likert_vision")
     assert len(layouts) == 2  # SVG (PDF keeps it) and PNG, not one per format
     assert fig.get_layout_engine() is engine  # the figure keeps its engine
-    F.save_figure(fig, tmp_path / "again", formats=("pdf",))
+    save_figure(fig, tmp_path / "again", formats=("pdf",))
     assert len(layouts) == 3  # a later save lays the figure out again
 
 
@@ -420,11 +431,11 @@ def specs():
 
 
 def test_specification_curves(specs):
-    fig, table = F.plot_specification_curve(specs, SOURCE)
+    fig, table = plot_specification_curve(specs, SOURCE)
     effect = [line for ax in fig.axes for line in ax.lines if line.get_gid() == "spec_estimate"]
     assert [line.get_ydata()[0] for line in effect] == [1.5, 2.5, 4.0]  # sorted by the estimate
     assert [line.get_markerfacecolor() == "white" for line in effect] == [True, True, False]
-    assert to_rgba(effect[1].get_color()) == to_rgba(F.SPEC_COLOURS["study"])
+    assert to_rgba(effect[1].get_color()) == to_rgba(SPEC_COLOURS["study"])
     tests = [line for ax in fig.axes for line in ax.lines if line.get_gid() == "spec_p"]
     assert [line.get_ydata()[0] for line in tests] == [0.03, 0.2, 0.5]  # sorted by the p-value
     assert [line.get_markerfacecolor() == "white" for line in tests] == [False, True, True]

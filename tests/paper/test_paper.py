@@ -8,8 +8,16 @@ import pandas as pd
 import pytest
 
 from leisurenet.analysis.models import load_model_specs
-from leisurenet.paper import assets as paper
-from leisurenet.paper import render
+from leisurenet.paper import (
+    crosstabs,
+    descriptives,
+    formatting,
+    regression,
+    render,
+    reproduction,
+    robustness,
+    weighted_comparison,
+)
 from leisurenet.paper.prose import Prose
 from leisurenet.paper.wording import Wording
 
@@ -25,25 +33,25 @@ def prose(codebook, config) -> Prose:
 
 def test_pipe_table_has_caption_label_and_width_hints():
     df = pd.DataFrame({"Item": ["a long item wording here", "b"], "n": [1, 22]})
-    text = paper.pipe_table(df, "demo", "A caption.")
+    text = formatting.pipe_table(df, "demo", "A caption.")
     lines = text.splitlines()
     assert lines[0] == "| Item | n |"
     assert lines[1] == "|:" + "-" * 24 + "|" + "-" * 8 + ":|"
     assert lines[-1] == ": A caption. {#tbl-demo}"
-    assert "a\\|b" in paper.pipe_table(pd.DataFrame({"x": ["a|b"]}), "x", "c")
+    assert "a\\|b" in formatting.pipe_table(pd.DataFrame({"x": ["a|b"]}), "x", "c")
 
 
 @pytest.mark.parametrize(
     ("p", "text"), [(0.0004, "< 0.001"), (0.001, "0.001"), (0.04567, "0.046"), (float("nan"), "n/a")]
 )
 def test_pvalue_formatting(p, text):
-    assert paper.pvalue(p) == text
+    assert formatting.pvalue(p) == text
 
 
 def test_interval_and_percent_formatting():
-    assert paper.interval(0.1234, 0.5, 1) == "0.1–0.5"
-    assert paper.interval(12.34, 56.78, 1, percent=True) == "12.3–56.8%"
-    assert paper.pct(90.909) == "90.9%" and paper.pct(None) == "n/a"
+    assert formatting.interval(0.1234, 0.5, 1) == "0.1–0.5"
+    assert formatting.interval(12.34, 56.78, 1, percent=True) == "12.3–56.8%"
+    assert formatting.pct(90.909) == "90.9%" and formatting.pct(None) == "n/a"
 
 
 def test_expand_resolves_includes_and_nested_variables(tmp_path):
@@ -98,7 +106,7 @@ def test_a_quarto_outside_the_supported_range_is_named_with_the_range(monkeypatc
 
 def test_audit_variables_without_published_figures(prose):
     empty = pd.DataFrame(columns=["figure_id"])
-    assert paper.audit_variables(empty, prose)["abstract"] == ""
+    assert reproduction.audit_variables(empty, prose)["abstract"] == ""
 
 
 # --- the generated sentences, on crafted results ---------------------------------------
@@ -125,7 +133,7 @@ def crosstab_tests(p_exact, p_holm):
 
 def test_crosstab_sentences_follow_the_p_values_and_alpha(prose):
     tests = crosstab_tests([0.01, 0.5], [0.02, 0.5])
-    significant = paper.crosstab_variables(tests, "role_act_by_size", 0.05, prose)
+    significant = crosstabs.crosstab_variables(tests, "role_act_by_size", 0.05, prose)
     assert significant["sentence"].startswith(
         "For the coordinator's role for the actions by municipality size class, the exact test gives "
         "p = 0.010"
@@ -134,17 +142,17 @@ def test_crosstab_sentences_follow_the_p_values_and_alpha(prose):
     assert "no evidence" not in significant["sentence"]
     assert "1 reach p < 0.05" in significant["discussion"]
     assert "(the coordinator's role for the actions by municipality size class)" in significant["discussion"]
-    strict = paper.crosstab_variables(tests, "role_act_by_size", 0.001, prose)
+    strict = crosstabs.crosstab_variables(tests, "role_act_by_size", 0.001, prose)
     assert "no evidence of an association at the 0.001 level" in strict["sentence"]
     assert "none reaches p < 0.001" in strict["discussion"]
     assert "50% of the expected counts" in strict["expected_sentence"]
     assert "Monte Carlo" not in significant["sentence"]
     assert "(1 of 2 cross-tabs), it is estimated from 1,000 random tables" in significant["method"]
-    estimated = paper.crosstab_variables(tests, "role_vis_by_size", 0.05, prose)
+    estimated = crosstabs.crosstab_variables(tests, "role_vis_by_size", 0.05, prose)
     assert "p = 0.500 (a Monte Carlo estimate, standard error 0.0158)" in estimated["sentence"]
-    exact = paper.exact_method_text(tests.assign(exact_method="exact (network algorithm)"), prose)
+    exact = crosstabs.exact_method_text(tests.assign(exact_method="exact (network algorithm)"), prose)
     assert "Every exact p-value sums the probabilities of all tables" in exact
-    missing = paper.crosstab_variables(tests, "role_obj_by_size", 0.05, prose)
+    missing = crosstabs.crosstab_variables(tests, "role_obj_by_size", 0.05, prose)
     assert "role for the objectives by municipality size class was not computed" in missing["sentence"]
     assert missing["abstract"] == missing["expected_sentence"] == ""
 
@@ -176,7 +184,7 @@ def test_model_sentence_reports_its_checks(prose):
             "p_value": [0.5, 0.03],
         }
     )
-    variables = paper.model_variables(coefficients, fit_table("po_boundary;low_epp", 0.01), "m", prose)
+    variables = regression.model_variables(coefficients, fit_table("po_boundary;low_epp", 0.01), "m", prose)
     text = variables["sentence"]
     assert text.startswith("In the model m (n = 50), ")  # not in config/models.yaml: named by its ID
     assert "the odds ratio of large against small municipalities is 2.50 [1.10–5.00] (p = 0.030)" in text
@@ -187,18 +195,19 @@ def test_model_sentence_reports_its_checks(prose):
         "In the model m, the odds ratios by municipality size are 2.50 [1.10–5.00] for large against small "
         "municipalities."
     )
-    failed = paper.model_variables(coefficients, fit_table(), "rep_voice_ordinal", prose)
+    failed = regression.model_variables(coefficients, fit_table(), "rep_voice_ordinal", prose)
     assert failed["sentence"] == (
         "The ordinal model of the representation of the voice of people in poverty could not be fitted "
         "(see its flags in the fit table)."
     )
-    assert "| n/a |" in paper.model_fit_table(fit_table(), prose)  # a model without parameters does not crash
+    # a model without parameters does not crash
+    assert "| n/a |" in regression.model_fit_table(fit_table(), prose)
 
 
 def test_role_sentence_names_ties(prose):
     roles = pd.Categorical(["coproducer", "facilitator", "coproducer", "facilitator"])
     recoded = pd.DataFrame({"role_vis": roles, "role_obj": roles, "role_act": pd.Categorical(["mixed"] * 4)})
-    text = paper.role_variables(recoded, prose)["modal_sentence"]
+    text = descriptives.role_variables(recoded, prose)["modal_sentence"]
     assert text.startswith("not the same in every domain")
     assert "for the vision, coproducer and facilitator (2 of 4)" in text
     assert "for the actions, mixed (4 of 4)" in text
@@ -206,12 +215,12 @@ def test_role_sentence_names_ties(prose):
 
 def test_nonresponse_and_paired_sentences(prose):
     test = pd.DataFrame({"test": ["chi_square", "fisher_freeman_halton"], "p_value": [0.04, 0.03]})
-    assert "differs from" in paper.nonresponse_variables(test, 0.05, prose)["sentence"]
-    assert "does not differ" in paper.nonresponse_variables(test, 0.01, prose)["sentence"]
+    assert "differs from" in descriptives.nonresponse_variables(test, 0.05, prose)["sentence"]
+    assert "does not differ" in descriptives.nonresponse_variables(test, 0.01, prose)["sentence"]
     no_frame = pd.DataFrame({"test": ["none"], "p_value": [float("nan")]})
-    assert "cannot be compared" in paper.nonresponse_variables(no_frame, 0.05, prose)["sentence"]
+    assert "cannot be compared" in descriptives.nonresponse_variables(no_frame, 0.05, prose)["sentence"]
     paired = pd.DataFrame({"rank_biserial": [0.6, -0.2, 0.1], "p_value": [0.001, 0.01, 0.2]})
-    assert "in 1 of the 3 comparisons" in paper.paired_variables(paired, 0.05, prose)["sentence"]
+    assert "in 1 of the 3 comparisons" in descriptives.paired_variables(paired, 0.05, prose)["sentence"]
 
 
 def test_audit_sentences_count_by_status(prose):
@@ -226,7 +235,7 @@ def test_audit_sentences_count_by_status(prose):
             "conflicts_with": ["", "", ""],
         }
     )
-    text = paper.audit_variables(audit, prose)
+    text = reproduction.audit_variables(audit, prose)
     assert text["appendix"].startswith(
         "Reproduced exactly: 1; only by the study's summed rounding: 1; not at all: 1."
     )
@@ -252,7 +261,7 @@ def multiverse_summary(n_significant: list[int]) -> pd.DataFrame:
 
 def test_multiverse_sentences_follow_the_summary(prose):
     references = {"size_class": "small"}
-    steady = paper.multiverse_variables(multiverse_summary([0, 0, 24]), 0.05, references, prose)
+    steady = robustness.multiverse_variables(multiverse_summary([0, 0, 24]), 0.05, references, prose)
     assert steady["n_specs"] == "24"
     assert "large against small municipalities ranges from 1.96 to 4.61 (study: 2.54)" in steady["sentence"]
     assert "significant at 0.05 in 24 of 24" in steady["sentence"]
@@ -261,7 +270,7 @@ def test_multiverse_sentences_follow_the_summary(prose):
         "in 0 of 24 specifications (Cramér's V 0.13–0.24, study 0.19)" in steady["sentence"]
     )
     assert "does not change these verdicts" in steady["discussion"]
-    mixed = paper.multiverse_variables(multiverse_summary([3, 5, 24]), 0.05, references, prose)
+    mixed = robustness.multiverse_variables(multiverse_summary([3, 5, 24]), 0.05, references, prose)
     assert mixed["discussion"] == (
         "The sensitivity analysis qualifies them: the verdict depends on the analytic choices (the "
         "association of the coordinator's role for the actions by municipality size class is significant in "
@@ -292,14 +301,14 @@ def test_bootstrap_table_and_sentence(prose):
         }
     )
     fit = fit_table()
-    table = paper.bootstrap_table(intervals, coefficients, fit, "m", prose, "95")
+    table = robustness.bootstrap_table(intervals, coefficients, fit, "m", prose, "95")
     row = (
         "| Large against small municipalities | 2.54 | 0.83–7.76 | 0.92–8.20 | 0.57 | 0.56 | 1,990 of 2,000 |"
     )
     assert row in table
     assert table.rstrip().endswith("{#tbl-bootstrap}")
     settings = {"replicates": 2000, "seed": 7}
-    text = paper.bootstrap_variables(intervals, settings, "m", fit, prose)["sentence"]
+    text = robustness.bootstrap_variables(intervals, settings, "m", fit, prose)["sentence"]
     assert "2,000 times (seed 7)" in text and "0.92–8.20 for large against small municipalities" in text
     assert "up to 10 replicates had no finite estimate" in text
 
@@ -309,7 +318,7 @@ def test_the_study_specification_is_the_bold_row_of_the_multiverse_table(prose):
 
     other = multiverse_specs().assign(spec="s2", study=False, size_breaks="lower")
     specs = pd.concat([multiverse_specs(), other])
-    table = paper.multiverse_table(specs, "role_act_by_size", {"size_class": "small"}, prose, "95")
+    table = robustness.multiverse_table(specs, "role_act_by_size", {"size_class": "small"}, prose, "95")
     body = table.splitlines()[2:4]
     cells = [line.strip("| ").split(" | ") for line in body]
     assert all(c.startswith("**") and c.endswith("**") for c in cells[0])
@@ -320,15 +329,15 @@ def test_the_study_specification_is_the_bold_row_of_the_multiverse_table(prose):
 
 
 def test_the_weighted_model_is_named_after_its_model(prose):
-    from leisurenet.analysis import models
+    from leisurenet.analysis import weighted_models
     from leisurenet.paper import prose as prose_module
 
-    assert prose_module.WEIGHTED_SUFFIX == models.WEIGHTED_SUFFIX  # not imported: keeps SciPy out
+    assert prose_module.WEIGHTED_SUFFIX == weighted_models.WEIGHTED_SUFFIX  # not imported: keeps SciPy out
     assert prose.model("rep_voice_ordinal_weighted") == (
         "survey-weighted ordinal model of the representation of the voice of people in poverty"
     )
     frame = pd.DataFrame({"model": ["a", "b_weighted", "b", "a_weighted", "c_weighted"], "row": range(5)})
-    assert list(paper.beside_its_model(frame)["model"]) == [
+    assert list(regression.beside_its_model(frame)["model"]) == [
         "a",
         "a_weighted",
         "b",
@@ -342,7 +351,9 @@ def test_weighted_table_shows_the_items_that_change_most(prose, codebook):
 
     shares = [50.0, 41.0, 52.0, 50.5, 55.0, 49.0, 50.2, 48.0, 50.1, 58.0, 50.0]
     results = weighted_results(codebook, shares=shares, p=(0.02, 0.0004), model=((2.5, 0.1), (2.6, 0.004)))
-    table = paper.weighted_table(results, STUDY["headline_crosstab"], STUDY["primary_model"], prose)
+    table = weighted_comparison.weighted_table(
+        results, STUDY["headline_crosstab"], STUDY["primary_model"], prose
+    )
     lines = table.splitlines()
     assert lines[0] == "| Estimate | Unweighted | Weighted |"
     items = codebook.item_ids
@@ -350,7 +361,7 @@ def test_weighted_table_shows_the_items_that_change_most(prose, codebook):
     labels = [prose.variable(f"{item}_cat") for item in items]
     order = [1, 9, 4, 2, 7, 5, 3, 6]
     for line, index in zip(lines[2:10], order, strict=True):
-        assert paper.escape(labels[index][0].upper() + labels[index][1:]) in line
+        assert formatting.escape(labels[index][0].upper() + labels[index][1:]) in line
     assert "| 50.0% [40.0–60.0] | 41.0% [45.0–55.0] |" in lines[2]
     assert lines[10] == (
         "| Test of the coordinator's role for the actions by municipality size class: p | 0.020 (exact) | "
@@ -369,7 +380,9 @@ def test_weighting_sentences_follow_the_numbers(prose, codebook):
     from .test_paper_wording import STUDY, flow, weighted_results
 
     settings = {"method": "poststratify", "poststrata": "size_class"}
-    same = paper.weighting_variables(weighted_results(codebook), flow(True), settings, STUDY, prose)
+    same = weighted_comparison.weighting_variables(
+        weighted_results(codebook), flow(True), settings, STUDY, prose
+    )
     assert same["method"].startswith(
         "For the weighted estimates, the 77 respondents are treated as a simple random sample without "
         "replacement from the frame of 104 networks, post-stratified on municipality size class: "
@@ -396,7 +409,7 @@ def test_weighting_sentences_follow_the_numbers(prose, codebook):
     assert same["figure_note"].startswith("The intervals of the survey-weighted model are design-based")
 
     flipped = weighted_results(codebook, p=(0.03, 0.07), model=((2.5, 0.1), (0.8, 0.2)))
-    text = paper.weighting_variables(flipped, flow(True), settings, STUDY, prose)["discussion"]
+    text = weighted_comparison.weighting_variables(flipped, flow(True), settings, STUDY, prose)["discussion"]
     assert text.startswith("Weighting the respondents to the frame changes some of these verdicts: ")
     assert (
         "disagree on the coordinator's role for the actions by municipality size class (exact p = 0.030, "
@@ -407,17 +420,18 @@ def test_weighting_sentences_follow_the_numbers(prose, codebook):
         in text
     )
     significant = weighted_results(codebook, model=((2.5, 0.1), (2.5, 0.0001)))
-    text = paper.weighting_variables(significant, flow(True), settings, STUDY, prose)["discussion"]
+    text = weighted_comparison.weighting_variables(significant, flow(True), settings, STUDY, prose)
+    text = text["discussion"]
     assert "in the survey-weighted model m, the odds ratio of large" in text
     assert "becomes significant at the 0.05 level (2.50, p < 0.001; unweighted 2.50, p = 0.100)" in text
     lost = weighted_results(codebook, model=((2.5, 0.01), (2.5, 0.2)))
-    text = paper.weighting_variables(lost, flow(True), settings, STUDY, prose)["discussion"]
+    text = weighted_comparison.weighting_variables(lost, flow(True), settings, STUDY, prose)["discussion"]
     assert "is no longer significant at the 0.05 level" in text
     crossed = {"method": "poststratify", "poststrata": ["size_class", "province"]}
-    method = paper.weighting_variables(lost, flow(True), crossed, STUDY, prose)["method"]
+    method = weighted_comparison.weighting_variables(lost, flow(True), crossed, STUDY, prose)["method"]
     assert "post-stratified on the cells of municipality size class and province crossed: " in method
     raked = {"method": "rake", "poststrata": ["size_class", "province"]}
-    method = paper.weighting_variables(lost, flow(True), raked, STUDY, prose)["method"]
+    method = weighted_comparison.weighting_variables(lost, flow(True), raked, STUDY, prose)["method"]
     assert "raked to the frame's margins of municipality size class and province: " in method
 
 
@@ -425,17 +439,19 @@ def test_without_weights_the_method_says_why_and_nothing_else_is_weighted(prose,
     from .test_paper_wording import STUDY, flow, weighted_results
 
     empty = weighted_results(codebook, empty=True)
-    no_frame = paper.weighting_variables(empty, flow(False), {"method": "poststratify"}, STUDY, prose)
+    no_frame = weighted_comparison.weighting_variables(
+        empty, flow(False), {"method": "poststratify"}, STUDY, prose
+    )
     assert no_frame["method"] == (
         "The estimates are not weighted for non-response: without a population frame there are no counts of "
         "networks to weight the respondents to."
     )
-    off = paper.weighting_variables(empty, flow(True), None, STUDY, prose)
+    off = weighted_comparison.weighting_variables(empty, flow(True), None, STUDY, prose)
     assert off["method"].startswith(
         "The estimates are not weighted for non-response: the analysis was set up"
     )
     for variables in (no_frame, off):
         assert variables["results"] == variables["discussion"] == variables["figure_note"] == ""
-    assert paper.weighted_table(empty, "role_act_by_size", "m", prose) == ""
+    assert weighted_comparison.weighted_table(empty, "role_act_by_size", "m", prose) == ""
     coefficients = empty.coefficients.assign(equation="", equation_reference="", flag="")
-    assert "survey-weighted" not in paper.models_table(coefficients, empty.fit, prose, "95")
+    assert "survey-weighted" not in regression.models_table(coefficients, empty.fit, prose, "95")

@@ -1,4 +1,4 @@
-"""Every wording of paper/sentences.yml is reached, and filled, by the values paper.py supplies.
+"""Every wording of paper/sentences.yml is reached, and filled, by the values the paper's modules supply.
 
 Each sentence and table function runs on small constructed results, once per branch, with a
 template that records which key and variant it rendered: a variant no branch reaches, or a
@@ -14,7 +14,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from leisurenet.paper import assets as paper
+from leisurenet.paper import (
+    crosstabs,
+    descriptives,
+    methods,
+    regression,
+    reproduction,
+    robustness,
+    weighted_comparison,
+)
 from leisurenet.paper.prose import Prose
 from leisurenet.paper.wording import Wording
 
@@ -240,7 +248,7 @@ def weighted_results(
     p=(0.03, 0.03),
     model=((2.5, 0.1), (2.5, 0.1)),
     empty: bool = False,
-) -> paper.Weighted:
+) -> weighted_comparison.Weighted:
     """Weighted results with items' weighted ``shares``, the headline's ``p`` (exact, weighted)
     and the primary model's size effect ``model`` (unweighted, weighted); ``empty``: no weights."""
     items_ = weighted_items(codebook, list(shares))
@@ -251,7 +259,7 @@ def weighted_results(
     if empty:
         items_, tests_weighted = items_.iloc[:0], tests_weighted.iloc[:0]
         coefficients_ = coefficients_[coefficients_["model"] == "m"]
-    return paper.Weighted(items_, tests_weighted, unweighted_items, tests, coefficients_, fit_)
+    return weighted_comparison.Weighted(items_, tests_weighted, unweighted_items, tests, coefficients_, fit_)
 
 
 STUDY = {"headline_crosstab": "role_act_by_size", "primary_model": "m", "alpha": 0.05}
@@ -264,82 +272,82 @@ def run_descriptives(prose, codebook, tmp_path):
     raw = tmp_path / "raw_export.csv"
     raw.write_text("resp_id\nR1\n", encoding="utf-8")
     log = pd.DataFrame({"rule": ["missing_code", "blank"]})
-    yield paper.data_variables(flow(True), log, items(codebook), raw, True, settings("highest", 1), prose)
-    yield paper.data_variables(
+    yield methods.data_variables(flow(True), log, items(codebook), raw, True, settings("highest", 1), prose)
+    yield methods.data_variables(
         flow(False), log, items(codebook, "clopper_pearson"), raw, False, settings("highest_agreed", 2), prose
     )
-    yield paper.item_variables(items(codebook), prose, "95")
-    yield paper.construct_variables(items(codebook), prose)
+    yield descriptives.item_variables(items(codebook), prose, "95")
+    yield descriptives.construct_variables(items(codebook), prose)
     for tie in (1, 2, 3):
-        yield paper.role_variables(recoded(tie), prose)
+        yield descriptives.role_variables(recoded(tie), prose)
     paired = pd.DataFrame(
         {"domain": ["vis"], "involvement_item": ["rep_vis_expertise"], "n_pairs": 70, "n_higher": 30}
         | {"n_equal": 20, "n_lower": 20, "v_statistic": 900.0, "p_value": 0.01, "rank_biserial": 0.5}
     )
-    yield paper.paired_variables(paired, 0.05, prose)
+    yield descriptives.paired_variables(paired, 0.05, prose)
     nonresponse = pd.DataFrame({"test": ["chi_square", "fisher_freeman_halton"], "p_value": [0.04, 0.03]})
     for alpha in (0.05, 0.01):
-        yield paper.nonresponse_variables(nonresponse, alpha, prose)
-    yield paper.nonresponse_variables(pd.DataFrame({"test": ["none"], "p_value": [NAN]}), 0.05, prose)
-    yield paper.sample_flow_table(flow(True), prose)
-    yield paper.items_table(items(codebook), prose, "95")
-    yield paper.paired_table(paired, prose)
+        yield descriptives.nonresponse_variables(nonresponse, alpha, prose)
+    yield descriptives.nonresponse_variables(pd.DataFrame({"test": ["none"], "p_value": [NAN]}), 0.05, prose)
+    yield methods.sample_flow_table(flow(True), prose)
+    yield descriptives.items_table(items(codebook), prose, "95")
+    yield descriptives.paired_table(paired, prose)
     scales = pd.DataFrame(
         {"scale": ["vision"], "n_items": 4, "n_used": 70, "alpha": 0.6, "alpha_ci_low": 0.4}
         | {"alpha_ci_high": 0.7, "omega_total": 0.6}
     )
-    yield paper.scales_table(scales, prose, "95")
-    yield paper.codebook_table(prose)
-    yield paper.software_pipe_table(prose)
+    yield descriptives.scales_table(scales, prose, "95")
+    yield methods.codebook_table(prose)
+    yield methods.software_pipe_table(prose)
 
 
 def run_crosstabs(prose):
     tests = crosstab_tests([0.01, 0.5, 0.5, 0.5], [0.02, 0.5, 0.5, 0.5])
     for headline in ("role_act_by_size", "rep_voice_by_size", "not_computed_by_size"):
         for alpha in (0.05, 0.001):
-            yield paper.crosstab_variables(tests, headline, alpha, prose)
-    yield paper.exact_method_text(tests.assign(exact_method="exact (network algorithm)"), prose)
-    yield paper.crosstab_tests_table(tests, prose)
+            yield crosstabs.crosstab_variables(tests, headline, alpha, prose)
+    yield crosstabs.exact_method_text(tests.assign(exact_method="exact (network algorithm)"), prose)
+    yield crosstabs.crosstab_tests_table(tests, prose)
     cells = pd.DataFrame(
         {"crosstab": "role_act_by_size", "row_var": "role_act", "row_level": ["coproducer", "mixed"]}
         | {"col_var": "size_class", "col_level": "small", "n": [3, 4], "pct_col": [42.9, 57.1]}
     )
-    yield paper.crosstab_table(cells, "role_act_by_size", prose)
+    yield crosstabs.crosstab_table(cells, "role_act_by_size", prose)
 
 
 def run_models(prose):
     codes = ";".join(str(v) for v in prose.wording.texts["names.flag"])
     for flags, po_p in ((codes, 0.01), ("", 0.2), (codes, NAN), ("", NAN)):
-        yield paper.model_variables(coefficients(), fit(flags, po_p), "m", prose)
-    yield paper.model_variables(coefficients(), fit(), "not_fitted", prose)
+        yield regression.model_variables(coefficients(), fit(flags, po_p), "m", prose)
+    yield regression.model_variables(coefficients(), fit(), "not_fitted", prose)
     no_size = coefficients()[lambda df: ~df["term"].str.startswith("size_class")]
-    yield paper.model_variables(no_size, fit(), "m", prose)
-    yield paper.models_table(coefficients(), fit(), prose, "95")
-    yield paper.model_fit_table(fit(), prose)
+    yield regression.model_variables(no_size, fit(), "m", prose)
+    yield regression.models_table(coefficients(), fit(), prose, "95")
+    yield regression.model_fit_table(fit(), prose)
     survey = weighted_coefficients((2.5, 0.1), (2.5, 0.01)).assign(equation="", equation_reference="")
     with_weighted = fit().assign(model=lambda df: df["model"].replace("effort_ordinal", "m_weighted"))
-    yield paper.models_table(survey, with_weighted, prose, "95")
-    yield paper.model_fit_table(with_weighted, prose)
+    yield regression.models_table(survey, with_weighted, prose, "95")
+    yield regression.model_fit_table(with_weighted, prose)
 
 
 def run_resampling(prose):
     for terms, n_valid in ((["size_class[large]"], 2000), (["role_act[mixed]"], 1990)):
-        yield paper.bootstrap_variables(
+        yield robustness.bootstrap_variables(
             bootstrap(terms, n_valid), {"replicates": 2000, "seed": 1}, "m", fit(), prose
         )
-        yield paper.bootstrap_table(bootstrap(terms, n_valid), coefficients(), fit(), "m", prose, "95")
+        yield robustness.bootstrap_table(bootstrap(terms, n_valid), coefficients(), fit(), "m", prose, "95")
     references = {"size_class": "small"}
     for n_significant in ([0, 24], [3, 5]):
-        yield paper.multiverse_variables(multiverse_summary(n_significant), 0.05, references, prose)
-    yield paper.multiverse_variables(multiverse_summary([0, 0]).iloc[:0], 0.05, references, prose)
-    yield paper.multiverse_table(multiverse_specs(), "role_act_by_size", references, prose, "95")
+        yield robustness.multiverse_variables(multiverse_summary(n_significant), 0.05, references, prose)
+    yield robustness.multiverse_variables(multiverse_summary([0, 0]).iloc[:0], 0.05, references, prose)
+    yield robustness.multiverse_table(multiverse_specs(), "role_act_by_size", references, prose, "95")
 
 
 def run_weighting(prose, codebook):
     settings = {"method": "poststratify", "poststrata": "size_class"}
     unchanged = weighted_results(codebook)
-    yield paper.weighting_variables(unchanged, flow(True), settings, STUDY, prose)
-    yield paper.weighted_table(unchanged, "role_act_by_size", "m", prose)
+    yield weighted_comparison.weighting_variables(unchanged, flow(True), settings, STUDY, prose)
+    yield weighted_comparison.weighted_table(unchanged, "role_act_by_size", "m", prose)
     # a cross-tab's verdict flips; the size effect changes direction, becomes or stops being
     # significant; the weighted model has no size effect, or was not fitted
     for p, model in (
@@ -349,7 +357,9 @@ def run_weighting(prose, codebook):
         ((0.5, 0.5), ((2.5, 0.1), None)),
     ):
         results = weighted_results(codebook, p=p, model=model)
-        yield paper.weighting_variables(results, flow(True), settings | {"method": "rake"}, STUDY, prose)
+        yield weighted_comparison.weighting_variables(
+            results, flow(True), settings | {"method": "rake"}, STUDY, prose
+        )
     no_size = weighted_results(codebook)
     no_size = replace(
         no_size,
@@ -357,23 +367,23 @@ def run_weighting(prose, codebook):
         coefficients=no_size.coefficients[lambda df: df["term"] != "size_class[large]"],
     )
     several = {"method": "poststratify", "poststrata": ["size_class", "province"]}
-    yield paper.weighting_variables(no_size, flow(True), several, STUDY, prose)
-    yield paper.weighting_variables(
+    yield weighted_comparison.weighting_variables(no_size, flow(True), several, STUDY, prose)
+    yield weighted_comparison.weighting_variables(
         no_size, flow(True), settings, STUDY | {"headline_crosstab": "x_by_y"}, prose
     )
-    yield paper.weighted_table(no_size, "role_act_by_size", "m", prose)
+    yield weighted_comparison.weighted_table(no_size, "role_act_by_size", "m", prose)
     empty = weighted_results(codebook, empty=True)
     for frame in (True, False):
-        yield paper.weighting_variables(empty, flow(frame), None, STUDY, prose)
-    yield paper.weighted_table(empty, "role_act_by_size", "m", prose)
+        yield weighted_comparison.weighting_variables(empty, flow(frame), None, STUDY, prose)
+    yield weighted_comparison.weighted_table(empty, "role_act_by_size", "m", prose)
 
 
 def run_audit(prose, codebook):
     for conflict in (True, False):
-        yield paper.audit_variables(audit(conflict), prose)
-    yield paper.audit_variables(pd.DataFrame(columns=["figure_id"]), prose)
-    yield paper.audit_table(audit(True), prose)
-    yield paper.study_tables(items(codebook), audit(True), prose)
+        yield reproduction.audit_variables(audit(conflict), prose)
+    yield reproduction.audit_variables(pd.DataFrame(columns=["figure_id"]), prose)
+    yield reproduction.audit_table(audit(True), prose)
+    yield reproduction.study_tables(items(codebook), audit(True), prose)
 
 
 def strings(value):
@@ -403,6 +413,10 @@ def test_every_variant_of_every_key_is_reached_and_filled(prose, codebook, tmp_p
 
 
 def test_every_flag_the_models_set_has_a_wording(prose):
-    source = (ROOT / "src" / "leisurenet" / "analysis" / "models.py").read_text(encoding="utf-8")
+    # the modules that flag a model: its frame and checks, its result, the families, the weighted model
+    modules = ("modelframe.py", "modelresult.py", "models.py", "weighted_models.py")
+    source = "\n".join(
+        (ROOT / "src" / "leisurenet" / "analysis" / m).read_text(encoding="utf-8") for m in modules
+    )
     codes = set(re.findall(r'(?:\.flag|ModelProblem)\(\s*"([a-z_]+)"', source))
     assert codes and codes <= set(prose.wording.texts["names.flag"])

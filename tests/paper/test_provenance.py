@@ -12,7 +12,7 @@ from urllib.parse import unquote
 import pandas as pd
 import pytest
 
-from leisurenet.paper import assets as paper
+from leisurenet.paper import formatting
 from leisurenet.paper.provenance import (
     COLUMNS,
     Origin,
@@ -108,7 +108,7 @@ def test_traced_values_keep_their_origin_through_the_papers_arithmetic():
     share = df.set_index("item").loc["a", "share"]
     assert isinstance(share, Traced) and share.origin == Origin("results/x.csv", "a", "share", 0.5)
     assert (100 * share).origin == share.origin  # a change of unit keeps the file's value
-    assert spans(paper.pct(100 * share))[0] | {"text": "50.0%"} == {
+    assert spans(formatting.pct(100 * share))[0] | {"text": "50.0%"} == {
         "text": "50.0%",
         "source": "results/x.csv",
         "row": "a",
@@ -129,16 +129,16 @@ def test_traced_values_keep_their_origin_through_the_papers_arithmetic():
         (share + share, "share + share", 1.0),  # one cell twice does not read as the cell
     ]:
         assert number.origin == Origin("results/x.csv", "a", column) and number == value, number.origin
-        assert spans(paper.num(number, 3))[0]["value"] == repr(value)
-    assert paper.pct(0.5) == "0.5%"  # a value without an origin is printed bare
+        assert spans(formatting.num(number, 3))[0]["value"] == repr(value)
+    assert formatting.pct(0.5) == "0.5%"  # a value without an origin is printed bare
     empty = pd.DataFrame({"item": pd.Series([], dtype=object), "share": pd.Series([], dtype=float)})
     assert trace(empty, "results/x.csv", "item").empty
 
 
 def test_spans_survive_a_pipe_table_and_are_found_in_its_cells():
     df = trace(pd.DataFrame({"item": ["a_b"], "p": [0.0004]}), "results/t.csv", "item")
-    table = paper.pipe_table(
-        pd.DataFrame({"Item": df["item"], "p": df["p"].map(paper.pvalue)}), "t", "Caption."
+    table = formatting.pipe_table(
+        pd.DataFrame({"Item": df["item"], "p": df["p"].map(formatting.pvalue)}), "t", "Caption."
     )
     label, cells = table_cells(table)
     assert label == "tbl-t"

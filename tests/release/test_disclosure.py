@@ -15,19 +15,17 @@ import pytest
 from scipy.optimize import linprog
 
 from leisurenet.analysis.crosstab import crosstab_cells
-from leisurenet.release.disclosure import (
+from leisurenet.release.disclosure import DisclosureError, check_disclosure
+from leisurenet.release.disclosure_report import report_markdown
+from leisurenet.release.microdata_checks import k_anonymity, unique_patterns
+from leisurenet.release.table_checks import (
     NONE,
     PRIMARY,
     SECONDARY,
-    DisclosureError,
-    check_disclosure,
     feasible_ranges,
     group_disclosure,
-    k_anonymity,
-    report_markdown,
     suppress_cells,
     suppress_table,
-    unique_patterns,
 )
 
 # --- helpers -----------------------------------------------------------------------------

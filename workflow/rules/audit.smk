@@ -6,11 +6,7 @@ rule audit:
         published=config["published"] or [],
         library=library("audit.py"),
     output:
-        figures=report(
-            "results/audit/figures.csv",
-            caption="../report/audit_figures.rst",
-            category="Audit",
-        ),
+        **outputs("audit"),
     log:
         "results/logs/audit.log",
     conda:

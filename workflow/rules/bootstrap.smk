@@ -42,12 +42,7 @@ rule bootstrap:
         ),
         library=library("bootstrap.py"),
     output:
-        replicates="results/bootstrap/replicates.csv",
-        intervals=report(
-            "results/bootstrap/intervals.csv",
-            caption="../report/bootstrap.rst",
-            category="Models",
-        ),
+        **outputs("bootstrap"),
     log:
         "results/logs/bootstrap.log",
     conda:

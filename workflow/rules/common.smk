@@ -2,6 +2,7 @@
 from snakemake.exceptions import WorkflowError
 
 from leisurenet.config import check_semantics
+from leisurenet.outputs import of_rule
 from leisurenet.workflow.plan import library_modules
 
 check_semantics(config)
@@ -41,6 +42,20 @@ def frame_variables():
     return [
         v for v in ([named] if isinstance(named, str) else named) if v != "size_class"
     ]
+
+
+def outputs(rule):
+    """The files ``rule`` writes, by the names its script knows them, as leisurenet.outputs
+    declares them (with their caption when ``snakemake --report`` shows them)."""
+    named = {}
+    for out in of_rule(rule):
+        path = directory(out.file) if out.directory else out.file
+        if out.report:
+            path = report(
+                path, caption=f"../report/{out.report}", category=out.category
+            )
+        named[out.key] = path
+    return named
 
 
 def library(script):

@@ -5,21 +5,7 @@ rule crosstab:
         frame=rules.clean.output.frame,
         library=library("crosstab.py"),
     output:
-        cells=report(
-            "results/crosstabs/cells.csv",
-            caption="../report/crosstabs_cells.rst",
-            category="Cross-tabs",
-        ),
-        tests=report(
-            "results/crosstabs/tests.csv",
-            caption="../report/crosstabs_tests.rst",
-            category="Cross-tabs",
-        ),
-        tests_weighted=report(
-            "results/crosstabs/tests_weighted.csv",
-            caption="../report/crosstabs_tests_weighted.rst",
-            category="Cross-tabs",
-        ),
+        **outputs("crosstab"),
     log:
         "results/logs/crosstab.log",
     conda:

@@ -7,8 +7,7 @@ rule validate:
         codebook=config["codebook"],
         library=library("validate.py"),
     output:
-        report="results/validate/report.md",
-        problems="results/validate/problems.csv",
+        **outputs("validate"),
     log:
         "results/logs/validate.log",
     conda:
@@ -30,19 +29,7 @@ rule clean:
         validated=rules.validate.output.report,
         library=library("clean.py"),
     output:
-        parquet="results/clean/responses.parquet",
-        frame="results/clean/frame.csv",
-        csv="results/clean/responses.csv",
-        log=report(
-            "results/clean/cleaning_log.csv",
-            caption="../report/cleaning_log.rst",
-            category="Data",
-        ),
-        flow=report(
-            "results/clean/sample_flow.csv",
-            caption="../report/sample_flow.rst",
-            category="Data",
-        ),
+        **outputs("clean"),
     log:
         "results/logs/clean.log",
     conda:
@@ -62,13 +49,7 @@ rule recode:
         codebook=config["codebook"],
         library=library("recode.py"),
     output:
-        parquet="results/recode/recoded.parquet",
-        csv="results/recode/recoded.csv",
-        variables=report(
-            "results/recode/variables.csv",
-            caption="../report/variables.rst",
-            category="Data",
-        ),
+        **outputs("recode"),
     log:
         "results/logs/recode.log",
     conda:

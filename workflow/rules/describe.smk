@@ -7,46 +7,7 @@ rule describe:
         codebook=config["codebook"],
         library=library("describe.py"),
     output:
-        summary=report(
-            "results/descriptives/items.csv",
-            caption="../report/descriptives_items.rst",
-            category="Descriptives",
-        ),
-        distribution=report(
-            "results/descriptives/item_distribution.csv",
-            caption="../report/descriptives_item_distribution.rst",
-            category="Descriptives",
-        ),
-        scales=report(
-            "results/descriptives/scales.csv",
-            caption="../report/descriptives_scales.rst",
-            category="Descriptives",
-        ),
-        item_total=report(
-            "results/descriptives/item_total.csv",
-            caption="../report/descriptives_item_total.rst",
-            category="Descriptives",
-        ),
-        nonresponse=report(
-            "results/descriptives/nonresponse.csv",
-            caption="../report/descriptives_nonresponse.rst",
-            category="Descriptives",
-        ),
-        nonresponse_test=report(
-            "results/descriptives/nonresponse_test.csv",
-            caption="../report/descriptives_nonresponse_test.rst",
-            category="Descriptives",
-        ),
-        paired=report(
-            "results/descriptives/paired.csv",
-            caption="../report/descriptives_paired.rst",
-            category="Descriptives",
-        ),
-        weighted=report(
-            "results/descriptives/weighted.csv",
-            caption="../report/descriptives_weighted.rst",
-            category="Descriptives",
-        ),
+        **outputs("describe"),
     log:
         "results/logs/describe.log",
     conda:

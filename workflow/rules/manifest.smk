@@ -23,13 +23,7 @@ rule manifest:
         requirements=[path for path in ["requirements.in"] if Path(path).exists()],
         library=library("manifest.py"),
     output:
-        json="results/manifest.json",
-        content="results/manifest_content.json",
-        csv=report(
-            "results/manifest.csv",
-            caption="../report/manifest.rst",
-            category="Provenance",
-        ),
+        **outputs("manifest"),
     log:
         "results/logs/manifest.log",
     conda:

@@ -6,16 +6,7 @@ rule models:
         models=config["models"],
         library=library("models.py"),
     output:
-        coefficients=report(
-            "results/models/coefficients.csv",
-            caption="../report/models_coefficients.rst",
-            category="Models",
-        ),
-        fit=report(
-            "results/models/fit.csv",
-            caption="../report/models_fit.rst",
-            category="Models",
-        ),
+        **outputs("models"),
     log:
         "results/logs/models.log",
     conda:

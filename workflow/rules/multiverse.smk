@@ -44,12 +44,7 @@ rule multiverse:
         specs=expand("results/multiverse/specs/{job}.csv", job=MULTIVERSE_JOBS),
         library=library("multiverse.py"),
     output:
-        specifications=report(
-            "results/multiverse/specifications.csv",
-            caption="../report/multiverse.rst",
-            category="Sensitivity",
-        ),
-        summary="results/multiverse/summary.csv",
+        **outputs("multiverse"),
     log:
         "results/logs/multiverse.log",
     conda:

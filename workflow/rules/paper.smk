@@ -1,4 +1,5 @@
 from leisurenet.config import config_sources
+from leisurenet.outputs import for_paper
 
 # The settings the paper prints, each traced to the config file that set it.
 PRINTED_SETTINGS = (
@@ -17,30 +18,15 @@ PAPER_FILES = sorted(str(p) for p in Path("paper").rglob("*") if p.is_file())
 rule paper_assets:
     """Every number the manuscript's text uses (_variables.yml) and its tables, from results/."""
     input:
+        # Every result the paper reads (leisurenet.outputs); the script finds each by its
+        # name in params.results (a name such as "items" is not a valid input name).
+        results=[out.file for out in for_paper()],
         wording="paper/sentences.yml",
         codebook=config["codebook"],
         raw=raw_export(),
-        flow=rules.clean.output.flow,
-        cleaning_log=rules.clean.output.log,
-        audit=rules.audit.output.figures,
-        cells=rules.crosstab.output.cells,
-        tests=rules.crosstab.output.tests,
-        summary=rules.describe.output.summary,
-        scales=rules.describe.output.scales,
-        paired=rules.describe.output.paired,
-        nonresponse_test=rules.describe.output.nonresponse_test,
-        weighted=rules.describe.output.weighted,
-        tests_weighted=rules.crosstab.output.tests_weighted,
-        recoded=rules.recode.output.parquet,
-        coefficients=rules.models.output.coefficients,
-        fit=rules.models.output.fit,
-        bootstrap=rules.bootstrap.output.intervals,
-        multiverse=rules.multiverse.output.specifications,
-        multiverse_summary=rules.multiverse.output.summary,
         library=library("paper_assets.py"),
     output:
-        variables="results/paper/assets/_variables.yml",
-        tables=directory("results/paper/assets/tables"),
+        **outputs("paper_assets"),
     log:
         "results/logs/paper_assets.log",
     conda:
@@ -54,6 +40,8 @@ rule paper_assets:
         bootstrap=config["bootstrap"],
         weighting=config["weighting"],
         confidence=config["analysis"]["confidence"],
+        results={out.name: out.file for out in for_paper()},
+        rows={out.name: out.rows for out in for_paper() if out.file.endswith(".csv")},
         config_sources=config_sources(workflow.configfiles, PRINTED_SETTINGS),
     script:
         "../../scripts/paper_assets.py"
@@ -70,9 +58,7 @@ rule paper:
         figures=FIGURE_FILES,
         library=library("render_paper.py"),
     output:
-        html="results/paper/paper.html",
-        pdf="results/paper/paper.pdf",
-        provenance="results/paper/provenance.csv",
+        **outputs("paper"),
     log:
         "results/logs/paper.log",
     conda:

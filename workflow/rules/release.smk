@@ -1,6 +1,7 @@
 # The public release (results/release/): a disclosure check, then a deterministic archive
 # for a data repository. Run it explicitly: `snakemake --cores 2 results/release/leisurenet-release.zip`.
 # Only results/release/ is written; the results the release is built from are only read.
+from leisurenet.outputs import released
 from leisurenet.release.settings import release_settings
 
 RELEASE = release_settings(config["release"])
@@ -17,12 +18,7 @@ rule release_disclosure_check:
         cells=rules.crosstab.output.cells,
         library=library("release_disclosure.py"),
     output:
-        csv=report(
-            "results/release/disclosure_report.csv",
-            caption="../report/release_disclosure_report.rst",
-            category="Release",
-        ),
-        md="results/release/disclosure_report.md",
+        **outputs("release_disclosure_check"),
     log:
         "results/release/logs/release_disclosure_check.log",
     conda:
@@ -37,23 +33,20 @@ rule release:
     """The release archive: tables after disclosure control, codebook, paper; the pseudonymised
     respondent data only with release.microdata."""
     input:
+        # What the release carries, as leisurenet.outputs declares it: the cells (suppressed
+        # by the check) and the respondent data (pseudonymised, only with release.microdata)
+        # by name, and the tables and the paper as they stand.
+        **{out.name: out.file for out in released("cells") + released("respondents")},
         report_md=rules.release_disclosure_check.output.md,
-        recoded=rules.recode.output.parquet,
-        variables=rules.recode.output.variables,
+        tables=[out.file for out in released("table")],
+        paper=[out.file for out in released("paper")],
         codebook=config["codebook"],
-        cells=rules.crosstab.output.cells,
-        tests=rules.crosstab.output.tests,
-        descriptives=list(rules.describe.output),
-        models=list(rules.models.output),
-        audit=rules.audit.output.figures,
-        html=rules.paper.output.html,
-        pdf=rules.paper.output.pdf,
         citation="CITATION.cff",
         license="LICENSE",
         manifest=RELEASE_MANIFEST or [],
         library=library("release.py"),
     output:
-        archive="results/release/leisurenet-release.zip",
+        **outputs("release"),
     log:
         "results/release/logs/release.log",
     conda:
@@ -62,5 +55,8 @@ rule release:
         release=RELEASE,
         synthetic=SYNTHETIC,
         manifest=RELEASE_MANIFEST,
+        archived={
+            out.file: out.archived_as for out in released("table") + released("paper")
+        },
     script:
         "../../scripts/release.py"

@@ -6,13 +6,7 @@ rule synthetic:
         targets=config["synthetic"]["targets"] or [],
         library=library("make_synthetic.py"),
     output:
-        export="results/synthetic/raw_export.csv",
-        frame="results/synthetic/frame.csv",
-        targets=report(
-            "results/synthetic/targets.csv",
-            caption="../report/synthetic_targets.rst",
-            category="Data",
-        ),
+        **outputs("synthetic"),
     log:
         "results/logs/synthetic.log",
     conda:

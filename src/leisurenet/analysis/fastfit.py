@@ -22,15 +22,13 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from leisurenet.analysis.models import (
+from leisurenet.analysis.estimation import (
     _cumulative_loglik,
-    _Log,
     _newton,
-    _outcome_codes,
     cumulative_design,
-    model_frame,
     separation_direction,
 )
+from leisurenet.analysis.modelframe import _Log, _outcome_codes, model_frame
 
 # A slope beyond this (an odds ratio beyond e^15, about 3 million) comes from data the
 # model separates or nearly so; such a fit is checked for separation before it is used.

@@ -40,9 +40,10 @@ import pandas as pd
 from scipy import stats
 
 from leisurenet.analysis.crosstab import crosstab_name, crosstab_tests
+from leisurenet.analysis.design_based import rao_scott
 from leisurenet.analysis.fastfit import fit_patterns, model_patterns
-from leisurenet.analysis.models import fit_weighted_ordinal
-from leisurenet.analysis.weighting import design_for, rao_scott, without_fpc
+from leisurenet.analysis.weighted_models import fit_weighted_ordinal
+from leisurenet.analysis.weighting import design_for, without_fpc
 from leisurenet.codebook import Codebook
 from leisurenet.data.recode import recode
 from leisurenet.workflow.plan import DIMENSIONS, Specification

@@ -5,7 +5,7 @@ The tables follow the conventions of ``results/descriptives/items.csv`` and
 one row per item or cross-tab, snake_case columns, unrounded numbers; ``pct_*`` are
 percentages (0-100), ``se_weighted`` is in percentage points, interval limits are
 proportions (0-1). Every estimate is design-based, as R's ``survey`` package computes it
-(:mod:`leisurenet.analysis.weighting`).
+(:mod:`leisurenet.analysis.design_based`, on the design of :mod:`leisurenet.analysis.weighting`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from leisurenet.analysis.crosstab import contingency, pearson_chi2
-from leisurenet.analysis.weighting import Design, ciprop, design_effect, mean, rao_scott, without_fpc
+from leisurenet.analysis.design_based import ciprop, design_effect, mean, rao_scott
+from leisurenet.analysis.weighting import Design, without_fpc
 from leisurenet.codebook import Codebook
 from leisurenet.names import crosstab_name
 
@@ -143,7 +144,7 @@ def weighted_tests(recoded: pd.DataFrame, crosstabs: dict, design: Design) -> pd
     (``svychisq(statistic = "F")``), ``chisq`` (Pearson's X^2 of the weighted table,
     scaled to the respondents), ``df``, ``p_chisq`` (``statistic = "Chisq"``) and
     ``deff_mean`` (the mean generalised design effect) from
-    :func:`leisurenet.analysis.weighting.rao_scott`; ``F_no_fpc``, ``p_F_no_fpc`` and
+    :func:`leisurenet.analysis.design_based.rao_scott`; ``F_no_fpc``, ``p_F_no_fpc`` and
     ``p_chisq_no_fpc`` the same tests without the finite-population correction
     (:func:`leisurenet.analysis.weighting.without_fpc`): with three quarters of the frame answering,
     the correction makes the tests about the frame's own networks, and their p-values far

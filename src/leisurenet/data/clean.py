@@ -42,7 +42,7 @@ class Cleaned:
 def clean(
     raw, codebook: Codebook, frame=None, drop_empty: bool = True, mapping=None, frame_variables=()
 ) -> Cleaned:
-    """Clean a validated :class:`~leisurenet.data.ingest.RawTable` (see the module docstring).
+    """Clean a validated :class:`~leisurenet.data.ingest.table.RawTable` (see the module docstring).
 
     With the :class:`~leisurenet.data.mapping.Mapping` the export was read through, the log
     starts with the columns it renamed and dropped. ``frame_variables`` are the frame's

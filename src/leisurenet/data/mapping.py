@@ -26,9 +26,10 @@ from pathlib import Path
 import yaml
 
 from leisurenet.codebook import Codebook, normalise_label, parse_whole_number
-from leisurenet.errors import Problem
-from leisurenet.data.ingest import RawTable, read_export
+from leisurenet.data.ingest.read import read_export
+from leisurenet.data.ingest.table import RawTable
 from leisurenet.data.validate import close_names
+from leisurenet.errors import Problem
 
 SECTIONS = ("columns", "labels", "drop")
 NULL_TAG = "tag:yaml.org,2002:null"

@@ -11,8 +11,8 @@ import difflib
 from collections.abc import Iterator
 
 from leisurenet.codebook import Codebook, normalise_label, parse_whole_number
+from leisurenet.data.ingest.table import RawTable
 from leisurenet.errors import Problem
-from leisurenet.data.ingest import RawTable
 
 FRAME_COLUMNS = ("network_id", "municipality_pop")
 
@@ -25,11 +25,11 @@ def validate_export(
     Parameters
     ----------
     raw : RawTable
-        The export, from :func:`leisurenet.data.ingest.read_export`.
+        The export, from :func:`leisurenet.data.ingest.read.read_export`.
     codebook : Codebook
         The instrument: background variables, items, scales and missing codes.
     frame : RawTable, optional
-        The population frame, from :func:`leisurenet.data.ingest.read_frame`.
+        The population frame, from :func:`leisurenet.data.ingest.read.read_frame`.
     frame_variables : list of str
         Columns the frame must have for the weighting (see :func:`validate_frame`).
 

@@ -18,7 +18,7 @@ from leisurenet.paper.labels import TERM
 from leisurenet.paper.wording import Wording
 
 SIZE = "size_class"
-# The survey-weighted fit of a model is model ``<name>_weighted`` (models.WEIGHTED_SUFFIX, not
+# The survey-weighted fit of a model is model ``<name>_weighted`` (weighted_models.WEIGHTED_SUFFIX, not
 # imported: the paper's job does not load the statistics).
 WEIGHTED_SUFFIX = "_weighted"
 

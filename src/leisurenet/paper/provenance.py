@@ -1,6 +1,6 @@
 """Where every number in the paper comes from: ``results/paper/provenance.csv``.
 
-The numbers enter the paper through the formatting helpers of :mod:`leisurenet.paper.assets`. The
+The numbers enter the paper through the formatting helpers of :mod:`leisurenet.paper.formatting`. The
 tables those helpers read are first passed through :func:`trace`, which turns every number
 of a table into a :class:`Traced` value: a float (or :class:`TracedInt`, an int) that knows
 its file, its row and its column, and keeps knowing them through the arithmetic the paper

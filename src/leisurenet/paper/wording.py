@@ -4,7 +4,7 @@ The template (``paper/sentences.yml``) maps sections to keys, and each key to it
 either one string, or a mapping of named variants (``significant: ...``,
 ``not_significant: ...``) of which the data choose one. A wording holds placeholders in
 ``str.format`` style, ``{name}``, without format specs: the values arrive formatted and
-rounded (:mod:`leisurenet.paper.assets` rounds), so the template decides the words and never the
+rounded (:mod:`leisurenet.paper.formatting` rounds), so the template decides the words and never the
 digits. ``{{`` and ``}}`` are literal braces.
 
 A key is addressed as ``"section.key"``. Rendering checks that every placeholder of the chosen

@@ -19,7 +19,9 @@ import numpy as np
 import pandas as pd
 
 from leisurenet.io import atomic_path, read_dataset, write_csv
-from leisurenet.release.disclosure import DisclosureResult, check_disclosure, report_markdown
+from leisurenet.outputs import OUTPUTS
+from leisurenet.release.disclosure import DisclosureResult, check_disclosure
+from leisurenet.release.disclosure_report import report_markdown
 
 # The network (hence the municipality) is what the release must not name; the size class
 # stands in for the population.
@@ -36,6 +38,8 @@ ZIP_COMPRESSLEVEL = 9
 ZIP_CREATE_SYSTEM = 3
 ZIP_FILE_MODE = 0o100644
 
+# The files the release writes itself; the tables and the paper are described where they are
+# declared (leisurenet.outputs).
 DESCRIPTIONS = {
     "README.md": "This file: what each file holds, how the data were protected, the licences.",
     "LICENSE": "The MIT licence of the pipeline's code.",
@@ -49,29 +53,6 @@ DESCRIPTIONS = {
     "respondent; Parquet keeps the types (codes as nullable integers, ordered categories).",
     "data/respondents.csv": "The same data as CSV (UTF-8, comma-separated, empty cell = missing).",
     "data/variables.csv": "Data dictionary of the respondent data: column, type, levels, description.",
-    "tables/crosstabs/cells.csv": "Cells of every cross-tab (row variable by municipality size class): "
-    "count, expected count, row and column percentages; suppressed cells (column `suppressed`) "
-    "have the count and percentages left empty.",
-    "tables/crosstabs/tests.csv": "Tests of every cross-tab: chi-square, Fisher-Freeman-Halton exact p, "
-    "linear-by-linear, Cramér's V (and corrected), Holm-adjusted p within each family.",
-    "tables/descriptives/items.csv": "One row per item: counts and percentages of respondents and of "
-    "valid answers, finite-population (hypergeometric) and Wilson 95% intervals, worst-case bounds.",
-    "tables/descriptives/item_distribution.csv": "Every code of every item, with 'weet niet' and blank.",
-    "tables/descriptives/scales.csv": "Reliability of each scale: Cronbach's alpha with its CI, "
-    "McDonald's omega.",
-    "tables/descriptives/item_total.csv": "Corrected item-total correlations and alpha if an item "
-    "is dropped.",
-    "tables/descriptives/nonresponse.csv": "Respondents against the population frame by size class.",
-    "tables/descriptives/nonresponse_test.csv": "Tests of respondents against the frame by size class.",
-    "tables/descriptives/paired.csv": "Involvement of people in poverty against its guiding role "
-    "(Wilcoxon signed-rank) per domain.",
-    "tables/models/coefficients.csv": "Model estimates, SEs, CIs and odds ratios (models in the pipeline's "
-    "config/models.yaml).",
-    "tables/models/fit.csv": "Model fit, the proportional-odds check and flags for fitting problems.",
-    "tables/audit/figures.csv": "Every figure the study published against the data: exactly and as the "
-    "presentation computed it, and whether the printed value is possible with its base.",
-    "paper/paper.html": "The paper (self-contained HTML).",
-    "paper/paper.pdf": "The paper (PDF).",
 }
 
 
@@ -252,8 +233,9 @@ def write_archive(entries: dict[str, bytes], path: str | Path, root: str = ARCHI
 
 def describe(name: str) -> str:
     """What a file of the archive holds (for its README)."""
-    if name in DESCRIPTIONS:
-        return DESCRIPTIONS[name]
+    known = DESCRIPTIONS | {out.archived_as: out.description for out in OUTPUTS if out.archived_as}
+    if name in known:
+        return known[name]
     folder = name.split("/")[1] if name.startswith("tables/") and name.count("/") > 1 else None
     return f"A result table of the pipeline's {folder} stage." if folder else "A file of the release."
 
