@@ -1,20 +1,25 @@
 # %% [markdown]
 # # Add an analysis to the pipeline as a rule
 #
-# A new analysis joins the pipeline in five small pieces, always the same ones:
+# A new analysis joins the pipeline in eight files, always the same ones; the walk-through
+# "Adding an analysis, from the function to the paper" in `CONTRIBUTING.md` gives the code
+# of each, and a test applies exactly that code to a copy of the project and finds the new
+# number in the paper (`tests/end_to_end/test_walkthrough.py`):
 #
-# 1. a **function** in the library (`src/leisurenet/`): takes the tidy data and column
-#    names, returns a tidy table; all the science lives here;
-# 2. a **rule** in `workflow/rules/<stage>.smk`: names its input, output, log and
-#    parameters;
-# 3. a **thin script** in `scripts/`: reads the input, calls the function, writes the
-#    output, logs what it did, and nothing else;
-# 4. a **test** in `tests/`: the function on a small data set whose answer is known;
-# 5. a **name** for the output in `src/leisurenet/load.py`, so notebooks can `load()` it.
+# 1. the **function**, in the library module of its stage (`src/leisurenet/analysis/`):
+#    tidy data and column names in, a tidy table out; all the science lives here;
+# 2. its **test**, in the stage's folder of `tests/`: a data set whose answer is known;
+# 3. the **declaration** of its output in `src/leisurenet/outputs.py`: file, rule, `load()`
+#    name, what the paper and the release do with it; every list of outputs follows from it;
+# 4. the **rule** in `workflow/rules/<stage>.smk`;
+# 5. a **thin script** in `scripts/`: read, call the function, write, log;
+# 6. the **values for the paper**, in the module of `src/leisurenet/paper/` for its section;
+# 7. their **wording** in `paper/sentences.yml`;
+# 8. the **sentence** in `paper/paper.qmd`.
 #
-# This notebook writes the function for a small example, *the share agreeing with an item
-# in each municipality size class*, runs it on the data, and shows what the other pieces
-# would look like. It only shows them: running it changes no file of the project.
+# This notebook runs the function of the example, *the share agreeing with an item in each
+# municipality size class*, on the data, and shows the other pieces as the walk-through
+# writes them. It only shows them: running it changes no file of the project.
 #
 # Run `make` first. The default data are the **synthetic replica**: nothing here is
 # evidence about the real networks.
@@ -30,14 +35,25 @@ ROOT = next(folder for folder in (HERE, *HERE.parents) if (folder / "Snakefile")
 if str(ROOT / "src") not in sys.path:
     sys.path.insert(0, str(ROOT / "src"))  # the library, also in a kernel where it is not installed
 # ruff: noqa: E402 -- the imports below come after the lines that make the library importable
+import re
 from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
+import pytest
+from statsmodels.stats.proportion import proportion_confint
 
 from leisurenet.analysis.describe import wilson_ci
 from leisurenet.load import config, load, results_dir
 
+# The walk-through's code blocks, by the file each names (```lang file="..." in CONTRIBUTING.md).
+GUIDE = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+BLOCKS = {
+    match.group(1): match.group(2)
+    for match in re.finditer(
+        r'^```\w+ file="([^"]+)"[^\n]*\n(.*?)^```$', GUIDE, flags=re.MULTILINE | re.DOTALL
+    )
+}
 RESULTS = results_dir(start=ROOT)  # $LEISURENET_RESULTS if set, else ROOT / "results"
 CONFIG = config()
 recoded = load("recoded", RESULTS)
@@ -46,10 +62,10 @@ print(f"reading {RESULTS}")
 # %% [markdown]
 # ## 1. The function
 #
-# Written as it would stand in `src/leisurenet/analysis/describe.py`: a tidy DataFrame and column
-# names in, a tidy table out (one row per item and group, snake_case columns, unrounded
-# numbers, percentages 0-100 and interval limits 0-1, as the other tables of
-# `results/descriptives/`). It reuses the library's `wilson_ci` rather than writing the
+# Step 1 of the walk-through, as it stands in `src/leisurenet/analysis/describe.py`: a tidy
+# DataFrame and column names in, a tidy table out (one row per item and group, snake_case
+# columns, unrounded numbers, percentages 0-100 and interval limits 0-1, as the other tables
+# of `results/descriptives/`). It reuses the library's `wilson_ci` rather than writing the
 # interval again, and it keeps empty groups as rows, so a reader sees that they are empty.
 
 # %%
@@ -142,141 +158,66 @@ assert totals.loc[ITEMS].equals(published_kind)
 table.round(3)
 
 # %% [markdown]
-# ## 3. The rule
+# ## 3. The test
 #
-# In `workflow/rules/describe.smk`, beside the `describe` rule (its input is the recoded
-# data, so it runs after the `recode` rule):
-#
-# ```snakemake
-# rule agree_by_size:
-#     """The share agreeing with each configured item, by municipality size class."""
-#     input:
-#         recoded=rules.recode.output.parquet,
-#         library=library("agree_by_size.py"),
-#     output:
-#         table=report(
-#             "results/descriptives/agree_by_size.csv",
-#             caption="../report/descriptives_agree_by_size.rst",
-#             category="Descriptives",
-#         ),
-#     log:
-#         "results/logs/agree_by_size.log",
-#     conda:
-#         "../envs/leisurenet.yaml"
-#     params:
-#         item_ids=config["agree_by_size"]["items"],
-#         confidence=config["analysis"]["confidence"],
-#     script:
-#         "../../scripts/agree_by_size.py"
-# ```
-#
-# The `library` input is every module of `leisurenet` the script imports, directly or not
-# (read from its imports): a change to one of them reruns the rule. Then add
-# `rules.agree_by_size.output,` to the input of `rule all` in the `Snakefile`. The
-# items are a study choice, so they go in `config/config.yaml`:
-#
-# ```yaml
-# agree_by_size:
-#   items: [rep_voice, org_partners_complete]
-# ```
-#
-# with their description and default in `workflow/schemas/config.schema.yaml` (the
-# pipeline validates the configuration against it before running anything):
-#
-# ```yaml
-#   agree_by_size:
-#     type: object
-#     description: Items whose share agreeing is tabulated by municipality size class.
-#     default: {items: []}
-#     additionalProperties: false
-#     properties:
-#       items: {type: array, items: {type: string}, description: Item ids of the codebook.}
-# ```
-#
-# A caption for `snakemake --report` goes in `workflow/report/descriptives_agree_by_size.rst`:
-# what one row is, the bases of the percentages, the interval.
-#
-# ## 4. The thin script
-#
-# `scripts/agree_by_size.py`: input, one library call, output, a log line. No statistics.
+# Step 2, in `tests/analysis/test_describe.py`: a data set small enough to count by hand, and
+# the interval pinned to an independent implementation (statsmodels), with the call in a
+# comment. It passes against the function above (the test file imports it from
+# `leisurenet.analysis.describe` as `ds`; here it gets the one defined above).
 
 # %%
-SCRIPT = '''\
-"""Rule agree_by_size: the share agreeing with each configured item, by size class."""
-
-from leisurenet.analysis.describe import share_positive_by_group
-from leisurenet.io import read_dataset, stage_logger, write_csv
-
-sm = snakemake
-log = stage_logger(sm.log[0], "agree_by_size")
-data = read_dataset(sm.input.recoded)
-table = share_positive_by_group(data, sm.params.item_ids, "size_class", sm.params.confidence)
-log.info("%d items by %d size classes", len(sm.params.item_ids), data["size_class"].cat.categories.size)
-write_csv(table, sm.output.table)
-'''
-compile(SCRIPT, "scripts/agree_by_size.py", "exec")  # valid Python, not run: it needs Snakemake
-print(SCRIPT)
-
-# %% [markdown]
-# ## 5. The test
-#
-# In `tests/analysis/test_describe.py`: a data set small enough to count by hand, and the interval
-# pinned to an independent implementation (statsmodels), with the call in a comment.
-
-# %%
-TEST = """\
-import numpy as np
-import pandas as pd
-import pytest
-from statsmodels.stats.proportion import proportion_confint
-
-from leisurenet.analysis import describe as ds
-
-
-def test_share_positive_by_group_counts_by_hand():
-    sizes = ["small", "medium", "large"]
-    levels = ["negative", "neutral", "positive"]
-    data = pd.DataFrame(
-        {
-            "size_class": pd.Categorical(["small", "small", "large", "large", "large"], sizes, ordered=True),
-            "q": pd.array([4, 1, 5, None, 4], dtype="Int8"),
-            "q_cat": pd.Categorical(["positive", "negative", "positive", None, "positive"], levels),
-        }
-    )
-    out = ds.share_positive_by_group(data, ["q"]).set_index("group")
-    assert out.index.tolist() == sizes  # every level, in order, the empty one too
-    assert out["n_respondents"].tolist() == [2, 0, 3]
-    assert out.loc["small", "pct_positive"] == 50
-    assert out.loc["large", "pct_positive"] == pytest.approx(200 / 3)  # the blank stays in the base
-    assert out.loc["large", "pct_positive_valid"] == 100
-    assert np.isnan(out.loc["medium", "pct_positive"])  # an empty group has no share
-    # statsmodels: proportion_confint(1, 2, alpha=0.05, method="wilson")
-    expected = proportion_confint(1, 2, alpha=0.05, method="wilson")
-    assert out.loc["small", ["wilson_low", "wilson_high"]].tolist() == pytest.approx(expected)
-"""
+TEST = BLOCKS["tests/analysis/test_describe.py"]
 print(TEST)
-
-# %% [markdown]
-# The test passes against the notebook's function. The test file will import the function
-# from `leisurenet.analysis.describe`; here we hand it the one defined above instead.
-
-# %%
-namespace: dict = {}
-exec(compile(TEST, "test_snippet", "exec"), namespace)  # defines the test function, runs nothing
+namespace = {"np": np, "pd": pd, "pytest": pytest, "proportion_confint": proportion_confint}
 namespace["ds"] = SimpleNamespace(share_positive_by_group=share_positive_by_group)
+exec(compile(TEST, "test_snippet", "exec"), namespace)  # defines the test function
 namespace["test_share_positive_by_group_counts_by_hand"]()
 print("the test passes")
 
 # %% [markdown]
-# ## 6. Give the output a name, run, check
+# ## 4. The declaration
 #
-# - Add the output to `OUTPUTS` in `src/leisurenet/load.py`:
-#   `"agree_by_size": ("descriptives/agree_by_size.csv", "share agreeing by size class")`.
-#   `tests/test_load.py` fails until you do: it checks that every output of the rules has
-#   a name.
+# Step 3, one entry in `OUTPUTS` of `src/leisurenet/outputs.py`: the file under `results/`,
+# the rule and the name its script writes it by (`table`), the name `load()` finds it by,
+# what it holds, what the public release does with it (`"table"`: an aggregate table,
+# released as it stands), and for the paper the row key by which a printed number is traced
+# back to its row and the function that says its values (step 6). The rule's outputs,
+# `rule all`, `load("agree_by_size")`, the paper's inputs and the release all follow from it.
+
+# %%
+print(BLOCKS["src/leisurenet/outputs.py"])
+
+# %% [markdown]
+# ## 5. The rule and its thin script
+#
+# Steps 4 and 5: the rule, beside `describe` in `workflow/rules/describe.smk` (its input is
+# the recoded data, so it runs after `recode`), takes its outputs from the declaration; the
+# `library` input is every module of `leisurenet` the script imports, directly or not, so a
+# change to one of them reruns the rule. The script reads, calls the function, writes, logs.
+
+# %%
+print(BLOCKS["workflow/rules/describe.smk"])
+SCRIPT = BLOCKS["scripts/agree_by_size.py"]
+compile(SCRIPT, "scripts/agree_by_size.py", "exec")  # valid Python, not run: it needs Snakemake
+print(SCRIPT)
+
+# %% [markdown]
+# ## 6. The number in the paper
+#
+# Steps 6 to 8. The function the declaration names gets the table with every number knowing
+# its file, row and column, so the number it prints is traced in
+# `results/paper/provenance.csv`; the wording lives in `paper/sentences.yml`, and the
+# manuscript cites the sentence by name. No number is ever typed into `paper/paper.qmd`.
+
+# %%
+for file in ("src/leisurenet/paper/descriptives.py", "paper/sentences.yml", "paper/paper.qmd"):
+    print(f"--- {file}\n{BLOCKS[file]}")
+
+# %% [markdown]
+# ## 7. Run, check
+#
 # - `.venv/bin/snakemake -n` (a dry run) lists the jobs the new rule adds; `make` runs them;
-#   `load("agree_by_size")` then reads the table.
-# - `make lint` (ruff, snakefmt, `snakemake --lint`) and `make test`.
-# - A number from the table in the paper goes through `results/paper/assets/_variables.yml`
-#   (the `paper_assets` rule and the module of `src/leisurenet/paper/` for its section, e.g.
-#   `descriptives.py`), never typed into `paper/paper.qmd`.
+#   `load("agree_by_size")` then reads the table, and the paper has the sentence.
+# - `make check` (about a minute) and `make test`.
+# - A new study choice (say, the items as a setting) goes in `config/config.yaml` and, with
+#   its description and default, in `workflow/schemas/config.schema.yaml`.

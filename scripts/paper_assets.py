@@ -1,5 +1,6 @@
 """Rule paper_assets: the numbers the manuscript's text uses and its tables, from results/."""
 
+import importlib
 from pathlib import Path
 
 import pandas as pd
@@ -81,6 +82,12 @@ variables = {
     ),
 }
 
+# The values of each table whose declaration names the function that says them, under the
+# table's name (leisurenet.outputs).
+for name, function in sm.params.values.items():
+    module, _, attribute = function.rpartition(".")
+    say = getattr(importlib.import_module(f"leisurenet.paper.{module}"), attribute)
+    variables[name] = say(csv[name], prose)
 variables["data"]["level"] = level  # the figure of odds ratios says it in its caption
 
 tables = {

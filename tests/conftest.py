@@ -115,6 +115,11 @@ def scratch_project(folder: Path) -> Path:
     for name in PROJECT_FILES:
         source = ROOT / name
         (shutil.copytree if source.is_dir() else shutil.copy)(source, folder / name)
+    return small_config(folder)
+
+
+def small_config(folder: Path) -> Path:
+    """``folder``, a copy of the project, with the sections of SMALL in its config/config.yaml."""
     config_path = folder / "config" / "config.yaml"
     config = yaml.safe_load(config_path.read_text(encoding="utf-8")) | SMALL
     config_path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")

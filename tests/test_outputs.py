@@ -55,3 +55,25 @@ def test_captions_exist():
 def test_paths_are_relative_posix_paths_under_results():
     for out in OUTPUTS:
         assert re.fullmatch(r"[\w.-]+(/[\w.-]+)*", out.path) and not out.path.startswith("results/"), out.path
+
+
+def test_the_readme_names_the_stage_and_folder_of_every_output():
+    """README's Layout table: for every output, the row of the .smk file of its rule names the
+    folder of results/ it is in (so a reader finds the code behind any file)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    layout = readme[readme.index("## Layout") :]
+    rows = [
+        line.split(" | ")
+        for line in layout.splitlines()
+        if re.match(r"\| (data|analysis|paper|release) \|", line)
+    ]
+    assert len(rows) == 4
+    rule_files = {
+        rule: smk.name
+        for smk in (ROOT / "workflow" / "rules").glob("*.smk")
+        for rule in re.findall(r"^rule (\w+):", smk.read_text(encoding="utf-8"), flags=re.MULTILINE)
+    }
+    for out in OUTPUTS:
+        row = next(cells for cells in rows if f"`{rule_files[out.rule]}`" in cells[2])
+        folder = out.path.split("/")[0]
+        assert f"`{folder}/`" in row[-1] or f"`{folder}`" in row[-1], (out.path, row[0])

@@ -53,6 +53,12 @@ class Output:
         Whether the paper's assets read it (an input of the rule ``paper_assets``).
     rows : tuple of str, optional
         The columns that identify a row, by which a printed number is traced back to it.
+    values : str, optional
+        The function of :mod:`leisurenet.paper` (``module.function``) that turns the table
+        into the values the manuscript cites, called with the traced table and the prose;
+        they land under the output's name (``{{< var <name>.<key> >}}``). For the tables
+        whose values need several results, ``scripts/paper_assets.py`` calls their
+        functions itself.
     report : str, optional
         Its caption in ``workflow/report/`` when ``snakemake --report`` shows it, under
         ``category``.
@@ -71,6 +77,7 @@ class Output:
     release: str | None
     paper: bool = False
     rows: tuple[str, ...] | None = None
+    values: str | None = None
     report: str | None = None
     category: str | None = None
     directory: bool = False
@@ -91,127 +98,124 @@ class Output:
         return None
 
 
-def _out(path, rule, key, name, description, release, **more) -> Output:
-    return Output(path, rule, key, name, description, release, **more)
-
-
 # Pipeline order: load's listing follows it. README.md describes each folder.
 OUTPUTS: tuple[Output, ...] = (
     # the synthetic replica (only when data.raw is 'synthetic')
-    _out("synthetic/raw_export.csv", "synthetic", "export", "raw_export",
-         "the synthetic replica's raw export", None, made=SYNTHETIC),
-    _out("synthetic/frame.csv", "synthetic", "frame", "synthetic_frame",
-         "the synthetic replica's population frame", None, made=SYNTHETIC),
-    _out("synthetic/targets.csv", "synthetic", "targets", "targets",
-         "the count of every answer the replica reproduces, and its source", None, made=SYNTHETIC,
-         report="synthetic_targets.rst", category="Data"),
+    Output("synthetic/raw_export.csv", "synthetic", "export", "raw_export",
+           "the synthetic replica's raw export", None, made=SYNTHETIC),
+    Output("synthetic/frame.csv", "synthetic", "frame", "synthetic_frame",
+           "the synthetic replica's population frame", None, made=SYNTHETIC),
+    Output("synthetic/targets.csv", "synthetic", "targets", "targets",
+           "the count of every answer the replica reproduces, and its source", None, made=SYNTHETIC,
+           report="synthetic_targets.rst", category="Data"),
     # validate
-    _out("validate/report.md", "validate", "report", "validation_report",
-         "what was read: format, encoding, rows, columns (text)", None),
-    _out("validate/problems.csv", "validate", "problems", "problems", "warnings about the raw export", None),
+    Output("validate/report.md", "validate", "report", "validation_report",
+           "what was read: format, encoding, rows, columns (text)", None),
+    Output("validate/problems.csv", "validate", "problems", "problems",
+           "warnings about the raw export", None),
     # clean
-    _out("clean/responses.parquet", "clean", "parquet", "responses",
-         "cleaned codes, missing answers typed dont_know or blank", None),
-    _out("clean/frame.csv", "clean", "frame", "frame", "the population frame the analyses use", None),
-    _out("clean/responses.csv", "clean", "csv", None, "the cleaned responses as CSV", None),
-    _out("clean/cleaning_log.csv", "clean", "log", "cleaning_log", "one row per change the cleaning made",
-         None, paper=True, report="cleaning_log.rst", category="Data"),
-    _out("clean/sample_flow.csv", "clean", "flow", "sample_flow",
-         "frame -> respondents -> analysed -> valid answers per item", None, paper=True,
-         rows=("step", "item"), report="sample_flow.rst", category="Data"),
+    Output("clean/responses.parquet", "clean", "parquet", "responses",
+           "cleaned codes, missing answers typed dont_know or blank", None),
+    Output("clean/frame.csv", "clean", "frame", "frame", "the population frame the analyses use", None),
+    Output("clean/responses.csv", "clean", "csv", None, "the cleaned responses as CSV", None),
+    Output("clean/cleaning_log.csv", "clean", "log", "cleaning_log", "one row per change the cleaning made",
+           None, paper=True, report="cleaning_log.rst", category="Data"),
+    Output("clean/sample_flow.csv", "clean", "flow", "sample_flow",
+           "frame -> respondents -> analysed -> valid answers per item", None, paper=True,
+           rows=("step", "item"), report="sample_flow.rst", category="Data"),
     # recode
-    _out("recode/recoded.parquet", "recode", "parquet", "recoded",
-         "the analysis data set: one row per respondent", "respondents", paper=True),
-    _out("recode/recoded.csv", "recode", "csv", None, "the analysis data set as CSV", None),
-    _out("recode/variables.csv", "recode", "variables", "variables",
-         "every column of the recoded data: type, levels, how made", "respondents",
-         report="variables.rst", category="Data"),
+    Output("recode/recoded.parquet", "recode", "parquet", "recoded",
+           "the analysis data set: one row per respondent", "respondents", paper=True),
+    Output("recode/recoded.csv", "recode", "csv", None, "the analysis data set as CSV", None),
+    Output("recode/variables.csv", "recode", "variables", "variables",
+           "every column of the recoded data: type, levels, how made", "respondents",
+           report="variables.rst", category="Data"),
     # audit
-    _out("audit/figures.csv", "audit", "figures", "figures",
-         "Every figure the study published against the data: exactly and as the presentation "
-         "computed it, and whether the printed value is possible with its base.", "table",
-         paper=True, rows=("figure_id",), report="audit_figures.rst", category="Audit"),
+    Output("audit/figures.csv", "audit", "figures", "figures",
+           "Every figure the study published against the data: exactly and as the presentation "
+           "computed it, and whether the printed value is possible with its base.", "table",
+           paper=True, rows=("figure_id",), report="audit_figures.rst", category="Audit"),
     # descriptives
-    _out("descriptives/items.csv", "describe", "summary", "items",
-         "One row per item: counts and percentages of respondents and of valid answers, "
-         "finite-population (hypergeometric) and Wilson 95% intervals, worst-case bounds.", "table",
-         paper=True, rows=("item",), report="descriptives_items.rst", category="Descriptives"),
-    _out("descriptives/item_distribution.csv", "describe", "distribution", "item_distribution",
-         "Every code of every item, with 'weet niet' and blank.", "table",
-         report="descriptives_item_distribution.rst", category="Descriptives"),
-    _out("descriptives/scales.csv", "describe", "scales", "scales",
-         "Reliability of each scale: Cronbach's alpha with its CI, McDonald's omega.", "table",
-         paper=True, rows=("scale",), report="descriptives_scales.rst", category="Descriptives"),
-    _out("descriptives/item_total.csv", "describe", "item_total", "item_total",
-         "Corrected item-total correlations and alpha if an item is dropped.", "table",
-         report="descriptives_item_total.rst", category="Descriptives"),
-    _out("descriptives/nonresponse.csv", "describe", "nonresponse", "nonresponse",
-         "Respondents against the population frame by size class.", "table",
-         report="descriptives_nonresponse.rst", category="Descriptives"),
-    _out("descriptives/nonresponse_test.csv", "describe", "nonresponse_test", "nonresponse_test",
-         "Tests of respondents against the frame by size class.", "table", paper=True, rows=("test",),
-         report="descriptives_nonresponse_test.rst", category="Descriptives"),
-    _out("descriptives/paired.csv", "describe", "paired", "paired",
-         "Involvement of people in poverty against its guiding role (Wilcoxon signed-rank) per domain.",
-         "table", paper=True, rows=("involvement_item",), report="descriptives_paired.rst",
-         category="Descriptives"),
-    _out("descriptives/weighted.csv", "describe", "weighted", "weighted",
-         "Per item, the share weighted for non-response, with its SE and intervals.", "table", paper=True,
-         rows=("item",), report="descriptives_weighted.rst", category="Descriptives"),
+    Output("descriptives/items.csv", "describe", "summary", "items",
+           "One row per item: counts and percentages of respondents and of valid answers, "
+           "finite-population (hypergeometric) and Wilson 95% intervals, worst-case bounds.", "table",
+           paper=True, rows=("item",), report="descriptives_items.rst", category="Descriptives"),
+    Output("descriptives/item_distribution.csv", "describe", "distribution", "item_distribution",
+           "Every code of every item, with 'weet niet' and blank.", "table",
+           report="descriptives_item_distribution.rst", category="Descriptives"),
+    Output("descriptives/scales.csv", "describe", "scales", "scales",
+           "Reliability of each scale: Cronbach's alpha with its CI, McDonald's omega.", "table",
+           paper=True, rows=("scale",), report="descriptives_scales.rst", category="Descriptives"),
+    Output("descriptives/item_total.csv", "describe", "item_total", "item_total",
+           "Corrected item-total correlations and alpha if an item is dropped.", "table",
+           report="descriptives_item_total.rst", category="Descriptives"),
+    Output("descriptives/nonresponse.csv", "describe", "nonresponse", "nonresponse",
+           "Respondents against the population frame by size class.", "table",
+           report="descriptives_nonresponse.rst", category="Descriptives"),
+    Output("descriptives/nonresponse_test.csv", "describe", "nonresponse_test", "nonresponse_test",
+           "Tests of respondents against the frame by size class.", "table", paper=True, rows=("test",),
+           report="descriptives_nonresponse_test.rst", category="Descriptives"),
+    Output("descriptives/paired.csv", "describe", "paired", "paired",
+           "Involvement of people in poverty against its guiding role (Wilcoxon signed-rank) per domain.",
+           "table", paper=True, rows=("involvement_item",), report="descriptives_paired.rst",
+           category="Descriptives"),
+    Output("descriptives/weighted.csv", "describe", "weighted", "weighted",
+           "Per item, the share weighted for non-response, with its SE and intervals.", "table", paper=True,
+           rows=("item",), report="descriptives_weighted.rst", category="Descriptives"),
     # crosstabs
-    _out("crosstabs/cells.csv", "crosstab", "cells", "cells",
-         "Cells of every cross-tab (row variable by municipality size class): count, expected "
-         "count, row and column percentages; suppressed cells (column `suppressed`) have the count "
-         "and percentages left empty.", "cells", paper=True, rows=("crosstab", "row_level", "col_level"),
-         report="crosstabs_cells.rst", category="Cross-tabs"),
-    _out("crosstabs/tests.csv", "crosstab", "tests", "tests",
-         "Tests of every cross-tab: chi-square, Fisher-Freeman-Halton exact p, linear-by-linear, "
-         "Cramér's V (and corrected), Holm-adjusted p within each family.", "table", paper=True,
-         rows=("crosstab",), report="crosstabs_tests.rst", category="Cross-tabs"),
-    _out("crosstabs/tests_weighted.csv", "crosstab", "tests_weighted", "tests_weighted",
-         "cross-tab Rao-Scott tests under the weighted design", None, paper=True, rows=("crosstab",),
-         report="crosstabs_tests_weighted.rst", category="Cross-tabs"),
+    Output("crosstabs/cells.csv", "crosstab", "cells", "cells",
+           "Cells of every cross-tab (row variable by municipality size class): count, expected "
+           "count, row and column percentages; suppressed cells (column `suppressed`) have the count "
+           "and percentages left empty.", "cells", paper=True, rows=("crosstab", "row_level", "col_level"),
+           report="crosstabs_cells.rst", category="Cross-tabs"),
+    Output("crosstabs/tests.csv", "crosstab", "tests", "tests",
+           "Tests of every cross-tab: chi-square, Fisher-Freeman-Halton exact p, linear-by-linear, "
+           "Cramér's V (and corrected), Holm-adjusted p within each family.", "table", paper=True,
+           rows=("crosstab",), report="crosstabs_tests.rst", category="Cross-tabs"),
+    Output("crosstabs/tests_weighted.csv", "crosstab", "tests_weighted", "tests_weighted",
+           "cross-tab Rao-Scott tests under the weighted design", None, paper=True, rows=("crosstab",),
+           report="crosstabs_tests_weighted.rst", category="Cross-tabs"),
     # models
-    _out("models/coefficients.csv", "models", "coefficients", "coefficients",
-         "Model estimates, SEs, CIs and odds ratios (models in the pipeline's config/models.yaml).",
-         "table", paper=True, rows=("model", "equation", "term"), report="models_coefficients.rst",
-         category="Models"),
-    _out("models/fit.csv", "models", "fit", "fit",
-         "Model fit, the proportional-odds check and flags for fitting problems.", "table", paper=True,
-         rows=("model",), report="models_fit.rst", category="Models"),
-    _out("bootstrap/intervals.csv", "bootstrap", "intervals", "bootstrap",
-         "bootstrap percentile intervals of the primary model", None, paper=True, rows=("term",),
-         report="bootstrap.rst", category="Models"),
-    _out("bootstrap/replicates.csv", "bootstrap", "replicates", "bootstrap_replicates",
-         "every bootstrap replicate's estimates", None),
+    Output("models/coefficients.csv", "models", "coefficients", "coefficients",
+           "Model estimates, SEs, CIs and odds ratios (models in the pipeline's config/models.yaml).",
+           "table", paper=True, rows=("model", "equation", "term"), report="models_coefficients.rst",
+           category="Models"),
+    Output("models/fit.csv", "models", "fit", "fit",
+           "Model fit, the proportional-odds check and flags for fitting problems.", "table", paper=True,
+           rows=("model",), report="models_fit.rst", category="Models"),
+    Output("bootstrap/intervals.csv", "bootstrap", "intervals", "bootstrap",
+           "bootstrap percentile intervals of the primary model", None, paper=True, rows=("term",),
+           report="bootstrap.rst", category="Models"),
+    Output("bootstrap/replicates.csv", "bootstrap", "replicates", "bootstrap_replicates",
+           "every bootstrap replicate's estimates", None),
     # sensitivity
-    _out("multiverse/specifications.csv", "multiverse", "specifications", "multiverse",
-         "headline findings under every specification", None, paper=True, rows=("spec", "finding", "term"),
-         report="multiverse.rst", category="Sensitivity"),
-    _out("multiverse/summary.csv", "multiverse", "summary", "multiverse_summary",
-         "per finding: significant in how many specifications", None, paper=True, rows=("finding", "term")),
+    Output("multiverse/specifications.csv", "multiverse", "specifications", "multiverse",
+           "headline findings under every specification", None, paper=True, rows=("spec", "finding", "term"),
+           report="multiverse.rst", category="Sensitivity"),
+    Output("multiverse/summary.csv", "multiverse", "summary", "multiverse_summary",
+           "per finding: significant in how many specifications", None, paper=True, rows=("finding", "term")),
     # paper
-    _out("paper/assets/_variables.yml", "paper_assets", "variables", "paper_variables",
-         "every number the paper's text uses (a dict)", None),
-    _out("paper/assets/tables", "paper_assets", "tables", None, "the paper's tables", None, directory=True),
-    _out("paper/paper.html", "paper", "html", None, "The paper (self-contained HTML).", "paper"),
-    _out("paper/paper.pdf", "paper", "pdf", None, "The paper (PDF).", "paper"),
-    _out("paper/provenance.csv", "paper", "provenance", "provenance",
-         "every number printed in the paper: its file, row, column, value", None),
+    Output("paper/assets/_variables.yml", "paper_assets", "variables", "paper_variables",
+           "every number the paper's text uses (a dict)", None),
+    Output("paper/assets/tables", "paper_assets", "tables", None, "the paper's tables", None, directory=True),
+    Output("paper/paper.html", "paper", "html", None, "The paper (self-contained HTML).", "paper"),
+    Output("paper/paper.pdf", "paper", "pdf", None, "The paper (PDF).", "paper"),
+    Output("paper/provenance.csv", "paper", "provenance", "provenance",
+           "every number printed in the paper: its file, row, column, value", None),
     # the run's record
-    _out("manifest.json", "manifest", "json", None, "the run's manifest", None),
-    _out("manifest_content.json", "manifest", "content", None, "what a rebuild is compared by", None),
-    _out("manifest.csv", "manifest", "csv", "manifest",
-         "every output and input with its SHA-256, package versions, git commit", None,
-         report="manifest.rst", category="Provenance"),
+    Output("manifest.json", "manifest", "json", None, "the run's manifest", None),
+    Output("manifest_content.json", "manifest", "content", None, "what a rebuild is compared by", None),
+    Output("manifest.csv", "manifest", "csv", "manifest",
+           "every output and input with its SHA-256, package versions, git commit", None,
+           report="manifest.rst", category="Provenance"),
     # the public release (built on request, see workflow/rules/release.smk)
-    _out("release/disclosure_report.csv", "release_disclosure_check", "csv", "disclosure_report",
-         "the release's disclosure check, one row a finding", None, made=ON_REQUEST,
-         report="release_disclosure_report.rst", category="Release"),
-    _out("release/disclosure_report.md", "release_disclosure_check", "md", None,
-         "the release's disclosure check (text)", None, made=ON_REQUEST),
-    _out("release/leisurenet-release.zip", "release", "archive", None, "the release archive", None,
-         made=ON_REQUEST),
+    Output("release/disclosure_report.csv", "release_disclosure_check", "csv", "disclosure_report",
+           "the release's disclosure check, one row a finding", None, made=ON_REQUEST,
+           report="release_disclosure_report.rst", category="Release"),
+    Output("release/disclosure_report.md", "release_disclosure_check", "md", None,
+           "the release's disclosure check (text)", None, made=ON_REQUEST),
+    Output("release/leisurenet-release.zip", "release", "archive", None, "the release archive", None,
+           made=ON_REQUEST),
 )  # fmt: skip
 
 

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from leisurenet.outputs import OUTPUTS
 from leisurenet.paper import (
     crosstabs,
     descriptives,
@@ -404,7 +405,15 @@ def test_every_variant_of_every_key_is_reached_and_filled(prose, codebook, tmp_p
         *run_audit(prose, codebook),
         *run_weighting(prose, codebook),
     ]
-    everything = {(key, variant) for key, variants in prose.wording.texts.items() for variant in variants}
+    # The wordings of a table whose declaration names the function that says them are filled
+    # by that function in the pipeline's run (tests/end_to_end), from the table itself.
+    said = {out.name for out in OUTPUTS if out.values}
+    everything = {
+        (key, variant)
+        for key, variants in prose.wording.texts.items()
+        if key.split(".")[0] not in said
+        for variant in variants
+    }
     missed = sorted(everything - prose.wording.seen, key=str)
     assert not missed, f"wordings no branch reaches: {missed}"
     for result in results:

@@ -42,6 +42,7 @@ rule paper_assets:
         confidence=config["analysis"]["confidence"],
         results={out.name: out.file for out in for_paper()},
         rows={out.name: out.rows for out in for_paper() if out.file.endswith(".csv")},
+        values={out.name: out.values for out in for_paper() if out.values},
         config_sources=config_sources(workflow.configfiles, PRINTED_SETTINGS),
     script:
         "../../scripts/paper_assets.py"
