@@ -36,6 +36,7 @@ from leisurenet.analysis.scales import (
 from leisurenet.codebook import Codebook
 from leisurenet.data.recode import collapse
 from leisurenet.io import read_clean_frame, write_parquet
+from leisurenet.outputs import of_rule
 
 from ..conftest import ROOT
 
@@ -436,16 +437,7 @@ def test_paired_comparisons_on_crafted_pairs(codebook):
 
 # --- the rule's script on the replica ----------------------------------------------------
 
-OUTPUTS = [
-    "summary",
-    "distribution",
-    "scales",
-    "item_total",
-    "nonresponse",
-    "nonresponse_test",
-    "paired",
-    "weighted",
-]
+OUTPUTS = [out.key for out in of_rule("describe")]  # the names the script writes its files by
 
 
 def run_script(tmp_path, recoded, frame: pd.DataFrame | None, config) -> SimpleNamespace:
