@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import html
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pandas as pd
@@ -13,7 +15,7 @@ import yaml
 from leisurenet.paper.provenance import unmark
 
 from ..conftest import ROOT
-from ..rendered import html_text, pdf_text
+from ..rendered import between, html_text, pdf_text
 
 pytestmark = pytest.mark.slow
 SOURCE = (ROOT / "paper" / "paper.qmd").read_text(encoding="utf-8")
@@ -125,6 +127,39 @@ def test_synthetic_notice_and_renderer_colophon(replica_run, replica_texts):
         assert "The data analysed here are synthetic" in text, fmt
         assert "synthetic replica of the 2016 coordinator survey" in text.lower(), fmt  # figure captions
         assert f"rendered by {unmark(renderer['renderer'])}" in text, fmt
+
+
+def engine_versions(pdf: Path) -> dict[str, str]:
+    """Each engine's version as the engine reports it: Typst's in the PDF it wrote, Pandoc's and
+    Quarto's by their ``--version`` (the pinned Pandoc binary, the Quarto on PATH as the run's)."""
+    import pypandoc
+    import pypdf
+
+    def first_line(*command: str) -> str:
+        return subprocess.run(command, capture_output=True, text=True, check=True).stdout.splitlines()[0]
+
+    versions = {"typst": pypdf.PdfReader(pdf).metadata["/Creator"].removeprefix("Typst ")}
+    versions["pandoc"] = first_line(pypandoc.get_pandoc_path(), "--version").split()[1]
+    if shutil.which("quarto"):
+        versions["quarto"] = first_line("quarto", "--version").strip()
+    return versions
+
+
+def test_the_colophon_names_each_engine_as_it_reports_its_version(replica_run, replica_texts):
+    """The versions the colophon prints, as provenance.csv traces them: Typst's is the one the
+    PDF's metadata names as its creator (the compiler's, not the Python binding's)."""
+    from ..paper.test_provenance import read_provenance
+
+    provenance = read_provenance(replica_run)
+    named = provenance[
+        (provenance["variable"] == "software.renderer") & (provenance["source"] == "(environment)")
+    ]
+    engines = dict(zip(named["row_key"], named["text"], strict=True))
+    assert "typst" in engines and len(engines.keys() & {"quarto", "pandoc"}) == 1, engines
+    reported = engine_versions(replica_run / "results/paper/paper.pdf")
+    assert engines == {engine: reported[engine] for engine in engines}
+    for fmt, text in replica_texts.items():
+        assert f"Typst {reported['typst']}" in between(text, "rendered by", "The data file"), fmt
 
 
 def test_another_dataset_gives_other_numbers_in_the_text(replica_run, other_run):

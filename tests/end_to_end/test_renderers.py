@@ -226,6 +226,19 @@ def test_the_quarto_on_path_is_within_the_supported_range(papers):
     assert papers.rendering["quarto"].note is None
 
 
+def test_each_colophon_names_the_typst_that_wrote_its_pdf(papers):
+    """Quarto's PDF and the fallback's are compiled by the same pinned Typst: each colophon, as
+    printed, names the version that its PDF's metadata names as the creator."""
+    import pypdf
+
+    for renderer in RENDERERS:
+        creator = pypdf.PdfReader(papers.out / renderer / "paper.pdf").metadata["/Creator"]
+        colophon = papers.rendering[renderer].renderer
+        assert re.findall(r"Typst \d+(?:\.\d+)+", colophon) == [creator], (renderer, colophon)
+        for fmt in FORMATS:
+            assert "rendered by RENDERER" in papers.text[renderer, fmt], (renderer, fmt)
+
+
 def test_rendering_is_offline(papers):
     for renderer in RENDERERS:
         assert papers.rendering[renderer].warnings == [], renderer

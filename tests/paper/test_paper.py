@@ -104,6 +104,18 @@ def test_a_quarto_outside_the_supported_range_is_named_with_the_range(monkeypatc
     ]  # fmt: skip
 
 
+def test_the_typst_version_is_that_of_the_compiler_that_writes_the_pdf(tmp_path):
+    """The version the colophon names is the one the compiler writes into a PDF's metadata, not
+    the Python binding's (``typst.__version__``, released on its own)."""
+    import pypdf
+
+    source = tmp_path / "page.typ"
+    source.write_text("One page.\n", encoding="utf-8")
+    render.compile_pdf(source)
+    creator = pypdf.PdfReader(tmp_path / "page.pdf").metadata["/Creator"]
+    assert creator == f"Typst {render.typst_version()}"
+
+
 def test_audit_variables_without_published_figures(prose):
     empty = pd.DataFrame(columns=["figure_id"])
     assert reproduction.audit_variables(empty, prose)["abstract"] == ""

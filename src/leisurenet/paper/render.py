@@ -10,6 +10,7 @@ with Pandoc's Typst writer and the Typst compiler.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -95,6 +96,18 @@ def compile_pdf(source: Path) -> None:
     import typst
 
     typst.compile(str(source), output=str(source.with_suffix(".pdf")), root=str(source.parent))
+
+
+def typst_version() -> str:
+    """The version of the Typst compiler that :func:`compile_pdf` runs, as the compiler reports it
+    (Typst's ``sys.version``), and as it writes it into the PDF's metadata (``Typst 0.15.1``).
+
+    The wheel's own version, ``typst.__version__``, is that of the Python binding, which is
+    released on its own (typst-py 0.15.2 embeds Typst 0.15.1).
+    """
+    import typst
+
+    return json.loads(typst.eval(b"", "str(sys.version)", format="json"))
 
 
 def render_fallback(build: Path, text: str, html: Path, pdf: Path, pandoc: str, filters: Path) -> list[str]:
@@ -186,23 +199,24 @@ class Rendering:
 
 
 def render(build: Path, setting: str, html: Path, pdf: Path) -> Rendering:
-    """Render with the renderer ``setting`` asks for."""
-    import typst
-
+    """Render with the renderer ``setting`` asks for; the colophon names each engine that ran
+    with the version it reports itself: Quarto's (``quarto --version``) or the pinned Pandoc's
+    (the binary's ``--version``), and that of the Typst compiler that writes the PDF."""
     renderer, note = choose_renderer(setting)
-    typst_version = (typst.__version__, "typst", "typst.__version__")
+    compiler = (typst_version(), "typst", "typst.eval(sys.version)")
     # The range the paper is tested with, each number citing its declaration.
     tested = [
         (f"{major}.{minor}", "src/leisurenet/quarto.py", name, "version")
         for (major, minor), name in ((quarto.MINIMUM, "MINIMUM"), (quarto.NEWEST, "NEWEST"))
     ]
     if renderer == "quarto":
-        versions = [(quarto.installed_version(), "quarto", "quarto --version"), typst_version]
+        versions = [(quarto.installed_version(), "quarto", "quarto --version"), compiler]
         wording = "Quarto {} (the PDF compiled by Typst {}; the paper is tested with Quarto {} to {})"
     else:
         import pypandoc
 
-        versions = [(pypandoc.get_pandoc_version(), "pandoc", "pypandoc.get_pandoc_version()"), typst_version]
+        # pypandoc asks the binary that render_fallback runs (get_pandoc_path()) for its --version
+        versions = [(pypandoc.get_pandoc_version(), "pandoc", "pypandoc.get_pandoc_version()"), compiler]
         wording = "Pandoc {} and Typst {} (the fallback renderer, for where no Quarto {} to {} is installed)"
     versions = [(version, ENVIRONMENT, name, how) for version, name, how in versions] + tested
     described = wording.format(*(version for version, *_ in versions))
