@@ -16,6 +16,11 @@ else:
         log.info("%s: %d figure(s)", status, n)
     for _, row in figures[figures["granularity"] != "consistent"].iterrows():
         log.info("granularity %s: %s = %s", row["granularity"], row["figure_id"], row["published"])
+    smaller = (figures["granularity"] == "consistent") & (figures["nearest_base"] < figures["n_base"])
+    for _, row in figures[smaller.fillna(False)].iterrows():
+        log.info(
+            "%s = %s fits only smaller bases: %s", row["figure_id"], row["published"], row["fitting_bases"]
+        )
     for _, row in figures[figures["conflicts_with"] != ""].iterrows():
         log.warning("%s cannot hold together with %s", row["figure_id"], row["conflicts_with"])
 write_csv(figures, sm.output.figures)

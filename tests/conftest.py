@@ -27,7 +27,8 @@ PROJECT_FILES = [
 ]  # fmt: skip
 # The ten published figures that no k/77 gives, each a sum of category percentages rounded
 # first ("What the published figures reveal about their own arithmetic" in
-# study/INSTRUMENT.md).
+# study/INSTRUMENT.md). The audit flags only those of them that no plausible smaller base (the
+# item's valid answers in the data up to 77) gives either (tests/analysis/test_audit.py).
 SUMMED_ROUNDING_FIGURES = [89.7, 81.9, 81.9, 72.8, 57.2, 50.7, 74.1, 52.0, 66.3, 80]
 
 

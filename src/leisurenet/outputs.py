@@ -133,7 +133,8 @@ OUTPUTS: tuple[Output, ...] = (
     # audit
     Output("audit/figures.csv", "audit", "figures", "figures",
            "Every figure the study published against the data: exactly and as the presentation "
-           "computed it, and whether the printed value is possible with its base.", "table",
+           "computed it, and whether the printed value is possible with a plausible base (from the item's "
+           "valid answers to all respondents), with the bases that give it.", "table",
            paper=True, rows=("figure_id",), report="audit_figures.rst", category="Audit"),
     # descriptives
     Output("descriptives/items.csv", "describe", "summary", "items",

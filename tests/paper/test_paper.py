@@ -245,13 +245,14 @@ def test_audit_sentences_count_by_status(prose):
             "granularity": ["consistent", "summed_rounding", "summed_rounding"],
             "status": ["reproduced", "reproduced_as_published", "not_reproduced"],
             "conflicts_with": ["", "", ""],
+            "nearest_base": [77, 68, 76],
         }
     )
     text = reproduction.audit_variables(audit, prose)
     assert text["appendix"].startswith(
         "Reproduced exactly: 1; only by the study's summed rounding: 1; not at all: 1."
     )
-    assert "(granularity 'summed rounding'): 2." in text["appendix"]
+    assert ": 2 that a sum of rounded category percentages gives" in text["appendix"]
 
 
 def multiverse_summary(n_significant: list[int]) -> pd.DataFrame:

@@ -188,8 +188,10 @@ def multiverse_specs() -> pd.DataFrame:
     )
 
 
-def audit(conflict: bool) -> pd.DataFrame:
-    return pd.DataFrame(
+def audit(conflict: bool, smaller: int = 0, flagged: bool = True) -> pd.DataFrame:
+    """Two figures on one item, the second flagged as summed rounding unless not ``flagged``,
+    and ``smaller`` more that only a base below all 77 respondents gives."""
+    two = pd.DataFrame(
         {
             "figure_id": ["rep_voice_agree", "rep_voice_disagree"],
             "items": ["rep_voice", "rep_voice"],
@@ -198,11 +200,24 @@ def audit(conflict: bool) -> pd.DataFrame:
             "n_base": 77,
             "reproduced_exact": [62.3, 39.0],
             "reproduced_as_published": [62.0, 39.0],
-            "granularity": ["consistent", "summed_rounding"],
+            "granularity": ["consistent", "summed_rounding" if flagged else "consistent"],
             "status": ["reproduced", "reproduced_as_published"],
             "conflicts_with": ["rep_voice_disagree" if conflict else "", ""],
+            "base_min": 77,
+            "fitting_bases": ["77", "" if flagged else "77"],
+            "fit_count": [48, NAN if flagged else 30],
+            "fit_base": [77, NAN if flagged else 77],
+            "nearest_count": [48, 29],
+            "nearest_base": [77, 74 if flagged else 77],
         }
     )
+    fits = two.iloc[[0] * smaller].assign(
+        figure_id=[f"rep_voice_smaller_{i}" for i in range(smaller)],
+        published=52.0, decimals=1, reproduced_exact=51.9, reproduced_as_published=52.0,
+        status="reproduced_as_published", base_min=74, fitting_bases="75", fit_count=39, fit_base=75,
+        nearest_count=39, nearest_base=75,
+    )  # fmt: skip
+    return pd.concat([two, fits], ignore_index=True)
 
 
 def recoded(tie: int) -> pd.DataFrame:
@@ -382,8 +397,12 @@ def run_weighting(prose, codebook):
 def run_audit(prose, codebook):
     for conflict in (True, False):
         yield reproduction.audit_variables(audit(conflict), prose)
+    # every printed value fits a plausible base, or fits one only below all respondents
+    for smaller in (1, 2):
+        yield reproduction.audit_variables(audit(False, smaller, flagged=False), prose)
+    yield reproduction.audit_variables(audit(False, 1), prose)
     yield reproduction.audit_variables(pd.DataFrame(columns=["figure_id"]), prose)
-    yield reproduction.audit_table(audit(True), prose)
+    yield reproduction.audit_table(audit(True, 1), prose)
     yield reproduction.study_tables(items(codebook), audit(True), prose)
 
 

@@ -12,7 +12,7 @@ import pandas as pd
 from leisurenet.codebook import Codebook
 from leisurenet.paper.formatting import count, general, num, pipe_table
 from leisurenet.paper.prose import Prose
-from leisurenet.paper.provenance import rows_of
+from leisurenet.paper.provenance import cite, plain, rows_of
 
 # --- the study's own tables, published beside reproduced -------------------------------
 
@@ -86,6 +86,13 @@ def published_table(
 
 
 def audit_table(audit: pd.DataFrame, prose: Prose) -> str:
+    """Every published figure: printed, exact, as the study computed it, and the bases that give it.
+
+    ``Plausible bases`` run from the figure's smallest plausible base to all respondents;
+    ``Fitting bases`` are those at which a whole count rounds to the printed value, and
+    ``Smallest fit`` the count of the smallest of them, or, for a figure no plausible base
+    gives, the nearest base that would (in parentheses).
+    """
     df = pd.DataFrame(
         {
             "Figure": audit["figure_id"],
@@ -95,19 +102,55 @@ def audit_table(audit: pd.DataFrame, prose: Prose) -> str:
                 num(v, int(d))
                 for v, d in zip(audit["reproduced_as_published"], audit["decimals"], strict=True)
             ],
+            "Plausible bases": [
+                count(high) if low == high else f"{count(low)}–{count(high)}"
+                for low, high in zip(audit["base_min"], audit["n_base"], strict=True)
+            ],
+            "Fitting bases": fitting_bases(audit),
+            "Smallest fit": [_smallest_fit(row) for _, row in audit.iterrows()],
             "Granularity": audit["granularity"].str.replace("_", " "),
             "Status": audit["status"].str.replace("_", " "),
         }
     )
-    return pipe_table(df, "audit", prose.say("captions.audit"), "lrrrll")
+    return pipe_table(df, "audit", prose.say("captions.audit"), "lrrrrrrll")
+
+
+def fitting_bases(audit: pd.DataFrame) -> list[str]:
+    """Each figure's fitting bases, "74, 75", or "–" for none, marked with the cell they come from.
+
+    The audit writes them as one text cell ("74 75"), which a CSV reader takes for a number when
+    a single base fits; both are printed alike.
+    """
+    source, cells = audit.attrs.get("source"), []
+    for figure, value in zip(audit["figure_id"], audit["fitting_bases"], strict=True):
+        if (value == "") if isinstance(value, str) else pd.isna(value):
+            cells.append("–")
+            continue
+        text = ", ".join(str(int(float(base))) for base in str(plain(value)).split())
+        cells.append(cite(text, source, figure, "fitting_bases") if source else text)
+    return cells
+
+
+def _smallest_fit(row: pd.Series) -> str:
+    if not pd.isna(row["fit_base"]):
+        return f"{count(row['fit_count'])}/{count(row['fit_base'])}"
+    if not pd.isna(row["nearest_base"]):
+        return f"({count(row['nearest_count'])}/{count(row['nearest_base'])})"
+    return "–"
 
 
 def audit_variables(audit: pd.DataFrame, prose: Prose) -> dict:
-    """The audit's counts in the abstract, the discussion and the appendix."""
+    """The audit's counts in the abstract, the discussion and the appendix.
+
+    The variant follows the granularity: ``figures`` when some printed value fits no plausible
+    base, ``all_fit`` when every one does; ``audit.smaller`` names the figures that no count of
+    all respondents gives but a smaller plausible base does (a few respondents who skipped the
+    item), and ``audit.conflict`` the first pair of figures that cannot both hold.
+    """
     keys = ("n_base", "abstract", "discussion", "appendix")
     if audit.empty:
         return {key: prose.say(f"audit.{key}", "no_figures") for key in keys}
-    status = audit["status"]
+    status, granularity = audit["status"], audit["granularity"]
     reproduced = status.isin(["reproduced", "reproduced_as_published"])
     values = {
         "n": count(rows_of(audit, "all rows")),
@@ -117,13 +160,41 @@ def audit_variables(audit: pd.DataFrame, prose: Prose) -> dict:
             rows_of(audit[status == "reproduced_as_published"], "status: reproduced_as_published")
         ),
         "not_reproduced": count(rows_of(audit[~reproduced], "status: not reproduced")),
-        "summed": count(
-            rows_of(audit[audit["granularity"] == "summed_rounding"], "granularity: summed_rounding")
-        ),
+        "summed": count(rows_of(audit[granularity == "summed_rounding"], "granularity: summed_rounding")),
+        "inconsistent": count(rows_of(audit[granularity == "inconsistent"], "granularity: inconsistent")),
         "n_base": count(audit["n_base"].iloc[0]),
     }
+    values["smaller"] = _smaller_text(audit, prose)
     values["conflict"] = _conflict_text(audit, prose)
-    return {key: prose.say(f"audit.{key}", "figures", **values) for key in keys}
+    # Whether every printed value fits a plausible base chooses the abstract's and the
+    # discussion's wording; the base and the appendix's counts read alike either way.
+    variant = "all_fit" if (granularity == "consistent").all() else "figures"
+    return {
+        key: prose.say(f"audit.{key}", variant if key in ("abstract", "discussion") else "figures", **values)
+        for key in keys
+    }
+
+
+def _smaller_text(audit: pd.DataFrame, prose: Prose) -> str:
+    """The figures that only a base smaller than all respondents gives, each with its count and base."""
+    smaller = audit[(audit["granularity"] == "consistent") & (audit["nearest_base"] != audit["n_base"])]
+    variant = {0: "none", 1: "one"}.get(len(smaller), "some")
+    fits = [
+        prose.say(
+            "audit.fit",
+            value=num(row["published"], int(row["decimals"])),
+            count=count(row["fit_count"]),
+            base=count(row["fit_base"]),
+        )
+        for _, row in smaller.iterrows()
+    ]
+    return prose.say(
+        "audit.smaller",
+        variant,
+        smaller=count(rows_of(smaller, "granularity: consistent, nearest_base below n_base")),
+        n_base=count(audit["n_base"].iloc[0]),
+        fits=prose.join(fits),
+    )
 
 
 def _conflict_text(audit: pd.DataFrame, prose: Prose) -> str:
