@@ -27,6 +27,10 @@ configfile: "config/config.yaml"
 WEIGHTING_OFF = "weighting" in config and config["weighting"] is None
 if WEIGHTING_OFF:
     del config["weighting"]
+# An unquoted date (study.fieldwork.start: 2016-03-01) is a date to YAML; the schema wants text.
+from leisurenet.config import dates_as_text
+
+dates_as_text(config)
 validate(config, "workflow/schemas/config.schema.yaml")
 if WEIGHTING_OFF:
     config["weighting"] = None

@@ -20,6 +20,8 @@ result = clean(
     drop_empty=sm.params.drop_empty,
     mapping=survey.mapping,
     frame_variables=sm.params.frame_variables,
+    complete_above=sm.params.disposition["complete_above"],
+    partial_from=sm.params.disposition["partial_from"],
 )
 for rule, n in result.log["rule"].value_counts().sort_index().items():
     log.info("%s: %d change(s)", rule, n)
@@ -27,4 +29,7 @@ write_dataset(result.data, sm.output.parquet, sm.output.csv)
 write_csv(result.log, sm.output.log)
 write_csv(result.flow, sm.output.flow)
 write_csv(result.frame, sm.output.frame)
+write_csv(result.disposition, sm.output.disposition)
+for disposition, n in result.disposition["disposition"].value_counts().sort_index().items():
+    log.info("disposition %s: %d", disposition, n)
 log.info("%d respondents cleaned", len(result.data))

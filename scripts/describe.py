@@ -7,7 +7,7 @@ from leisurenet.analysis.describe import item_distribution, item_summary
 from leisurenet.analysis.nonresponse import nonresponse_table, nonresponse_tests
 from leisurenet.analysis.paired import paired_comparisons
 from leisurenet.analysis.scales import item_total, scale_reliability
-from leisurenet.analysis.weighted import ITEM_COLUMNS, weighted_items
+from leisurenet.analysis.weighted import ITEM_COLUMNS, weighted_items, weights_table
 from leisurenet.analysis.weighting import logged_design
 from leisurenet.codebook import Codebook
 from leisurenet.io import read_clean_frame, read_dataset, stage_logger, write_csv
@@ -38,6 +38,11 @@ weighted = (
     else weighted_items(data, codebook, design, confidence)
 )
 write_csv(weighted, sm.output.weighted)
+weights = weights_table(design)
+write_csv(weights, sm.output.weights)
+if design is not None:
+    overall = weights.iloc[-1]  # the row of all respondents
+    log.info("weights: Kish's deff %.4g, effective n %.4g", overall["deff_kish"], overall["n_effective"])
 
 scales = scale_reliability(data, codebook, confidence=confidence)
 for row in scales.itertuples():

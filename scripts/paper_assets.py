@@ -9,6 +9,7 @@ import yaml
 from leisurenet.codebook import Codebook
 from leisurenet.io import atomic_path, read_dataset, stage_logger
 from leisurenet.paper import (
+    conduct,
     crosstabs,
     descriptives,
     formatting,
@@ -59,12 +60,18 @@ settings = dict(settings) | {"alpha": alpha}
 # The level of every interval, in percent ("95"), as the configuration set it for every stage.
 level = formatting.general(100 * setting(sm.params.confidence, "analysis", "confidence"))
 weighted = weighted_comparison.Weighted(
-    csv["weighted"], csv["tests_weighted"], items, csv["tests"], csv["coefficients"], fit
+    csv["weighted"], csv["tests_weighted"], items, csv["tests"], csv["coefficients"], fit, csv["weights"]
 )
 
 variables = {
     "data": methods.data_variables(
         csv["sample_flow"], csv["cleaning_log"], items, sm.input.raw, sm.params.synthetic, study, prose
+    ),
+    "study": conduct.study_variables(sm.params.study, sm.params.config_sources, prose),
+    "disposition": methods.disposition_variables(
+        csv["disposition"],
+        {k: setting(sm.params.disposition[k], "disposition", k) for k in ("complete_above", "partial_from")},
+        prose,
     ),
     "items": descriptives.item_variables(items, prose, level),
     "constructs": descriptives.construct_variables(items, prose),
@@ -104,6 +111,7 @@ tables = {
     ),
     "multiverse": robustness.multiverse_table(csv["multiverse"], headline, references, prose, level),
     "weighted": weighted_comparison.weighted_table(weighted, headline, primary, prose),
+    "weights": weighted_comparison.weights_table(weighted, prose),
     "audit": reproduction.audit_table(audit, prose),
     "codebook": methods.codebook_table(prose),
     "software": methods.software_pipe_table(prose),

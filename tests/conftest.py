@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import shutil
 import subprocess
 import sys
@@ -89,6 +90,9 @@ def recoded(cleaned, codebook, config):
 # The second data set of the tests pinned to R: 120 respondents from a frame of 162
 # networks (the strata scaled up from the replica's), another seed; as other_run below.
 OTHER_SYNTHETIC = {"n_respondents": 120, "seed": 7}
+# Its study's fieldwork, dated in other.yaml (unquoted, as YAML writes a date): the paper prints
+# the dates and traces them to that file.
+OTHER_STUDY = {"fieldwork": {"start": datetime.date(2016, 3, 1), "end": datetime.date(2016, 4, 15)}}
 
 
 @pytest.fixture(scope="session")
@@ -160,7 +164,7 @@ def replica_run(tmp_path_factory):
 def other_run(tmp_path_factory):
     """The same pipeline on another dataset: 120 generated respondents, another seed."""
     folder = scratch_project(tmp_path_factory.mktemp("other"))
-    (folder / "other.yaml").write_text(yaml.safe_dump({"synthetic": OTHER_SYNTHETIC}))
+    (folder / "other.yaml").write_text(yaml.safe_dump({"synthetic": OTHER_SYNTHETIC, "study": OTHER_STUDY}))
     result = run(folder, "--configfile", "other.yaml")
     assert result.returncode == 0, result.stderr[-3000:]
     return folder

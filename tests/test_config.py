@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 import subprocess
 
@@ -10,7 +11,15 @@ import yaml
 
 from leisurenet import quarto
 from leisurenet.codebook import Codebook
-from leisurenet.config import check_files, config_sources, load_config, validate_config
+from leisurenet.config import (
+    STUDY_KEYS,
+    check_files,
+    config_sources,
+    load_config,
+    parse_iso_date,
+    study_value,
+    validate_config,
+)
 from leisurenet.workflow import condaenv
 
 from .conftest import ROOT, SNAKEMAKE
@@ -45,11 +54,48 @@ def test_defaults_fill_what_a_user_file_leaves_out(tmp_path):
         ({"size_class": {"labels": ["small", "large"]}}, "one more"),
         ({"governance_role": {"rule": "loudest"}}, "governance_role.rule"),
         ({"data": {"rawfile": "x.csv"}}, "Additional properties"),
+        (
+            {"study": {"fieldwork": {"start": "1/3/2016"}}},
+            r"study.fieldwork.start: '1/3/2016' is not an ISO date; write",
+        ),
+        ({"study": {"frame": {"date": "2016-02-30"}}}, "study.frame.date: '2016-02-30' is not an ISO date"),
+        (
+            {"study": {"fieldwork": {"start": "2016-03-01", "end": "2016-02"}}},
+            "study.fieldwork: end '2016-02' is before",
+        ),
+        ({"study": {"mode": "web [see note]"}}, "study.mode: .* square bracket .* write parentheses"),
+        ({"study": {"mode": 3}}, "study.mode: 3 is not of type"),
+        ({"study": {"sponsour": "x"}}, "Additional properties"),
     ],
 )
 def test_invalid_configuration_is_rejected_with_its_key(override, message):
     with pytest.raises(ValueError, match=message):
         validate_config(override)
+
+
+def test_study_dates_may_be_reduced_to_a_month_or_a_year_and_unquoted(tmp_path):
+    # the fieldwork in March ends on or after its first day: a month is its first to its last day
+    for start, end in (("2016-03-15", "2016-03"), ("2016-03", "2016-03-01"), ("2016", "2016-12-31")):
+        validate_config({"study": {"fieldwork": {"start": start, "end": end}}})
+    assert parse_iso_date("2016-02") == (datetime.date(2016, 2, 1), datetime.date(2016, 2, 29), "month")
+    assert parse_iso_date("2016-12")[1] == datetime.date(2016, 12, 31)
+    mine = tmp_path / "mine.yaml"
+    mine.write_text("study:\n  fieldwork: {start: 2016-03-01}\n  frame: {date: 2016}\n")
+    study = load_config(mine)["study"]
+    assert (study["fieldwork"]["start"], study["frame"]["date"]) == ("2016-03-01", "2016")
+
+
+def test_every_key_of_the_schemas_study_is_printed_by_the_paper():
+    schema = yaml.safe_load((ROOT / "workflow/schemas/config.schema.yaml").read_text())
+
+    def leaves(node, path):
+        for key, sub in node["properties"].items():
+            yield from leaves(sub, f"{path}{key}.") if "properties" in sub else [f"{path}{key}"]
+
+    assert sorted(leaves(schema["properties"]["study"], "")) == sorted(STUDY_KEYS)
+    assert all(study_value(validate_config({})["study"], key) is None for key in STUDY_KEYS)
+    smk = (ROOT / "workflow/rules/paper.smk").read_text()
+    assert '*(f"study.{key}" for key in STUDY_KEYS)' in smk.split("PRINTED_SETTINGS = (")[1].split(")\n")[0]
 
 
 def test_codebook_schema_and_cross_references_are_enforced(codebook):
@@ -157,8 +203,13 @@ def test_a_setting_is_traced_to_the_last_config_file_that_sets_it(tmp_path, monk
     outside = tmp_path.parent / f"{tmp_path.name}_outside.yaml"
     outside.write_text("bootstrap:\n  seed: 7\n")
     files = ["config/config.yaml", str(tmp_path / "mine.yaml"), "empty.yaml", str(outside)]
+    (tmp_path / "mine.yaml").write_text(
+        "paper:\n  alpha: 0.01\nrelease: {microdata: true}\nstudy: {fieldwork: {start: 2016-03-01}}\n"
+    )
     keys = ["paper.alpha", "bootstrap.seed", "bootstrap.replicates", "size_class.breaks"]
-    assert config_sources(files, keys) == {
+    assert config_sources(files, [*keys, "study.fieldwork.start", "study.fieldwork.end"]) == {
+        "study.fieldwork.start": "mine.yaml",  # a key three deep
+        "study.fieldwork.end": "config/config.yaml",
         "paper.alpha": "mine.yaml",  # Snakemake's absolute path, shown relative to the project
         "bootstrap.seed": outside.as_posix(),  # outside the project: absolute
         "bootstrap.replicates": "config/config.yaml",  # no file sets it: the schema's default

@@ -7,6 +7,8 @@ then fills every key left out with its default and rejects anything it does not 
 from __future__ import annotations
 
 import copy
+import datetime
+import re
 from pathlib import Path
 
 import jsonschema
@@ -40,6 +42,7 @@ def with_defaults(validator_class):
 
 def validate_config(config: dict) -> dict:
     """Fill defaults into ``config`` (in place) and validate it; return it."""
+    dates_as_text(config)
     schema = yaml.safe_load((SCHEMAS / "config.schema.yaml").read_text(encoding="utf-8"))
     validator = with_defaults(jsonschema.Draft202012Validator)(schema)
     errors = sorted(validator.iter_errors(config), key=str)
@@ -53,13 +56,119 @@ def validate_config(config: dict) -> dict:
 
 
 def check_semantics(config: dict) -> None:
-    """What a schema cannot say: cut points increase and there is one label more than cut points."""
+    """What a schema cannot say: cut points increase and there is one label more than cut points;
+    the study's dates are ISO dates in order and its texts print (:func:`check_study`); a
+    partial's threshold (disposition) is not above a complete's."""
+    check_study(config.get("study") or {})
     breaks, labels = config["size_class"]["breaks"], config["size_class"]["labels"]
     if breaks != sorted(set(breaks)) or len(labels) != len(breaks) + 1:
         raise ValueError(
             f"size_class: breaks {breaks} must increase strictly and labels {labels} must number "
             f"one more than the breaks"
         )
+    rule = config["disposition"]
+    if rule["partial_from"] > rule["complete_above"]:
+        raise ValueError(
+            f"disposition: partial_from ({rule['partial_from']}) must not exceed complete_above "
+            f"({rule['complete_above']}); AAPOR's example is partial_from: 0.5, complete_above: 0.8"
+        )
+
+
+# --- the study's metadata (study.*): what a disclosure standard asks and the data cannot tell ---
+
+# Every key of ``study``, dotted below it, in the order the method section says them. The
+# paper prints each one set and names each one left null as not reported (PRINTED_SETTINGS).
+STUDY_KEYS = (
+    "fieldwork.start",
+    "fieldwork.end",
+    "mode",
+    "sponsor",
+    "fielded_by",
+    "frame.source",
+    "frame.date",
+    "invitation",
+    "reminders",
+    "incentives",
+    "questionnaire.development",
+    "questionnaire.testing",
+    "ethics_review",
+    "partial_responses",
+)
+STUDY_DATES = ("fieldwork.start", "fieldwork.end", "frame.date")
+ISO_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
+# A citation [@key] or [@a; @b] prints inside a study text; any other bracket would end the span
+# that traces the text to its config file (leisurenet.paper.provenance.SPAN).
+CITATION = re.compile(r"\[@[^\[\]@;]+(?:;\s*@[^\[\]@;]+)*\]")
+
+
+def study_value(study: dict, key: str):
+    """The value of a dotted ``key`` of ``study`` ("fieldwork.start"); None when unset."""
+    value = study
+    for part in key.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def dates_as_text(config: dict) -> dict:
+    """``config`` with the study's dates as ISO text (in place): YAML reads an unquoted
+    2016-03-01 as a date and 2016 as a number, which the schema's strings would refuse."""
+    study = config.get("study")
+    for key in STUDY_DATES if isinstance(study, dict) else ():
+        *parents, name = key.split(".")
+        section = study_value(study, ".".join(parents))
+        value = section.get(name) if isinstance(section, dict) else None
+        if isinstance(value, datetime.date):
+            section[name] = value.isoformat()[:10]
+        elif isinstance(value, int) and not isinstance(value, bool):
+            section[name] = f"{value:04d}"
+    return config
+
+
+def parse_iso_date(text: str, key: str = "date") -> tuple[datetime.date, datetime.date, str]:
+    """An ISO 8601 calendar date, complete (2016-03-01) or reduced to a month (2016-03) or a
+    year (2016): its first and last day, and its precision ("day", "month" or "year")."""
+    match = ISO_DATE.fullmatch(str(text).strip())
+    try:
+        if match is None:
+            raise ValueError
+        year, month, day = (int(part) if part else None for part in match.groups())
+        if day is not None:
+            first = last = datetime.date(year, month, day)
+            return first, last, "day"
+        if month is not None:
+            first = datetime.date(year, month, 1)
+            following = datetime.date(year + month // 12, month % 12 + 1, 1)
+            return first, following - datetime.timedelta(days=1), "month"
+        return datetime.date(year, 1, 1), datetime.date(year, 12, 31), "year"
+    except ValueError:
+        raise ValueError(
+            f"study.{key}: {text!r} is not an ISO date; write it as YYYY-MM-DD (2016-03-01), or "
+            f"YYYY-MM (2016-03) or YYYY (2016) when only the month or the year is known"
+        ) from None
+
+
+def check_study(study: dict) -> None:
+    """The study's dates are ISO dates, the fieldwork does not end before it starts, and its
+    texts hold no bracket but a citation; each error names the key and the fix."""
+    dates = {}
+    for key in STUDY_DATES:
+        value = study_value(study, key)
+        if value is not None:
+            dates[key] = parse_iso_date(value, key)
+    start, end = dates.get("fieldwork.start"), dates.get("fieldwork.end")
+    if start and end and end[1] < start[0]:
+        raise ValueError(
+            f"study.fieldwork: end {study['fieldwork']['end']!r} is before start "
+            f"{study['fieldwork']['start']!r}; correct the dates (ISO, YYYY-MM-DD) so that the "
+            f"fieldwork ends on or after the day it starts"
+        )
+    for key in (k for k in STUDY_KEYS if k not in STUDY_DATES):
+        value = study_value(study, key)
+        if value is not None and re.search(r"[\[\]]", CITATION.sub("", str(value))):
+            raise ValueError(
+                f"study.{key}: {value!r} has a square bracket that is not a citation ([@key]); "
+                f"write parentheses instead"
+            )
 
 
 # Every file a configuration names, with what to do when it is missing. Checked when the

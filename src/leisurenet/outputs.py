@@ -123,6 +123,10 @@ OUTPUTS: tuple[Output, ...] = (
     Output("clean/sample_flow.csv", "clean", "flow", "sample_flow",
            "frame -> respondents -> analysed -> valid answers per item", None, paper=True,
            rows=("step", "item"), report="sample_flow.rst", category="Data"),
+    Output("clean/disposition.csv", "clean", "disposition", "disposition",
+           "every network of the frame with its AAPOR final disposition (complete, partial, break-off, "
+           "nothing returned) from its share of the items answered", None, paper=True,
+           rows=("network_id",), report="disposition.rst", category="Data"),
     # recode
     Output("recode/recoded.parquet", "recode", "parquet", "recoded",
            "the analysis data set: one row per respondent", "respondents", paper=True),
@@ -163,6 +167,10 @@ OUTPUTS: tuple[Output, ...] = (
     Output("descriptives/weighted.csv", "describe", "weighted", "weighted",
            "Per item, the share weighted for non-response, with its SE and intervals.", "table", paper=True,
            rows=("item",), report="descriptives_weighted.rst", category="Descriptives"),
+    Output("descriptives/weights.csv", "describe", "weights", "weights",
+           "Per post-stratum, the frame's networks, the respondents and their weight; for all respondents "
+           "the weights' range, Kish's design effect and the effective sample size.", "table", paper=True,
+           rows=("margin", "cell"), report="descriptives_weights.rst", category="Descriptives"),
     # crosstabs
     Output("crosstabs/cells.csv", "crosstab", "cells", "cells",
            "Cells of every cross-tab (row variable by municipality size class): count, expected "

@@ -27,7 +27,15 @@ import pandas as pd
 import pytest
 
 from leisurenet.analysis.crosstab import run_crosstabs
-from leisurenet.analysis.weighted import ITEM_COLUMNS, TEST_COLUMNS, weighted_items, weighted_tests
+from leisurenet.analysis.weighted import (
+    ITEM_COLUMNS,
+    TEST_COLUMNS,
+    WEIGHTS_COLUMNS,
+    kish,
+    weighted_items,
+    weighted_tests,
+    weights_table,
+)
 from leisurenet.analysis.weighting import design_for
 
 R_ITEMS, R_TESTS = {}, {}
@@ -307,3 +315,60 @@ def test_every_crosstab_matches_svychisq(tests_table):
     for column in ("p_F", "p_chisq", "p_F_no_fpc", "p_chisq_no_fpc"):
         np.testing.assert_allclose(tests_table[column], tests_table[f"{column}_r"], rtol=0, atol=1e-10)
     np.testing.assert_allclose(tests_table["F_no_fpc"], tests_table["F_no_fpc_r"], rtol=0, atol=1e-8)
+
+
+# --- the table of the weights (weights.csv) ------------------------------------------------
+#
+# R 4.2.2, survey 4.1.1, on the replica's post-strata (31, 30 and 16 respondents of 45, 39
+# and 20 networks):
+#   d <- data.frame(size_class = rep(c("small", "medium", "large"), c(31, 30, 16)), N = 104)
+#   pop <- data.frame(size_class = c("small", "medium", "large"), Freq = c(45, 39, 20))
+#   ps <- postStratify(svydesign(ids = ~1, fpc = ~N, data = d), ~size_class, pop)
+#   w <- weights(ps); n <- length(w)
+#   sprintf("%.15g", c(range(w), n * sum(w^2) / sum(w)^2, sum(w)^2 / sum(w^2),
+#                      sqrt(mean((w - mean(w))^2)) / mean(w)))
+R_WEIGHTS = {
+    "weight_min": 1.25,
+    "weight_max": 1.45161290322581,
+    "deff_kish": 1.00395143395686,
+    "n_effective": 76.6969371182835,
+    "cv": 0.0628604323629896,
+}
+
+
+def test_kish_by_hand():
+    # weights 1, 1, 2, 4: mean 2, variance (1 + 1 + 0 + 4) / 4 = 1.5, CV^2 = 0.375;
+    # n sum(w^2) / sum(w)^2 = 4 * 22 / 64, the effective n 64 / 22
+    cv, deff, n_effective = kish(np.array([1.0, 1.0, 2.0, 4.0]))
+    assert cv == pytest.approx(np.sqrt(0.375))
+    assert deff == pytest.approx(1.375) == pytest.approx(4 * 22 / 64)
+    assert n_effective == pytest.approx(64 / 22)
+    assert kish(np.full(5, 1.3)) == (0.0, 1.0, 5.0)  # equal weights: no loss
+
+
+def test_the_weights_table_of_the_replica_matches_postStratify(replica, recoded, config):
+    design = design_for(recoded, pipeline_frame(replica.frame, recoded), WEIGHTING, config["size_class"])
+    table = weights_table(design)
+    assert table.columns.tolist() == WEIGHTS_COLUMNS
+    assert table["cell"].tolist() == ["small", "medium", "large", "all"]
+    assert table["margin"].tolist() == ["size_class"] * 3 + ["all"]
+    assert table["n_frame"].tolist() == [45, 39, 20, 104]
+    assert table["n_respondents"].tolist() == [31, 30, 16, 77]
+    cells, overall = table.iloc[:3], table.iloc[3]
+    # each post-stratum: one weight N_h / n_h, which adds up to N_h; no spread inside it
+    np.testing.assert_allclose(cells["weight_min"], [45 / 31, 39 / 30, 20 / 16], rtol=1e-15)
+    np.testing.assert_array_equal(cells["weight_min"], cells["weight_max"])
+    np.testing.assert_allclose(cells["weighted_total"], [45, 39, 20], rtol=1e-15)
+    assert cells["deff_kish"].tolist() == [1, 1, 1] and cells["n_effective"].tolist() == [31, 30, 16]
+    # the closed form of post-stratification: deff = n sum_h (N_h^2 / n_h) / N^2
+    closed = 77 * (45**2 / 31 + 39**2 / 30 + 20**2 / 16) / 104**2
+    assert overall["deff_kish"] == pytest.approx(closed, rel=1e-14)
+    assert overall["n_effective"] == pytest.approx(77 / closed, rel=1e-14)
+    assert overall["weighted_total"] == pytest.approx(104)
+    for column, value in R_WEIGHTS.items():
+        assert overall[column] == pytest.approx(value, rel=1e-13), column
+
+
+def test_without_weights_the_table_is_its_header():
+    table = weights_table(None)
+    assert table.empty and table.columns.tolist() == WEIGHTS_COLUMNS

@@ -209,6 +209,34 @@ def test_raked_shares_match_svymean(data, key, column, control):
     assert (estimate, se) == pytest.approx(R_MEANS[name][key], abs=1e-12)
 
 
+def test_the_weights_table_of_a_raked_design_summarises_rakes_weights(data):
+    from leisurenet.analysis.weighted import weights_table
+
+    name, respondents, frame = data
+    table = weights_table(rake_on_size_and_region(respondents, frame)).set_index(["margin", "cell"])
+    r_weights = pd.Series(
+        [RAKED_WEIGHTS[name][k] for k in zip(respondents["size_class"], respondents["region"], strict=True)]
+    )
+    # one row per class of each margin, in the order of the frame's counts given, then all respondents
+    assert table.index.tolist() == [
+        *(("size_class", c) for c in frame["size_class"].value_counts().index),
+        *(("region", r) for r in frame["region"].value_counts().index),
+        ("all", "all"),
+    ]
+    for margin in ("size_class", "region"):
+        by_class = r_weights.groupby(respondents[margin].to_numpy())
+        rows = table.loc[margin]
+        assert rows["n_frame"].to_dict() == frame[margin].value_counts().to_dict()
+        assert rows["n_respondents"].to_dict() == respondents[margin].value_counts().to_dict()
+        for column, statistic in (("weight_min", "min"), ("weight_max", "max"), ("weighted_total", "sum")):
+            np.testing.assert_allclose(rows[column], by_class.agg(statistic).reindex(rows.index), atol=1e-11)
+    # Kish's closed form on R's rake() weights: n sum(w^2) / sum(w)^2 and its n / deff
+    n, deff = len(r_weights), len(r_weights) * (r_weights**2).sum() / r_weights.sum() ** 2
+    assert table.loc[("all", "all"), "deff_kish"] == pytest.approx(deff, rel=1e-11)
+    assert table.loc[("all", "all"), "n_effective"] == pytest.approx(n / deff, rel=1e-11)
+    assert table.loc[("all", "all"), "n_frame"] == len(frame)
+
+
 def test_raking_that_does_not_converge_is_an_error(data):
     _, respondents, frame = data
     with pytest.raises(WeightingError, match="did not converge after 1 iterations.*raise weighting's maxit"):

@@ -14,7 +14,7 @@ import yaml
 
 from leisurenet.paper.provenance import unmark
 
-from ..conftest import ROOT
+from ..conftest import OTHER_STUDY, ROOT
 from ..rendered import between, html_text, pdf_text
 
 pytestmark = pytest.mark.slow
@@ -172,6 +172,25 @@ def test_another_dataset_gives_other_numbers_in_the_text(replica_run, other_run)
     for fmt in ("html", "pdf"):
         assert f"{theirs_agree} that they are achieved" in theirs[fmt]
         assert f"{ours_agree} that they are achieved" in ours[fmt]
+
+
+def test_the_configured_fieldwork_is_printed_as_dates_and_traced_to_its_config_file(replica_run, other_run):
+    """other.yaml dates the fieldwork; the replica's configuration leaves it unknown."""
+    start, end = (OTHER_STUDY["fieldwork"][k] for k in ("start", "end"))
+    dated = f"Fieldwork ran from {start.day} {start:%B %Y} to {end.day} {end:%B %Y}."
+    unknown = "The study did not report when the fieldwork took place"
+    for fmt, text in texts(other_run).items():
+        assert dated in text and unknown not in text, fmt
+    for fmt, text in texts(replica_run).items():
+        assert unknown in text and "Fieldwork ran" not in text, fmt
+    provenance = pd.read_csv(other_run / "results/paper/provenance.csv", dtype=str, keep_default_na=False)
+    rows = provenance[provenance["row_key"] == "study.fieldwork"].set_index("column")
+    assert rows.loc["start", "text"] == f"{start.day} {start:%B %Y}"
+    assert rows.loc["start", "value"] == start.isoformat()
+    assert set(rows["source"]) == {"other.yaml"}
+    assert set(rows["location"]) == {"Section The survey and the data"}
+    mode = provenance[(provenance["row_key"] == "study") & (provenance["column"] == "mode")]
+    assert mode["source"].tolist() == ["config/config.yaml"]
 
 
 def test_the_notice_is_absent_when_the_data_are_not_synthetic(metadata_run):

@@ -16,6 +16,7 @@ import pytest
 
 from leisurenet.outputs import OUTPUTS
 from leisurenet.paper import (
+    conduct,
     crosstabs,
     descriptives,
     methods,
@@ -93,6 +94,15 @@ def items(codebook, method: str = "hypergeometric") -> pd.DataFrame:
     )
 
 
+def disposition(codes: list[str], in_frame: bool) -> pd.DataFrame:
+    """A disposition table (results/clean/disposition.csv) with one network per code."""
+    groups = {"complete": "I", "partial": "P", "break_off": "R", "nothing_returned": "UO"}
+    return pd.DataFrame(
+        {"network_id": [f"N{i}" for i in range(len(codes))], "in_frame": in_frame, "disposition": codes}
+        | {"aapor_group": [groups[c] for c in codes]}
+    )
+
+
 def settings(rule: str, min_statements: int) -> dict:
     return {
         "size_class": {"breaks": [15000, 40000], "labels": ["small", "medium", "large"]},
@@ -145,8 +155,10 @@ def coefficients() -> pd.DataFrame:
 def fit(flags: str = "", po_p: float = NAN) -> pd.DataFrame:
     models = [*MODELS, "unknown_model"]
     families = [MODELS.get(m, {"family": "ols"})["family"] for m in models]
+    outcomes = [MODELS.get(m, {"outcome": "y"})["outcome"] for m in models]
     return pd.DataFrame(
-        {"model": models, "family": families, "formula": FORMULA, "n": 77, "n_parameters": 5.0}
+        {"model": models, "family": families, "outcome": outcomes, "formula": FORMULA, "n": 77}
+        | {"n_parameters": 5.0}
         | {"loglik": -10.0, "aic": 30.0, "po_p": po_p, "flag": flags}
     )
 
@@ -258,24 +270,51 @@ def weighted_coefficients(unweighted: tuple[float, float], weighted: tuple[float
     )
 
 
+def weights(method: str = "poststratify") -> pd.DataFrame:
+    """weights.csv: post-strata on size class (one weight each), or a raking's two margins
+    (a range of weights each), then all respondents."""
+    columns = ["margin", "cell", "method", "n_frame", "n_respondents", "weight_min", "weight_max"]
+    if method == "poststratify":
+        rows = [
+            ("size_class", c, method, N, n, N / n, N / n)
+            for c, N, n in (("small", 45, 31), ("large", 59, 46))
+        ]
+    else:
+        rows = [
+            ("size_class", "small", method, 45, 31, 1.3, 1.6),
+            ("size_class", "large", method, 59, 46, 1.1, 1.4),
+        ]
+        rows += [
+            ("province", "east", method, 50, 40, 1.1, 1.3),
+            ("province", "west", method, 54, 37, 1.4, 1.6),
+        ]
+    rows.append(("all", "all", method, 104, 77, 1.1, 1.6))
+    return pd.DataFrame(rows, columns=columns).assign(deff_kish=1.01, n_effective=76.2)
+
+
 def weighted_results(
     codebook,
     shares=(50.5, 47.0, 51.0),
     p=(0.03, 0.03),
     model=((2.5, 0.1), (2.5, 0.1)),
     empty: bool = False,
+    method: str = "poststratify",
 ) -> weighted_comparison.Weighted:
     """Weighted results with items' weighted ``shares``, the headline's ``p`` (exact, weighted)
-    and the primary model's size effect ``model`` (unweighted, weighted); ``empty``: no weights."""
+    and the primary model's size effect ``model`` (unweighted, weighted), weights.csv of the
+    design ``method``; ``empty``: no weights."""
     items_ = weighted_items(codebook, list(shares))
     unweighted_items = items_[["item"]].assign(ci_low=0.4, ci_high=0.6, ci_method="hypergeometric")
     tests, tests_weighted = weighted_tests(*p)
     coefficients_ = weighted_coefficients(*model)
     fit_ = fit().assign(model=lambda df: df["model"].replace("effort_ordinal", "m_weighted"))
+    weights_ = weights(method)
     if empty:
-        items_, tests_weighted = items_.iloc[:0], tests_weighted.iloc[:0]
+        items_, tests_weighted, weights_ = items_.iloc[:0], tests_weighted.iloc[:0], weights_.iloc[:0]
         coefficients_ = coefficients_[coefficients_["model"] == "m"]
-    return weighted_comparison.Weighted(items_, tests_weighted, unweighted_items, tests, coefficients_, fit_)
+    return weighted_comparison.Weighted(
+        items_, tests_weighted, unweighted_items, tests, coefficients_, fit_, weights_
+    )
 
 
 STUDY = {"headline_crosstab": "role_act_by_size", "primary_model": "m", "alpha": 0.05}
@@ -305,6 +344,12 @@ def run_descriptives(prose, codebook, tmp_path):
     for alpha in (0.05, 0.01):
         yield descriptives.nonresponse_variables(nonresponse, alpha, prose)
     yield descriptives.nonresponse_variables(pd.DataFrame({"test": ["none"], "p_value": [NAN]}), 0.05, prose)
+    thresholds = {"complete_above": 0.8, "partial_from": 0.5}
+    # all complete, some nothing returned; some partial or broken off, every network returned; no frame
+    for codes, in_frame in [(["complete", "nothing_returned"], True), (["partial", "break_off"], True)] + [
+        (["complete", "break_off"], False)
+    ]:
+        yield methods.disposition_variables(disposition(codes, in_frame), thresholds, prose)
     yield methods.sample_flow_table(flow(True), prose)
     yield descriptives.items_table(items(codebook), prose, "95")
     yield descriptives.paired_table(paired, prose)
@@ -364,6 +409,12 @@ def run_weighting(prose, codebook):
     unchanged = weighted_results(codebook)
     yield weighted_comparison.weighting_variables(unchanged, flow(True), settings, STUDY, prose)
     yield weighted_comparison.weighted_table(unchanged, "role_act_by_size", "m", prose)
+    yield weighted_comparison.weights_table(unchanged, prose)
+    raked = weighted_results(codebook, method="rake")
+    yield weighted_comparison.weights_table(raked, prose)
+    yield weighted_comparison.weighting_variables(
+        raked, flow(True), settings | {"method": "rake"}, STUDY, prose
+    )
     # a cross-tab's verdict flips; the size effect changes direction, becomes or stops being
     # significant; the weighted model has no size effect, or was not fitted
     for p, model in (
@@ -392,6 +443,19 @@ def run_weighting(prose, codebook):
     for frame in (True, False):
         yield weighted_comparison.weighting_variables(empty, flow(frame), None, STUDY, prose)
     yield weighted_comparison.weighted_table(empty, "role_act_by_size", "m", prose)
+    yield weighted_comparison.weights_table(empty, prose)
+    # the primary model's outcome (rep_voice, unchanged) comes first when its change is not
+    # among the largest
+    many = weighted_results(codebook, shares=[60.0 + i for i in range(weighted_comparison.N_WEIGHTED_ITEMS)])
+    outcome = many.items.iloc[[0]].assign(item="rep_voice", pct_positive_valid_weighted=50.0)
+    many = replace(many, items=pd.concat([many.items, outcome], ignore_index=True))
+    assert weighted_comparison.headline_items(many, "m") == ["rep_voice"]
+    yield weighted_comparison.weighted_table(many, "role_act_by_size", "m", prose)
+    # weighted, but without weights.csv given (None): no sentence on the weights, no table
+    yield weighted_comparison.weighting_variables(
+        replace(unchanged, weights=None), flow(True), settings, STUDY, prose
+    )
+    yield weighted_comparison.weights_table(replace(unchanged, weights=None), prose)
 
 
 def run_audit(prose, codebook):
@@ -406,6 +470,24 @@ def run_audit(prose, codebook):
     yield reproduction.study_tables(items(codebook), audit(True), prose)
 
 
+# Every fact set, none, and one date or frame fact of two (each precision of a date).
+STUDY_TEXTS = {k: "x" for k in ("mode", "sponsor", "fielded_by", "invitation", "reminders", "incentives")}
+STUDY_TEXTS |= {
+    "questionnaire": {"development": "x", "testing": "x"},
+    "ethics_review": "x",
+    "partial_responses": "x",
+}
+
+
+def run_conduct(prose):
+    full = STUDY_TEXTS | {"fieldwork": {"start": "2016-03-01", "end": "2016-04-15"}}
+    yield conduct.study_variables(full | {"frame": {"source": "x", "date": "2016"}}, {}, prose)
+    yield conduct.study_variables({"fieldwork": {"start": "2016-03"}, "frame": {"source": "x"}}, {}, prose)
+    yield conduct.study_variables({"fieldwork": {"end": "2016"}, "frame": {"date": "2016-01"}}, {}, prose)
+    yield conduct.study_variables({"fieldwork": {"start": "2016-03-01", "end": "2016-03-01"}}, {}, prose)
+    yield conduct.study_variables({}, {}, prose)
+
+
 def strings(value):
     """Every string in a result: the values of nested dicts, or a table's text."""
     if isinstance(value, dict):
@@ -418,6 +500,7 @@ def strings(value):
 def test_every_variant_of_every_key_is_reached_and_filled(prose, codebook, tmp_path):
     results = [
         *run_descriptives(prose, codebook, tmp_path),
+        *run_conduct(prose),
         *run_crosstabs(prose),
         *run_models(prose),
         *run_resampling(prose),

@@ -38,6 +38,7 @@ rule clean:
         sheet=config["data"]["sheet"],
         drop_empty=config["cleaning"]["drop_empty_responses"],
         frame_variables=frame_variables(),
+        disposition=config["disposition"],
     script:
         "../../scripts/clean.py"
 

@@ -1,4 +1,4 @@
-from leisurenet.config import config_sources
+from leisurenet.config import STUDY_KEYS, config_sources
 from leisurenet.outputs import for_paper
 
 # The settings the paper prints, each traced to the config file that set it.
@@ -6,10 +6,13 @@ PRINTED_SETTINGS = (
     "analysis.confidence",
     "bootstrap.replicates",
     "bootstrap.seed",
+    "disposition.complete_above",
+    "disposition.partial_from",
     "governance_role.agreed_min_code",
     "governance_role.min_statements",
     "paper.alpha",
     "size_class.breaks",
+    *(f"study.{key}" for key in STUDY_KEYS),
 )
 # Every file of the manuscript's source: editing any of them re-renders the paper, and only it.
 PAPER_FILES = sorted(str(p) for p in Path("paper").rglob("*") if p.is_file())
@@ -39,6 +42,8 @@ rule paper_assets:
         paper=config["paper"],
         bootstrap=config["bootstrap"],
         weighting=config["weighting"],
+        study=config["study"],
+        disposition=config["disposition"],
         confidence=config["analysis"]["confidence"],
         results={out.name: out.file for out in for_paper()},
         rows={out.name: out.rows for out in for_paper() if out.file.endswith(".csv")},

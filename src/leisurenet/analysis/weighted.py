@@ -40,6 +40,21 @@ ITEM_COLUMNS = [
     "weighting",
     "note",
 ]
+WEIGHTS_COLUMNS = [
+    "margin",
+    "cell",
+    "method",
+    "n_frame",
+    "n_respondents",
+    "weighted_total",
+    "weight_min",
+    "weight_max",
+    "weight_mean",
+    "cv",
+    "deff_kish",
+    "n_effective",
+]
+ALL = "all"  # the margin and the cell of the row of every respondent
 TEST_COLUMNS = [
     "crosstab",
     "family",
@@ -176,3 +191,80 @@ def _unweighted_p(recoded: pd.DataFrame, row: str, col: str) -> float:
     counts = contingency(recoded, row, col)[0].to_numpy()
     counts = counts[counts.sum(1) > 0][:, counts.sum(0) > 0]
     return pearson_chi2(counts)[2] if min(counts.shape) >= 2 else math.nan
+
+
+# --- the weights themselves ----------------------------------------------------------------
+
+
+def kish(weights: np.ndarray) -> tuple[float, float, float]:
+    """Kish's (1965) summary of unequal weights: ``(cv, deff, n_effective)``.
+
+    ``cv`` is the weights' coefficient of variation with the population variance (divisor
+    n, as Kish defines it), ``deff = 1 + cv^2 = n sum(w^2) / sum(w)^2`` the variance
+    inflation that unequal weights alone cause to a mean, and ``n_effective = n / deff =
+    sum(w)^2 / sum(w^2)`` the number of equally weighted respondents with the same
+    precision. Checked against that closed form and against R's ``PracTools::deffK``.
+    """
+    w = np.asarray(weights, dtype=float)
+    # Equal weights (a post-stratum's) have no spread: 0 exactly, not std()'s rounding noise.
+    cv = 0.0 if w.min() == w.max() else float(w.std() / w.mean())
+    deff = 1 + cv**2
+    return cv, deff, float(len(w) / deff)
+
+
+def weights_table(design: Design | None) -> pd.DataFrame:
+    """The weights of the design: one row per post-stratum (or per class of each margin of a
+    raked design), then one row of all respondents (``margin`` and ``cell`` ``all``).
+
+    Returns
+    -------
+    DataFrame with the columns of ``WEIGHTS_COLUMNS``:
+
+    - ``margin`` the frame variable(s) of the cell (post-strata on several variables: their
+      names joined by `` & ``), ``cell`` its label (collapsed classes joined by ``+``),
+      ``method`` the design's;
+    - ``n_frame`` the frame's networks in the cell (N_h; all: N), ``n_respondents`` the
+      respondents in it (n_h), ``weighted_total`` the sum of their weights (N_h once the
+      weights are calibrated);
+    - ``weight_min``, ``weight_max``, ``weight_mean`` of the cell's respondents (post-strata:
+      all three N_h / n_h);
+    - ``cv``, ``deff_kish`` and ``n_effective`` of the cell's weights (:func:`kish`): for a
+      post-stratum 0, 1 and n_h; for all respondents Kish's design effect of the weighting
+      and the effective sample size.
+
+    Empty (the header only) without a design, so that the paper says there are no weights.
+    """
+    if design is None:
+        return pd.DataFrame(columns=WEIGHTS_COLUMNS)
+    w = design.weights
+    if design.margins:
+        groups = [(m.name, m.labels, m.counts, m.cells) for m in design.margins]
+    elif design.cells is not None:
+        groups = [(design.variable, design.labels, design.counts, design.cells)]
+    else:
+        groups = []
+    rows = [
+        _weight_row(margin, label, design.method, count, w[cells == i])
+        for margin, labels, counts, cells in groups
+        for i, (label, count) in enumerate(zip(labels, counts, strict=True))
+    ]
+    rows.append(_weight_row(ALL, ALL, design.method, design.population, w))
+    return pd.DataFrame(rows, columns=WEIGHTS_COLUMNS)
+
+
+def _weight_row(margin: str, cell: str, method: str, n_frame: float, w: np.ndarray) -> dict:
+    cv, deff, n_effective = kish(w)
+    return {
+        "margin": margin,
+        "cell": cell,
+        "method": method,
+        "n_frame": int(round(n_frame)),  # a count of networks (merged classes' sums are floats)
+        "n_respondents": len(w),
+        "weighted_total": float(w.sum()),
+        "weight_min": float(w.min()),
+        "weight_max": float(w.max()),
+        "weight_mean": float(w.mean()),
+        "cv": cv,
+        "deff_kish": deff,
+        "n_effective": n_effective,
+    }

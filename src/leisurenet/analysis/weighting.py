@@ -50,10 +50,17 @@ class RakingMargin:
     weights : ndarray
         The weights right after this margin's post-stratification in the last sweep: the
         variance centres on them (``attr(margin, "weights")`` in ``svyrecvar``).
+    name : str
+        The frame variable of the margin (for the table of the weights).
+    labels, counts : tuple
+        The margin's classes (``cells`` indexes them) and the frame's networks in each.
     """
 
     cells: np.ndarray
     weights: np.ndarray
+    name: str = ""
+    labels: tuple[str, ...] = ()
+    counts: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -77,6 +84,10 @@ class Design:
         The margins of a raked design (empty otherwise).
     labels : tuple of str
         The post-strata's labels (``cells`` indexes them), collapsed ones joined by ``+``.
+    counts : tuple of float
+        The frame's networks in each post-stratum (N_h, in the order of ``labels``).
+    variable : str
+        The frame variable(s) of the post-strata, several joined by `` & ``.
 
     Raises
     ------
@@ -92,6 +103,8 @@ class Design:
     notes: list[str] = field(default_factory=list)
     margins: tuple[RakingMargin, ...] = ()
     labels: tuple[str, ...] = ()
+    counts: tuple[float, ...] = ()
+    variable: str = ""
 
     def __post_init__(self):
         _check_sizes(len(self.weights), self.population)
@@ -259,7 +272,15 @@ def poststratified(
     cells = classes.map({c: i for i, c in enumerate(order)}).to_numpy(dtype=int)
     sample = classes.value_counts().reindex(order)
     weights = (counts / sample).to_numpy(dtype=float)[cells]
-    return Design(weights, int(counts.sum()), cells, "poststratify", notes, labels=tuple(map(str, order)))
+    return Design(
+        weights,
+        int(counts.sum()),
+        cells,
+        "poststratify",
+        notes,
+        labels=tuple(map(str, order)),
+        counts=tuple(counts.to_numpy(dtype=float)),
+    )
 
 
 def cross_classes(variables: pd.DataFrame) -> pd.Series:
@@ -313,7 +334,8 @@ def poststratified_frame(
         counts = counts.reindex([str(c) for c in frame[single].cat.categories], fill_value=0)
     else:
         counts = counts.sort_index()
-    return poststratified(sample_cells, counts, min_respondents, ordered)
+    design = poststratified(sample_cells, counts, min_respondents, ordered)
+    return dataclasses.replace(design, variable=CELL_SEPARATOR.join(variables))
 
 
 def _check_frame_values(frame: pd.DataFrame, variables: list[str]) -> None:
@@ -347,7 +369,8 @@ def raked(
     Parameters
     ----------
     margins : list of Series
-        Each respondent's class on each margin (no missing values).
+        Each respondent's class on each margin (no missing values); a Series' name names
+        the margin in the design.
     population_margins : list of Series
         The frame's networks per class of each margin, indexed by class; each sums to N.
     epsilon, maxit : float, int
@@ -399,7 +422,10 @@ def raked(
             f"{np.abs(old - new).max():.3g} networks; epsilon {epsilon}): raise weighting's "
             "maxit or epsilon, or merge sparse classes of the margins"
         )
-    rake_margins = tuple(RakingMargin(c, s) for c, s in zip(cells, steps, strict=True))
+    rake_margins = tuple(
+        RakingMargin(c, s, str(m.name or f"margin {i + 1}"), tuple(map(str, count.index)), tuple(t))
+        for i, (c, s, m, count, t) in enumerate(zip(cells, steps, margins, counts, targets, strict=True))
+    )
     return Design(weights, population, None, "rake", list(notes or []), rake_margins)
 
 
@@ -467,7 +493,7 @@ def design_for(
         counts = _population_counts(counts)
         _check_classes(classes, counts, "raking class")
         classes, counts, merged = collapse_classes(classes, counts, min_respondents, ordered)
-        margins.append(classes)
+        margins.append(classes.rename(v))
         population_margins.append(counts)
         notes += [f"{v}: {note}" for note in merged]
     return raked(

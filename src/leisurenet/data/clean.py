@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from leisurenet.codebook import MISSING_TYPES, Codebook
+from leisurenet.data.disposition import COMPLETE_ABOVE, PARTIAL_FROM, dispositions
 from leisurenet.data.validate import interpret_cells, parse_whole_number, unknown_columns
 
 LOG_COLUMNS = ["rule", "column", "row", "resp_id", "old_value", "new_value", "reason"]
@@ -37,16 +38,26 @@ class Cleaned:
     log: pd.DataFrame  # one row per change (LOG_COLUMNS)
     flow: pd.DataFrame  # sample flow: step, item, n, note
     frame: pd.DataFrame  # network_id, municipality_pop, responded (empty without a frame)
+    disposition: pd.DataFrame  # AAPOR final disposition of every network (leisurenet.data.disposition)
 
 
 def clean(
-    raw, codebook: Codebook, frame=None, drop_empty: bool = True, mapping=None, frame_variables=()
+    raw,
+    codebook: Codebook,
+    frame=None,
+    drop_empty: bool = True,
+    mapping=None,
+    frame_variables=(),
+    complete_above: float = COMPLETE_ABOVE,
+    partial_from: float = PARTIAL_FROM,
 ) -> Cleaned:
     """Clean a validated :class:`~leisurenet.data.ingest.table.RawTable` (see the module docstring).
 
     With the :class:`~leisurenet.data.mapping.Mapping` the export was read through, the log
     starts with the columns it renamed and dropped. ``frame_variables`` are the frame's
-    columns the weighting uses, kept (stripped text) in the typed frame.
+    columns the weighting uses, kept (stripped text) in the typed frame. ``complete_above``
+    and ``partial_from`` set the dispositions (:func:`leisurenet.data.disposition.dispositions`),
+    made from every row of the export, the empty ones included.
     """
     cells = raw.data
     log: list[dict] = _mapping_entries(mapping, raw) if mapping else []
@@ -87,12 +98,15 @@ def clean(
     else:
         kept = out
     flow = sample_flow(codebook, raw, kept, frame, int(empty.sum()) if drop_empty else 0)
+    frame_ids = None if frame is None else frame.data["network_id"]
+    disposition = dispositions(out, codebook.item_ids, frame_ids, complete_above, partial_from)
     changes = {c: [e[c] for e in log] + item_log[c] + [e[c] for e in after] for c in LOG_COLUMNS}
     return Cleaned(
         kept.reset_index(drop=True),
         pd.DataFrame(changes, columns=LOG_COLUMNS),
         flow,
         typed_frame(frame, kept, frame_variables),
+        disposition,
     )
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from leisurenet.config import parse_iso_date
 from leisurenet.paper.provenance import SPAN, mark, unmark
 
 # --- formatting ------------------------------------------------------------------------
@@ -39,6 +40,21 @@ def count(value, thousands: bool = False) -> str:
 def general(value: float) -> str:
     """A number as short as it prints (0.05, 62, 0.9): Python's ``g`` format."""
     return mark(f"{value:g}", value)
+
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")  # fmt: skip
+
+
+def date(iso: str) -> str:
+    """An ISO date as a reader reads it: "1 March 2016"; "March 2016" and "2016" for a date
+    reduced to its month or year (the configuration's ``study`` dates, checked by
+    :func:`leisurenet.config.parse_iso_date`)."""
+    first, _, precision = parse_iso_date(iso)
+    if precision == "year":
+        return str(first.year)
+    month = f"{MONTHS[first.month - 1]} {first.year}"
+    return month if precision == "month" else f"{first.day} {month}"
 
 
 def _pvalue_text(p: float) -> str:

@@ -13,7 +13,8 @@ import platform
 import pandas as pd
 
 from leisurenet.data.clean import REASONS
-from leisurenet.paper.formatting import count, pct, pipe_table
+from leisurenet.data.disposition import DISPOSITIONS, GROUPS, eligibility_rate, response_rates
+from leisurenet.paper.formatting import count, num, pct, pipe_table
 from leisurenet.paper.prose import Prose
 from leisurenet.paper.provenance import ENVIRONMENT, cite, rows_of, traced
 from leisurenet.release.manifest import sha256
@@ -75,6 +76,42 @@ def data_variables(
     for key in ("notice", "notice_short", "source_line", "method_note", "discussion_note"):
         out[key] = prose.say(f"data.{key}", kind, **values)
     return out
+
+
+def disposition_variables(table: pd.DataFrame, settings: dict, prose: Prose) -> dict:
+    """The final dispositions and the response rate by its AAPOR definition
+    (``disposition.*``), from ``results/clean/disposition.csv`` and the configured thresholds
+    (``settings``: ``complete_above``, ``partial_from``, traced to their config file).
+
+    RR1 is the rate the paper names: the only one the data fix without an assumption on
+    the networks that returned nothing (RR1 counts them all as eligible); RR2 adds the
+    partials, RR3 weighs the unknowns by the estimated e, and RR5 (none eligible) is the
+    upper bound. Without a frame no rate is computed (the table holds no network of a frame).
+    """
+
+    def n(column: str, value: str):
+        return rows_of(table[table[column] == value], f"{column}: {value}")
+
+    frame = bool(table["in_frame"].any())
+    counts = {group: n("aapor_group", group) for group in GROUPS}
+    rates = response_rates(counts) if frame else dict.fromkeys(f"RR{i}" for i in range(1, 7))
+    values = {
+        "n_frame": count(rows_of(table[table["in_frame"]], "in_frame")) if frame else "n/a",
+        "n_returned": count(rows_of(table[table["disposition"] != "nothing_returned"], "returned")),
+        **{f"n_{d}": count(n("disposition", d)) for d in DISPOSITIONS},
+        "complete_above": pct(100 * settings["complete_above"], 0),
+        "partial_from": pct(100 * settings["partial_from"], 0),
+        **{key.lower(): pct(None if rate is None else 100 * rate) for key, rate in rates.items()},
+        "e": "n/a" if not frame else num(eligibility_rate(counts)),
+    }
+    mixed = counts["P"] + counts["R"] > 0
+    values["returned"] = prose.say("disposition.returned", "mixed" if mixed else "all_complete", **values)
+    some = frame and counts["UO"] > 0
+    values["nonresponse"] = prose.say("disposition.nonresponse", "some" if some else "none", **values)
+    values["rr2_text"] = prose.say("disposition.rr2", "higher" if counts["P"] > 0 else "same", **values)
+    values["bound"] = prose.say("disposition.bound", "some" if some else "none", **values)
+    sentence = prose.say("disposition.sentence", "frame" if frame else "no_frame", **values)
+    return {"sentence": sentence, "rr1": values["rr1"], "rr2": values["rr2"]}
 
 
 def size_classes_text(settings: dict, prose: Prose) -> str:

@@ -247,10 +247,10 @@ class _Cited:
         self.origin = origin
 
 
-def cite(text: str, source: str, row: str, column: str) -> str:
+def cite(text: str, source: str, row: str, column: str, value: str | None = None) -> str:
     """Text that prints numbers a file holds as text (cut points "15000, 40000"), marked with
-    its cell."""
-    return mark(text, _Cited(Origin(str(source), str(row), str(column), text)))
+    its cell; ``value`` is the cell as the file holds it, when it prints otherwise (a date)."""
+    return mark(text, _Cited(Origin(str(source), str(row), str(column), text if value is None else value)))
 
 
 def spans(text: str) -> list[dict]:

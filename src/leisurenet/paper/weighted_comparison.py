@@ -21,6 +21,10 @@ from leisurenet.paper.regression import SIZE_TERM, model_references, odds_ratio
 # --- weighting for non-response --------------------------------------------------------------
 
 N_WEIGHTED_ITEMS = 8  # items in the weighted table: those whose share changes most
+# results/descriptives/weights.csv: the row of all respondents, and how several post-stratification
+# variables are joined in a cell's margin (leisurenet.analysis.weighted, .weighting).
+ALL_RESPONDENTS = "all"
+CELL_SEPARATOR = " & "
 
 
 @dataclass(frozen=True)
@@ -30,7 +34,9 @@ class Weighted:
     ``items`` is ``results/descriptives/weighted.csv`` and ``tests``
     ``results/crosstabs/tests_weighted.csv``, both empty (header only) without weights;
     ``unweighted_items`` is ``items.csv`` and ``unweighted_tests`` ``tests.csv``;
-    ``coefficients`` and ``fit`` hold the models, the survey-weighted one among them.
+    ``coefficients`` and ``fit`` hold the models, the survey-weighted one among them;
+    ``weights`` is ``results/descriptives/weights.csv`` (the post-strata and their weights,
+    empty without weights; None when not given).
     """
 
     items: pd.DataFrame
@@ -39,6 +45,7 @@ class Weighted:
     unweighted_tests: pd.DataFrame
     coefficients: pd.DataFrame
     fit: pd.DataFrame
+    weights: pd.DataFrame | None = None
 
     @property
     def weighted(self) -> bool:
@@ -86,19 +93,29 @@ def weighted_table(weighted: Weighted, headline: str, primary: str, prose: Prose
         return ""
     changes = item_changes(weighted)
     shown = changes.head(N_WEIGHTED_ITEMS)
+    # The primary model's outcome comes first when its change is too small to be among them.
+    outcome = changes[
+        changes["item"].isin(headline_items(weighted, primary)) & ~changes["item"].isin(shown["item"])
+    ]
     rows = [
         (
             capitalised(prose.variable(f"{r.item}_cat")),
             share_with_interval(r.pct_positive_valid, r.ci_low_unweighted, r.ci_high_unweighted),
             share_with_interval(r.pct_positive_valid_weighted, r.ci_low, r.ci_high),
         )
-        for r in shown.itertuples(index=False)
+        for r in pd.concat([outcome, shown]).itertuples(index=False)
     ]
     rows += _test_rows(weighted, headline, prose) + _odds_ratio_rows(weighted, primary, prose)
     level = weighted.items["ci_level"].iloc[0]
     caption = prose.say(
         "captions.weighted",
         n_shown=count(rows_of(shown, f"the {N_WEIGHTED_ITEMS} largest changes")),
+        headline=prose.say(
+            "weighting.headline_rows",
+            "shown" if len(outcome) else "none",
+            items=prose.join([prose.variable(f"{item}_cat") for item in outcome["item"]]),
+            primary=prose.model(primary),
+        ),
         level=general(100 * level),
         method=str(weighted.unweighted_items["ci_method"].iloc[0]),
         interval=prose.say("weighting.interval", str(weighted.items["ci_method"].iloc[0])),
@@ -107,6 +124,90 @@ def weighted_table(weighted: Weighted, headline: str, primary: str, prose: Prose
     )
     df = pd.DataFrame(rows, columns=["Estimate", "Unweighted", "Weighted"])
     return pipe_table(df, "weighted", caption, "lrr")
+
+
+def weights_table(weighted: Weighted, prose: Prose) -> str:
+    """The post-strata (or the raking margins' classes): the frame's networks, the respondents
+    and their weight, then all respondents with the weights' range; "" without weights."""
+    cells, overall = _weight_rows(weighted)
+    if overall is None:
+        return ""
+    margins = list(dict.fromkeys(cells["margin"]))
+    method = str(overall["method"])
+    rows = [
+        (
+            _cell_label(r.margin, r.cell, len(margins) > 1, prose),
+            count(r.n_frame),
+            count(r.n_respondents),
+            _weight_range(r.weight_min, r.weight_max),
+        )
+        for r in cells.itertuples(index=False)
+    ]
+    rows.append(
+        (
+            prose.say("weighting.row_all"),
+            count(overall["n_frame"]),
+            count(overall["n_respondents"]),
+            _weight_range(overall["weight_min"], overall["weight_max"]),
+        )
+    )
+    header = [prose.say("weighting.column_cell", method)]
+    header += [prose.say("weighting.column", key) for key in ("n_frame", "n_respondents", "weight")]
+    caption = prose.say(
+        "captions.weights",
+        method,
+        variables=prose.join([_margin_name(m, prose) for m in margins]),
+    )
+    return pipe_table(pd.DataFrame(rows, columns=header), "weights", caption, "lrrr")
+
+
+def _weight_rows(weighted: Weighted) -> tuple[pd.DataFrame, pd.Series | None]:
+    """weights.csv's cells and its row of all respondents (None without weights)."""
+    table = weighted.weights
+    if table is None or table.empty or not weighted.weighted:
+        return pd.DataFrame(), None
+    is_all = (table["margin"] == ALL_RESPONDENTS) & (table["cell"] == ALL_RESPONDENTS)
+    return table[~is_all], table[is_all].iloc[0]
+
+
+def _weight_range(low: float, high: float) -> str:
+    """One weight ("1.45"), or the range of a class's weights ("1.25–1.45")."""
+    return num(low) if low == high else f"{num(low)}–{num(high)}"
+
+
+def _margin_name(margin: str, prose: Prose) -> str:
+    """The frame variable(s) of a margin in words; crossed ones joined ("a and b")."""
+    return prose.join([prose.variable(part) for part in str(margin).split(CELL_SEPARATOR)])
+
+
+def _cell_label(margin: str, cell: str, several: bool, prose: Prose) -> str:
+    """A cell by its class; with several margins (raking) by its variable too."""
+    if not several:
+        return capitalised(str(cell))
+    return capitalised(prose.say("names.term", "level", variable=_margin_name(margin, prose), level=cell))
+
+
+def _weights_text(weighted: Weighted, prose: Prose) -> str:
+    """The weights' range, Kish's design effect and the effective sample size (weighting.weights)."""
+    _, overall = _weight_rows(weighted)
+    if overall is None:
+        return prose.say("weighting.weights", "no_weights")
+    return prose.say(
+        "weighting.weights",
+        "table",
+        low=num(overall["weight_min"]),
+        high=num(overall["weight_max"]),
+        deff=num(overall["deff_kish"], 3),
+        n_respondents=count(overall["n_respondents"]),
+        n_effective=num(overall["n_effective"], 1),
+    )
+
+
+def headline_items(weighted: Weighted, primary: str) -> list[str]:
+    """The items the paper's pre-specified model is about: the primary model's outcome, when it
+    is an item with a weighted share (fit.csv's ``outcome``)."""
+    outcome = weighted.fit.loc[weighted.fit["model"] == primary, "outcome"]
+    return [str(o) for o in outcome if str(o) in set(weighted.items["item"])]
 
 
 def share_with_interval(share: float, low: float, high: float) -> str:
@@ -165,6 +266,7 @@ def weighting_variables(
         empty = {key: prose.say(f"weighting.{key}", "no_weights") for key in ("results", "discussion")}
         return {
             "method": prose.say("weighting.method", status),
+            "weights": prose.say("weighting.weights", "no_weights"),
             **empty,
             "figure_note": prose.say("weighting.figure_note", "no_weights"),
         }
@@ -182,6 +284,7 @@ def weighting_variables(
     fitted = not size_effects(weighted.coefficients, primary + WEIGHTED_SUFFIX).empty
     return {
         "method": method,
+        "weights": _weights_text(weighted, prose),
         "results": _weighted_results(weighted, study, prose),
         "discussion": _weighted_discussion(weighted, study, prose),
         "figure_note": prose.say("weighting.figure_note", "weighted" if fitted else "no_weights"),
