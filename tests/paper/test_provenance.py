@@ -62,6 +62,8 @@ ALLOWED = [
     (r"Poverty Decree of 2003", "the year of the decree the text cites"),
     (r"SHA-256", "the name of the data file's checksum"),
     (r"are below 5\b", "the rule of thumb for expected counts, as the cross-tabs apply it"),
+    (r"AAPOR code \d\.\d+", "an AAPOR final disposition code: a label, not a quantity"),
+    (r"\b1 \+ CV²", "the formula of Kish's design effect"),
 ]
 
 
