@@ -81,9 +81,11 @@ variables = {
     "nonresponse": descriptives.nonresponse_variables(csv["nonresponse_test"], alpha, prose),
     "crosstab": crosstabs.crosstab_variables(csv["tests"], headline, alpha, prose),
     "model": regression.model_variables(csv["coefficients"], fit, primary, prose),
-    "audit": reproduction.audit_variables(audit, prose),
+    "audit": reproduction.audit_variables(audit, prose, sm.params.synthetic),
     "bootstrap": robustness.bootstrap_variables(csv["bootstrap"], bootstrap, primary, fit, prose),
-    "multiverse": robustness.multiverse_variables(csv["multiverse_summary"], alpha, references, prose),
+    "multiverse": robustness.multiverse_variables(
+        csv["multiverse_summary"], csv["multiverse"], alpha, references, prose
+    ),
     "weighting": weighted_comparison.weighting_variables(
         weighted, csv["sample_flow"], sm.params.weighting, settings, prose
     ),

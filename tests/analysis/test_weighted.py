@@ -25,6 +25,7 @@ import io
 import numpy as np
 import pandas as pd
 import pytest
+from statsmodels.stats.multitest import multipletests
 
 from leisurenet.analysis.crosstab import run_crosstabs
 from leisurenet.analysis.weighted import (
@@ -315,6 +316,14 @@ def test_every_crosstab_matches_svychisq(tests_table):
     for column in ("p_F", "p_chisq", "p_F_no_fpc", "p_chisq_no_fpc"):
         np.testing.assert_allclose(tests_table[column], tests_table[f"{column}_r"], rtol=0, atol=1e-10)
     np.testing.assert_allclose(tests_table["F_no_fpc"], tests_table["F_no_fpc_r"], rtol=0, atol=1e-8)
+
+
+def test_weighted_p_values_are_holm_adjusted_within_each_family(tests_table):
+    # The same adjustment as tests.csv's p_holm, by statsmodels' own Holm.
+    for _, family in tests_table.groupby("family"):
+        expected = multipletests(family["p_F_no_fpc"], method="holm")[1]
+        np.testing.assert_allclose(family["p_holm"], expected, rtol=0, atol=1e-15)
+    assert tests_table["family"].nunique() > 1
 
 
 # --- the table of the weights (weights.csv) ------------------------------------------------

@@ -253,6 +253,15 @@ def test_audit_sentences_count_by_status(prose):
         "Reproduced exactly: 1; only by the study's summed rounding: 1; not at all: 1."
     )
     assert ": 2 that a sum of rounded category percentages gives" in text["appendix"]
+    assert text["abstract"].startswith("Of the 3 published figures, 2 are reproduced as printed;")
+    assert "by construction" not in text["abstract"] + text["appendix"]
+    # "every" only when every figure is reproduced; on synthetic data, "by construction"
+    every = reproduction.audit_variables(audit.assign(status="reproduced"), prose, synthetic=True)
+    assert every["abstract"].startswith(
+        "Every one of the 3 published figures is reproduced as printed (by construction: the synthetic "
+        "replica was generated to give them); 2 fit no plausible base"
+    )
+    assert "not at all: 0 (by construction: the synthetic replica" in every["appendix"]
 
 
 def multiverse_summary(n_significant: list[int]) -> pd.DataFrame:
@@ -272,9 +281,33 @@ def multiverse_summary(n_significant: list[int]) -> pd.DataFrame:
     )
 
 
+def test_multiverse_names_only_the_choices_it_varies(prose):
+    from .test_paper_wording import multiverse_specs
+
+    one = multiverse_specs()
+    summary = multiverse_summary([0, 0, 24])
+    variables = robustness.multiverse_variables(summary, one, 0.05, {}, prose)
+    assert variables["choices"] == "no choice (it has a single specification)"
+    specs = pd.concat(
+        [one.assign(spec=f"s{i}", size_breaks=b, weighting=w) for i, (b, w) in enumerate(
+            [("study", "unweighted"), ("lower", "unweighted"), ("study", "weighted"), ("lower", "weighted")]
+        )]
+    )  # fmt: skip
+    variables = robustness.multiverse_variables(summary, specs, 0.05, {}, prose)
+    assert (
+        variables["choices"]
+        == "the size-class cut points and whether the respondents are weighted to the frame"
+    )
+    assert "governance role" not in variables["choices"] and "don't know" not in variables["choices"]
+
+
 def test_multiverse_sentences_follow_the_summary(prose):
+    from .test_paper_wording import multiverse_specs
+
     references = {"size_class": "small"}
-    steady = robustness.multiverse_variables(multiverse_summary([0, 0, 24]), 0.05, references, prose)
+    steady = robustness.multiverse_variables(
+        multiverse_summary([0, 0, 24]), multiverse_specs(), 0.05, references, prose
+    )
     assert steady["n_specs"] == "24"
     assert "large against small municipalities ranges from 1.96 to 4.61 (study: 2.54)" in steady["sentence"]
     assert "significant at 0.05 in 24 of 24" in steady["sentence"]
@@ -283,9 +316,11 @@ def test_multiverse_sentences_follow_the_summary(prose):
         "in 0 of 24 specifications (Cramér's V 0.13–0.24, study 0.19)" in steady["sentence"]
     )
     assert "does not change these verdicts" in steady["discussion"]
-    mixed = robustness.multiverse_variables(multiverse_summary([3, 5, 24]), 0.05, references, prose)
+    mixed = robustness.multiverse_variables(
+        multiverse_summary([3, 5, 24]), multiverse_specs(), 0.05, references, prose
+    )
     assert mixed["discussion"] == (
-        "The sensitivity analysis qualifies them: the verdict depends on the analytic choices (the "
+        "The sensitivity analysis qualifies them: the verdict depends on the choices it varies (the "
         "association of the coordinator's role for the actions by municipality size class is significant in "
         "3 of 24; the "
         "odds ratio of medium against small municipalities is significant in 5 of 24)."
@@ -414,10 +449,10 @@ def test_weighting_sentences_follow_the_numbers(prose, codebook):
     )
     assert same["discussion"] == (
         "Weighting the respondents to the frame changes none of these verdicts: every cross-tab's verdict at "
-        "the 0.05 level, before adjustment, is the same under the unweighted exact test and the weighted "
-        "Rao–Scott test; the survey-weighted model m gives the size effects the direction and the "
-        "significance they have unweighted; no item's share of positive answers changes by more than 3.0 "
-        "percentage points."
+        "the 0.05 level after Holm's adjustment within its family is the same under the unweighted exact "
+        "test and the weighted Rao–Scott test; the survey-weighted model m gives the size effects the "
+        "direction and the significance they have unweighted; no item's share of positive answers changes "
+        "by more than 3.0 percentage points."
     )
     assert same["figure_note"].startswith("The intervals of the survey-weighted model are design-based")
 
@@ -425,12 +460,19 @@ def test_weighting_sentences_follow_the_numbers(prose, codebook):
     text = weighted_comparison.weighting_variables(flipped, flow(True), settings, STUDY, prose)["discussion"]
     assert text.startswith("Weighting the respondents to the frame changes some of these verdicts: ")
     assert (
-        "disagree on the coordinator's role for the actions by municipality size class (exact p = 0.030, "
-        "weighted p = 0.070)" in text
+        "disagree on the coordinator's role for the actions by municipality size class (adjusted exact "
+        "p = 0.030, adjusted weighted p = 0.070)" in text
     )
     assert (
         "the odds ratio of large against small municipalities changes direction (2.50 unweighted, 0.80"
         in text
+    )
+    # The same p-values, each doubled by Holm's adjustment: significant before adjustment
+    # unweighted only, neither after it, so no verdict changes.
+    adjusted = weighted_results(codebook, p=(0.03, 0.07), holm=2.0)
+    text = weighted_comparison.weighting_variables(adjusted, flow(True), settings, STUDY, prose)["discussion"]
+    assert text.startswith(
+        "Weighting the respondents to the frame changes none of these verdicts: every cross-tab's"
     )
     significant = weighted_results(codebook, model=((2.5, 0.1), (2.5, 0.0001)))
     text = weighted_comparison.weighting_variables(significant, flow(True), settings, STUDY, prose)

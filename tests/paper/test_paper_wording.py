@@ -250,11 +250,15 @@ def weighted_items(codebook, shares: list[float]) -> pd.DataFrame:
     )
 
 
-def weighted_tests(p_exact: float, p_weighted: float) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """tests.csv and tests_weighted.csv of the headline cross-tab and another one (both p 0.5)."""
+def weighted_tests(p_exact: float, p_weighted: float, holm: float = 1.0) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """tests.csv and tests_weighted.csv of the headline cross-tab and another one (both p 0.5);
+    the headline's Holm-adjusted p-values are ``holm`` times its p-values."""
     names = ["role_act_by_size", "rep_voice_by_size"]
-    unweighted = pd.DataFrame({"crosstab": names, "p_exact": [p_exact, 0.5]})
-    weighted = pd.DataFrame({"crosstab": names, "F_no_fpc": [3.2, 0.7], "p_F_no_fpc": [p_weighted, 0.5]})
+    unweighted = pd.DataFrame({"crosstab": names, "p_exact": [p_exact, 0.5], "p_holm": [holm * p_exact, 0.5]})
+    weighted = pd.DataFrame(
+        {"crosstab": names, "F_no_fpc": [3.2, 0.7], "p_F_no_fpc": [p_weighted, 0.5]}
+        | {"p_holm": [holm * p_weighted, 0.5]}
+    )
     return unweighted, weighted
 
 
@@ -297,15 +301,16 @@ def weighted_results(
     shares=(50.5, 47.0, 51.0),
     p=(0.03, 0.03),
     model=((2.5, 0.1), (2.5, 0.1)),
+    holm: float = 1.0,
     empty: bool = False,
     method: str = "poststratify",
 ) -> weighted_comparison.Weighted:
-    """Weighted results with items' weighted ``shares``, the headline's ``p`` (exact, weighted)
-    and the primary model's size effect ``model`` (unweighted, weighted), weights.csv of the
-    design ``method``; ``empty``: no weights."""
+    """Weighted results with items' weighted ``shares``, the headline's ``p`` (exact, weighted;
+    Holm-adjusted ``holm`` times as large) and the primary model's size effect ``model``
+    (unweighted, weighted), weights.csv of the design ``method``; ``empty``: no weights."""
     items_ = weighted_items(codebook, list(shares))
     unweighted_items = items_[["item"]].assign(ci_low=0.4, ci_high=0.6, ci_method="hypergeometric")
-    tests, tests_weighted = weighted_tests(*p)
+    tests, tests_weighted = weighted_tests(*p, holm)
     coefficients_ = weighted_coefficients(*model)
     fit_ = fit().assign(model=lambda df: df["model"].replace("effort_ordinal", "m_weighted"))
     weights_ = weights(method)
@@ -398,9 +403,16 @@ def run_resampling(prose):
         )
         yield robustness.bootstrap_table(bootstrap(terms, n_valid), coefficients(), fit(), "m", prose, "95")
     references = {"size_class": "small"}
-    for n_significant in ([0, 24], [3, 5]):
-        yield robustness.multiverse_variables(multiverse_summary(n_significant), 0.05, references, prose)
-    yield robustness.multiverse_variables(multiverse_summary([0, 0]).iloc[:0], 0.05, references, prose)
+    other = {"size_breaks": "lower", "role_rule": "highest_agreed", "dont_know": "neutral"}
+    other |= {"neutral": "agree_vs_rest", "weighting": "weighted"}
+    varied = pd.concat([multiverse_specs(), multiverse_specs().assign(spec="s2", **other)])
+    for n_significant, specs in (([0, 24], varied), ([3, 5], multiverse_specs())):
+        yield robustness.multiverse_variables(
+            multiverse_summary(n_significant), specs, 0.05, references, prose
+        )
+    yield robustness.multiverse_variables(
+        multiverse_summary([0, 0]).iloc[:0], multiverse_specs().iloc[:0], 0.05, references, prose
+    )
     yield robustness.multiverse_table(multiverse_specs(), "role_act_by_size", references, prose, "95")
 
 
@@ -465,6 +477,10 @@ def run_audit(prose, codebook):
     for smaller in (1, 2):
         yield reproduction.audit_variables(audit(False, smaller, flagged=False), prose)
     yield reproduction.audit_variables(audit(False, 1), prose)
+    # one figure not reproduced, on synthetic data
+    yield reproduction.audit_variables(
+        audit(False).assign(status=["reproduced", "not_reproduced"]), prose, True
+    )
     yield reproduction.audit_variables(pd.DataFrame(columns=["figure_id"]), prose)
     yield reproduction.audit_table(audit(True, 1), prose)
     yield reproduction.study_tables(items(codebook), audit(True), prose)

@@ -15,7 +15,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from leisurenet.analysis.crosstab import contingency, pearson_chi2
+from leisurenet.analysis.crosstab import contingency, holm, pearson_chi2
 from leisurenet.analysis.design_based import ciprop, design_effect, mean, rao_scott
 from leisurenet.analysis.weighting import Design, without_fpc
 from leisurenet.codebook import Codebook
@@ -72,6 +72,7 @@ TEST_COLUMNS = [
     "F_no_fpc",
     "p_F_no_fpc",
     "p_chisq_no_fpc",
+    "p_holm",
     "p_chisq_unweighted",
     "note",
 ]
@@ -163,7 +164,9 @@ def weighted_tests(recoded: pd.DataFrame, crosstabs: dict, design: Design) -> pd
     ``p_chisq_no_fpc`` the same tests without the finite-population correction
     (:func:`leisurenet.analysis.weighting.without_fpc`): with three quarters of the frame answering,
     the correction makes the tests about the frame's own networks, and their p-values far
-    smaller than those of a test about the association itself; ``p_chisq_unweighted`` Pearson's p on the
+    smaller than those of a test about the association itself; ``p_holm`` ``p_F_no_fpc``
+    Holm-adjusted within the family, as tests.csv's ``p_holm`` adjusts the exact p, so that a
+    weighted verdict is comparable with the unweighted one; ``p_chisq_unweighted`` Pearson's p on the
     unweighted counts (as tests.csv's ``p_chi2``); ``note`` why a cross-tab was not tested.
     """
     rows = []
@@ -184,7 +187,10 @@ def weighted_tests(recoded: pd.DataFrame, crosstabs: dict, design: Design) -> pd
                     "p_chisq_unweighted": _unweighted_p(recoded, row, col),
                 }
             )
-    return pd.DataFrame(rows, columns=TEST_COLUMNS)
+    tests = pd.DataFrame(rows, columns=TEST_COLUMNS)
+    for _, members in tests.groupby("family", sort=False):
+        tests.loc[members.index, "p_holm"] = holm(members["p_F_no_fpc"].to_numpy(dtype=float))
+    return tests
 
 
 def _unweighted_p(recoded: pd.DataFrame, row: str, col: str) -> float:

@@ -139,13 +139,16 @@ def _smallest_fit(row: pd.Series) -> str:
     return "–"
 
 
-def audit_variables(audit: pd.DataFrame, prose: Prose) -> dict:
+def audit_variables(audit: pd.DataFrame, prose: Prose, synthetic: bool = False) -> dict:
     """The audit's counts in the abstract, the discussion and the appendix.
 
     The variant follows the granularity: ``figures`` when some printed value fits no plausible
     base, ``all_fit`` when every one does; ``audit.smaller`` names the figures that no count of
     all respondents gives but a smaller plausible base does (a few respondents who skipped the
-    item), and ``audit.conflict`` the first pair of figures that cannot both hold.
+    item), and ``audit.conflict`` the first pair of figures that cannot both hold. Only when
+    every figure is reproduced does ``audit.reproduced`` say "every"; on ``synthetic`` data,
+    built to give the published figures, ``audit.construction`` says that the count holds by
+    construction.
     """
     keys = ("n_base", "abstract", "discussion", "appendix")
     if audit.empty:
@@ -164,6 +167,13 @@ def audit_variables(audit: pd.DataFrame, prose: Prose) -> dict:
         "inconsistent": count(rows_of(audit[granularity == "inconsistent"], "granularity: inconsistent")),
         "n_base": count(audit["n_base"].iloc[0]),
     }
+    values["reproduced_text"] = prose.say(
+        "audit.reproduced",
+        "every" if reproduced.all() else "some",
+        n=values["n"],
+        reproduced=values["reproduced"],
+    )
+    values["construction"] = prose.say("audit.construction", "synthetic" if synthetic else "real")
     values["smaller"] = _smaller_text(audit, prose)
     values["conflict"] = _conflict_text(audit, prose)
     # Whether every printed value fits a plausible base chooses the abstract's and the

@@ -14,6 +14,7 @@ from leisurenet.paper.formatting import count, general, interval, num, pipe_tabl
 from leisurenet.paper.prose import Prose, capitalised
 from leisurenet.paper.provenance import cite
 from leisurenet.paper.regression import SIZE_TERM, model_references
+from leisurenet.workflow.plan import DIMENSIONS
 
 # --- resampling and sensitivity -----------------------------------------------------------
 
@@ -108,9 +109,26 @@ def multiverse_table(specs: pd.DataFrame, headline: str, references: dict, prose
     return pipe_table(pd.DataFrame(rows), "multiverse", caption, "lllll" + "r" * (len(rows[0]) - 5))
 
 
-def multiverse_variables(summary: pd.DataFrame, alpha: float, references: dict, prose: Prose) -> dict:
-    """Sentences on the sensitivity analysis from its summary (``results/multiverse/summary.csv``);
-    ``references`` are the primary model's reference levels (for the size terms' names)."""
+def varied_choices(specs: pd.DataFrame, prose: Prose) -> str:
+    """The analytic choices the sensitivity analysis varies, as names.list: the dimensions with
+    more than one alternative among its specifications (``results/multiverse/specifications.csv``),
+    so that the paper claims robustness to no choice it held fixed."""
+    varied = [d for d in DIMENSIONS if d in specs and specs[d].nunique() > 1]
+    if not varied:
+        return prose.say("multiverse.choices", "none")
+    return prose.say(
+        "multiverse.choices",
+        "varied",
+        choices=prose.join([prose.say("multiverse.choice", d) for d in varied]),
+    )
+
+
+def multiverse_variables(
+    summary: pd.DataFrame, specs: pd.DataFrame, alpha: float, references: dict, prose: Prose
+) -> dict:
+    """Sentences on the sensitivity analysis from its summary (``results/multiverse/summary.csv``)
+    and its specifications (``specs``, for the choices it varies); ``references`` are the
+    primary model's reference levels (for the size terms' names)."""
     n_specs = summary["n_specs"].max() if len(summary) else 0
     parts = [
         prose.say(
@@ -146,6 +164,7 @@ def multiverse_variables(summary: pd.DataFrame, alpha: float, references: dict, 
     )
     return {
         "n_specs": count(n_specs),
+        "choices": varied_choices(specs, prose),
         "sentence": sentence,
         "discussion": _robustness(summary, n_specs, references, prose),
     }

@@ -78,12 +78,16 @@ def size_effects(coefficients: pd.DataFrame, model: str) -> pd.DataFrame:
 
 def crosstab_flips(weighted: Weighted, alpha: float) -> pd.DataFrame:
     """Cross-tabs whose verdict at ``alpha`` differs between the unweighted exact test and the
-    weighted Rao-Scott F test without the finite-population correction (both p known)."""
-    both = weighted.unweighted_tests[["crosstab", "p_exact"]].merge(
-        weighted.tests[["crosstab", "p_F_no_fpc"]], on="crosstab"
+    weighted Rao-Scott F test without the finite-population correction, both Holm-adjusted
+    within their family (both p known): the verdicts the paper draws are the adjusted ones, so
+    a difference before adjustment alone changes none of them. ``p_exact`` and ``p_weighted``
+    are the adjusted p-values."""
+    both = weighted.unweighted_tests[["crosstab", "p_holm"]].merge(
+        weighted.tests[["crosstab", "p_holm"]], on="crosstab", suffixes=("_exact", "_weighted")
     )
-    both = both.dropna(subset=["p_exact", "p_F_no_fpc"])
-    return both[(both["p_exact"] < alpha) != (both["p_F_no_fpc"] < alpha)]
+    both = both.rename(columns={"p_holm_exact": "p_exact", "p_holm_weighted": "p_weighted"})
+    both = both.dropna(subset=["p_exact", "p_weighted"])
+    return both[(both["p_exact"] < alpha) != (both["p_weighted"] < alpha)]
 
 
 def weighted_table(weighted: Weighted, headline: str, primary: str, prose: Prose) -> str:
@@ -374,7 +378,7 @@ def _weighted_discussion(weighted: Weighted, study: dict, prose: Prose) -> str:
                     "weighting.flip",
                     crosstab=prose.crosstab(r.crosstab),
                     p_exact=p_is(r.p_exact),
-                    p_weighted=p_is(r.p_F_no_fpc),
+                    p_weighted=p_is(r.p_weighted),
                 )
                 for r in flips.itertuples(index=False)
             ]
