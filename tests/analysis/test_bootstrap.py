@@ -10,8 +10,10 @@ from leisurenet.analysis.bootstrap import (
     intervals,
     percentile_interval,
     point_estimate,
+    quantile_mc_se,
     resample_counts,
     run_replicates,
+    sd_mc_se,
 )
 from leisurenet.analysis.fastfit import model_patterns, patterns
 from leisurenet.analysis.models import load_model_specs
@@ -67,9 +69,15 @@ def test_resampling_draws_n_respondents_with_their_shares(primary):
     draws = np.array([resample_counts(primary, SEED, r) for r in range(4000)])
     assert (draws.sum(axis=1) == primary.n).all()
     share = primary.counts / primary.n
-    # multinomial(n, share): mean n * share, variance n * share * (1 - share)
-    np.testing.assert_allclose(draws.mean(axis=0), primary.n * share, atol=4 * np.sqrt(primary.n / 4000))
-    np.testing.assert_allclose(draws.var(axis=0), primary.n * share * (1 - share), rtol=0.12, atol=0.02)
+    # multinomial(n, share): each count binomial, mean n p, variance n p q and fourth central
+    # moment n p q (1 + 3 (n - 2) p q); within 4 Monte Carlo SEs of the 4000 draws' mean and
+    # variance (the variance's SE from var(s^2) = (mu4 - sigma^4 (B - 3) / (B - 1)) / B)
+    n, b = primary.n, len(draws)
+    variance = n * share * (1 - share)
+    mu4 = variance * (1 + 3 * (n - 2) * share * (1 - share))
+    assert (np.abs(draws.mean(axis=0) - n * share) <= 4 * np.sqrt(variance / b)).all()
+    var_se = np.sqrt((mu4 - variance**2 * (b - 3) / (b - 1)) / b)
+    assert (np.abs(draws.var(axis=0, ddof=1) - variance) <= 4 * var_se).all()
 
 
 def test_each_replicate_is_the_closed_form_of_its_resample(two_by_two):
@@ -95,10 +103,16 @@ def test_the_interval_agrees_with_scipys_bootstrap(two_by_two):
         (x, y), log_odds_ratio, paired=True, vectorized=False, n_resamples=4000,
         method="percentile", confidence_level=0.95, random_state=1,
     )  # fmt: skip
-    # two independent Monte Carlo runs of the same bootstrap: ends within their MC error
-    assert ours["ci_low"] == pytest.approx(theirs.confidence_interval.low, abs=0.08)
-    assert ours["ci_high"] == pytest.approx(theirs.confidence_interval.high, abs=0.08)
-    assert ours["boot_se"] == pytest.approx(theirs.standard_error, rel=0.06)
+    values = table["x"].to_numpy()
+    assert ours["ci_low_mc_se"] == quantile_mc_se(values, 0.025) > 0
+    assert ours["ci_high_mc_se"] == quantile_mc_se(values, 0.975) > 0
+    assert ours["boot_se_mc_se"] == sd_mc_se(values) > 0
+    # Two independent Monte Carlo runs of the same bootstrap, with as many replicates: their
+    # difference has about sqrt(2) times either's Monte Carlo SE; within 4 of those.
+    low, high = theirs.confidence_interval
+    assert abs(ours["ci_low"] - low) < 4 * np.sqrt(2) * ours["ci_low_mc_se"]
+    assert abs(ours["ci_high"] - high) < 4 * np.sqrt(2) * ours["ci_high_mc_se"]
+    assert abs(ours["boot_se"] - theirs.standard_error) < 4 * np.sqrt(2) * ours["boot_se_mc_se"]
     # and the bootstrap SE is close to the closed-form asymptotic one
     a, b, c, d = TABLE.values()
     assert ours["boot_se"] == pytest.approx(np.sqrt(1 / a + 1 / b + 1 / c + 1 / d), rel=0.1)
@@ -111,6 +125,39 @@ def test_percentile_interval_is_rs_type_7_quantile():
         (3.475, 97.525)
     )
     assert all(np.isnan(percentile_interval(np.array([np.nan]), 0.95)))
+
+
+def test_quantile_mc_se_is_maritz_jarretts():
+    # R: x <- (1:200)^1.5; n <- 200; m <- floor(q * n + 0.5)
+    #    w <- pbeta((1:n)/n, m - 1, n - m) - pbeta((0:(n - 1))/n, m - 1, n - m)
+    #    sqrt(sum(w * x^2) - sum(w * x)^2)   (Wilcox's mjse) for q = 0.025, 0.975, 0.5
+    x = np.arange(1, 201) ** 1.5
+    rng = np.random.default_rng(2)
+    shuffled = np.append(rng.permutation(x), np.nan)  # order and NaN do not matter
+    assert quantile_mc_se(shuffled, 0.025) == pytest.approx(6.9558374441879174, rel=1e-12)
+    assert quantile_mc_se(shuffled, 0.975) == pytest.approx(46.6982973664084042, rel=1e-12)
+    assert quantile_mc_se(shuffled, 0.5) == pytest.approx(106.1211301693553821, rel=1e-12)
+    assert np.isnan(quantile_mc_se(x[:10], 0.025))  # m = 0: too few values for the quantile
+    assert np.isnan(sd_mc_se(np.array([1.0, np.nan])))
+
+
+def test_mc_standard_errors_are_the_spread_over_repeated_runs():
+    # K independent "bootstraps" of B standard normal replicates: the mean Monte Carlo SE each
+    # states for its 2.5% and 97.5% quantiles and its SD against the spread of those numbers
+    # over the K runs (the SE's definition). The spread's own relative SE is about
+    # 1/sqrt(2 (K - 1)), the mean SE's sd(SE)/mean(SE)/sqrt(K): within 4 of both combined.
+    k, b = 400, 1000
+    runs = np.random.default_rng(3).standard_normal((k, b))
+    estimators = {
+        "q025": (lambda v: np.quantile(v, 0.025), lambda v: quantile_mc_se(v, 0.025)),
+        "q975": (lambda v: np.quantile(v, 0.975), lambda v: quantile_mc_se(v, 0.975)),
+        "sd": (lambda v: v.std(ddof=1), sd_mc_se),
+    }
+    for name, (estimate, mc_se) in estimators.items():
+        spread = np.std([estimate(v) for v in runs], ddof=1)
+        stated = np.array([mc_se(v) for v in runs])
+        budget = np.sqrt(1 / (2 * (k - 1)) + (stated.std(ddof=1) / stated.mean()) ** 2 / k)
+        assert abs(stated.mean() / spread - 1) < 4 * budget, name
 
 
 def test_replicates_without_an_estimate_are_counted_and_left_out():

@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import math
 import time
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
@@ -188,30 +189,34 @@ def test_monte_carlo_is_within_3_se_of_the_exact_p(name):
     assert abs(p - fisher_exact_enumeration(table)) < 3 * se
 
 
-def test_monte_carlo_draws_tables_with_their_hypergeometric_probabilities():
-    # Every table with the margins of a small 2 x 3 table, its probability from the closed
-    # form prod(r!) prod(c!) / (n! prod(x!)), against its frequency among Patefield draws
-    # (the sampler fisher_monte_carlo uses): within 4 binomial SEs.
+def test_monte_carlo_counts_draws_by_their_hypergeometric_probabilities():
+    # Every table with the margins of a small 2 x 3 table, each through fisher_monte_carlo with
+    # one seed (so the same draws): each p gives how many draws are at most as probable as that
+    # table, and the steps between the distinct probabilities are the draws' frequencies of each
+    # probability. Against the closed form prod(r!) prod(c!) / (n! prod(x!)), summed over the
+    # tables of that probability, within 4 binomial SEs: a wrong margin, cutoff, tie rule or
+    # count in the sampling of the tables or the p moves them.
     rows, cols = np.array([4, 5]), np.array([3, 2, 4])
-    draws = 200_000
-    tables = stats.random_table(rows, cols).rvs(
-        size=draws, method="patefield", random_state=np.random.default_rng(5)
-    )
-    seen = {}
-    for key in map(bytes, tables.reshape(draws, -1).astype(np.int8)):
-        seen[key] = seen.get(key, 0) + 1
-    total = 0.0
+    draws = 100_000
     first_rows = [v for v in itertools.product(*(range(c + 1) for c in cols)) if sum(v) == rows[0]]
-    for first in first_rows:
-        cell = np.array([first, cols - np.array(first)])
-        prob = math.prod(map(math.factorial, [*rows, *cols])) / (
-            math.factorial(int(rows.sum())) * math.prod(math.factorial(int(v)) for v in cell.ravel())
-        )
-        total += prob
-        freq = seen.get(bytes(cell.ravel().astype(np.int8)), 0) / draws
-        assert abs(freq - prob) < 4 * math.sqrt(prob * (1 - prob) / draws)
-    assert total == pytest.approx(1.0)
-    assert len(seen) == len(first_rows)  # no table outside the support
+    support = [np.array([first, cols - np.array(first)]) for first in first_rows]
+    margins, n = math.prod(map(math.factorial, [*rows, *cols])), math.factorial(int(rows.sum()))
+    exact = [Fraction(margins, n * math.prod(map(math.factorial, t.ravel().tolist()))) for t in support]
+    assert sum(exact) == 1
+    at_most = {}  # draws at most as probable as each distinct probability
+    for table, prob in zip(support, exact, strict=True):
+        p, se = fisher_monte_carlo(table, draws=draws, seed=5)
+        assert se == pytest.approx(math.sqrt(p * (1 - p) / draws))
+        hits = round(p * (draws + 1)) - 1
+        assert at_most.setdefault(prob, hits) == hits  # tables as probable as each other: one p
+    below = 0
+    for prob in sorted(at_most):
+        mass = float(sum(e for e in exact if e == prob))
+        freq = (at_most[prob] - below) / draws
+        assert abs(freq - mass) < 4 * math.sqrt(mass * (1 - mass) / draws), (prob, freq, mass)
+        below = at_most[prob]
+    assert below == draws  # every draw is at most as probable as the most probable table
+    assert len(at_most) < len(support)  # ties among the tables: the tie rule is exercised
 
 
 def test_monte_carlo_ignores_empty_rows_and_columns():

@@ -132,6 +132,7 @@ def test_the_study_specification_is_the_pipelines_analysis(cleaned, recoded, cod
     )  # fmt: skip
     row = table.set_index("term").loc["cramers_v"]
     assert row["p_value"] == test["p_exact"] and row["estimate"] == test["cramers_v"]
+    assert np.isnan(row["p_value_mc_se"]) and np.isnan(test["p_exact_mc_se"])  # exact here
     model = fit_model(recoded, "rep_voice_ordinal", PRIMARY, SPECS["checks"], 0.95).coefficients.set_index(
         "term"
     )

@@ -14,6 +14,11 @@ of their interval, and the table says how many replicates each interval rests on
 Intervals are percentile intervals (Efron and Tibshirani 1993, ch. 13): the
 ``(1 - confidence) / 2`` and ``(1 + confidence) / 2`` quantiles of the replicates'
 estimates, by NumPy's default (linear) rule, which is R's ``quantile(type = 7)``.
+
+Every number estimated from the replicates carries its Monte Carlo standard error (the error
+from the finite number of replicates, not the sampling error the bootstrap estimates): the
+interval's ends by the Maritz-Jarrett method (:func:`quantile_mc_se`), the bootstrap standard
+error by the delta method (:func:`sd_mc_se`).
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import math
 
 import numpy as np
 import pandas as pd
+from scipy.special import betainc
 
 from leisurenet.analysis.fastfit import Patterns, fit_patterns
 
@@ -39,6 +45,9 @@ INTERVAL_COLUMNS = [
     "n_replicates",
     "n_valid",
     "method",
+    "ci_low_mc_se",
+    "ci_high_mc_se",
+    "boot_se_mc_se",
 ]
 
 
@@ -67,9 +76,50 @@ def percentile_interval(values: np.ndarray, confidence: float) -> tuple[float, f
     return float(low), float(high)
 
 
+def quantile_mc_se(values: np.ndarray, q: float) -> float:
+    """Monte Carlo standard error of the ``q`` quantile of ``values`` (NaN left out).
+
+    The Maritz-Jarrett estimate (Maritz and Jarrett 1978, JASA 73, 194-196; Wilcox,
+    *Introduction to Robust Estimation*, sec. 3.5.3): with the B sorted values x_(i),
+    m = floor(q B + 0.5) and weights W_i = I(i/B; m - 1, B - m) - I((i - 1)/B; m - 1, B - m)
+    (I the regularised incomplete beta function), the standard error is
+    sqrt(sum W_i x_(i)^2 - (sum W_i x_(i))^2). It needs no estimate of the density at the
+    quantile, unlike sqrt(q (1 - q) / B) / f(x_q). NaN when m - 1 or B - m is not positive
+    (too few values for the quantile).
+    """
+    values = np.sort(values[np.isfinite(values)])
+    n = len(values)
+    m = math.floor(q * n + 0.5)
+    if m - 1 <= 0 or n - m <= 0:
+        return math.nan
+    weights = np.diff(betainc(m - 1, n - m, np.arange(n + 1) / n))
+    first, second = weights @ values, weights @ values**2
+    return math.sqrt(max(second - first**2, 0.0))
+
+
+def sd_mc_se(values: np.ndarray) -> float:
+    """Monte Carlo standard error of the standard deviation s of ``values`` (NaN left out).
+
+    By the delta method from the variance of the sample variance, (mu4 - s^4) / B:
+    s sqrt(kurtosis - 1) / (2 sqrt(B)), with the kurtosis m4 / m2^2 of the values (3 for a
+    normal distribution, where it is s / sqrt(2 B)). NaN with fewer than two values.
+    """
+    values = values[np.isfinite(values)]
+    if len(values) < 2:
+        return math.nan
+    centred = values - values.mean()
+    m2 = float(np.mean(centred**2))
+    if m2 == 0:
+        return 0.0
+    kurtosis = float(np.mean(centred**4)) / m2**2
+    return float(values.std(ddof=1)) * math.sqrt(max(kurtosis - 1, 0.0) / (4 * len(values)))
+
+
 def intervals(replicates: pd.DataFrame, estimate: pd.Series, confidence: float) -> pd.DataFrame:
     """Per term of ``estimate`` (the fit to the data): the replicates' mean, standard
-    deviation (the bootstrap standard error), bias, percentile interval and its odds ratios."""
+    deviation (the bootstrap standard error), bias, percentile interval and its odds ratios,
+    and the Monte Carlo standard errors of the interval's ends (logit scale; on the odds-ratio
+    scale multiply by the odds ratio) and of the bootstrap standard error."""
     rows = []
     for term, value in estimate.items():
         values = replicates[term].to_numpy(dtype=float)
@@ -91,6 +141,9 @@ def intervals(replicates: pd.DataFrame, estimate: pd.Series, confidence: float) 
                 "n_replicates": len(values),
                 "n_valid": len(valid),
                 "method": f"percentile, {confidence:.0%}",
+                "ci_low_mc_se": quantile_mc_se(values, (1 - confidence) / 2),
+                "ci_high_mc_se": quantile_mc_se(values, (1 + confidence) / 2),
+                "boot_se_mc_se": sd_mc_se(values),
             }
         )
     return pd.DataFrame(rows, columns=INTERVAL_COLUMNS)

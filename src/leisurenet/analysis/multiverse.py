@@ -58,6 +58,7 @@ COLUMNS = [
     "ci_low",
     "ci_high",
     "p_value",
+    "p_value_mc_se",  # a Monte Carlo p-value's standard error; NaN for any other p
     "n",
     "status",
 ]
@@ -158,6 +159,7 @@ def run_specification(
             "ci_low": math.nan,
             "ci_high": math.nan,
             "p_value": test["p_exact"],
+            "p_value_mc_se": test["p_exact_mc_se"],
             "n": test["n"],
             "status": test["exact_method"],
         }

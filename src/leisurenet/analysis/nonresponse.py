@@ -25,7 +25,7 @@ NONRESPONSE_COLUMNS = [
     "pct_frame",
     "pct_respondents",
 ]
-TEST_COLUMNS = ["test", "method", "statistic", "df", "p_value", "n", "min_expected", "note"]
+TEST_COLUMNS = ["test", "method", "statistic", "df", "p_value", "p_value_mc_se", "n", "min_expected", "note"]
 
 
 def nonresponse_table(frame: pd.DataFrame | None, breaks: list[int], labels: list[str]) -> pd.DataFrame:
@@ -88,7 +88,8 @@ def nonresponse_tests(
     - ``fisher_freeman_halton``: the exact conditional test of the same table
       (:func:`leisurenet.analysis.exact.fisher_exact_rxc`), the test to read when expected counts
       are small: exact when the table is within ``max_tables`` and the exact test's other
-      budgets, otherwise a Monte Carlo p-value with ``draws`` and ``seed`` (``method`` says which).
+      budgets, otherwise a Monte Carlo p-value with ``draws`` and ``seed`` (``method`` says which)
+      and its Monte Carlo standard error in ``p_value_mc_se`` (NaN for an exact p).
       Checked against R ``fisher.test``.
 
     ``draws``, ``seed`` and ``max_tables`` are the config's ``analysis.monte_carlo_draws``,
@@ -122,6 +123,7 @@ def nonresponse_tests(
             "statistic": chi2,
             "df": df,
             "p_value": p_chi2,
+            "p_value_mc_se": np.nan,
         },
         {
             "test": "fisher_freeman_halton",
@@ -129,6 +131,7 @@ def nonresponse_tests(
             "statistic": np.nan,
             "df": np.nan,
             "p_value": exact.p,
+            "p_value_mc_se": exact.mc_se,
         },
     ]
     common = {"n": n_frame, "min_expected": float(expected.min()), "note": note}
