@@ -16,6 +16,11 @@ so ``results/`` of the project is never touched, and measures, each as the media
   timed in this process, each the median of ``--repetitions``; the row gives the slowest
   cross-tab's time (the note the median over the cross-tabs), and each cross-tab's time
   goes to ``profile.csv``. No target;
+- **imports per job**: the import time of each rule's script (``python -X importtime``, the
+  median of ``--repetitions``), split into what its top-level imports cost when the job
+  starts and what the functions it may run import later (the heavy libraries, such as
+  pingouin or statsmodels, that the library imports inside the functions that use them);
+  written to ``job_imports.csv``. No target;
 - **scaling**: the synthetic replica at each ``--sizes`` (``synthetic.n_respondents`` through
   a ``--configfile``; the frame scales with it), end to end, with peak memory; target for
   the largest size: at most 2x the time at n = 77 and peak memory under 2 GB.
@@ -41,6 +46,7 @@ The table-building functions (:func:`median`, :func:`ratio`, :func:`met`,
 from __future__ import annotations
 
 import argparse
+import ast
 import contextlib
 import csv
 import json
@@ -581,7 +587,7 @@ class Settings:
     timeout: float = 900.0
     memory_limit_mb: float = 8000.0
     keep: Path | None = None
-    measurements: tuple[str, ...] = ("cold", "noop", "edit", "exact", "scaling")
+    measurements: tuple[str, ...] = ("cold", "noop", "edit", "exact", "imports", "scaling")
     python: str = sys.executable
     snakemake: str = str(Path(sys.executable).parent / "snakemake")
 
@@ -591,6 +597,7 @@ class Report:
     rows: list[Row] = field(default_factory=list)
     profile: list[dict] = field(default_factory=list)  # run, rule, seconds
     imports: list[dict] = field(default_factory=list)  # module, cumulative seconds
+    jobs: list[dict] = field(default_factory=list)  # job, import seconds at start and in functions
 
 
 def say(message: str) -> None:
@@ -646,11 +653,102 @@ def import_profile(settings: Settings, cwd: Path, top: int = 10) -> list[dict]:
     return [*rows[:top], {"module": "(all top-level imports)", "seconds": total}]
 
 
+# --- import cost per job ------------------------------------------------------------------
+
+JOB_SCRIPT = re.compile(r'script:\s+"\.\./\.\./scripts/([\w.]+)"')
+IMPORT_TIME = re.compile(r"import time:\s+(\d+) \|\s+(\d+) \| ( *)(\S+)")
+# Written to standard error between a job's start-up imports and its functions' imports.
+LATER = "-- imports in functions --"
+
+
+def job_scripts(folder: Path) -> list[str]:
+    """The scripts that the workflow's rules run (file names in ``scripts/``), sorted."""
+    files = [folder / "Snakefile", *sorted((folder / "workflow" / "rules").glob("*.smk"))]
+    return sorted(set(JOB_SCRIPT.findall("".join(f.read_text(encoding="utf-8") for f in files))))
+
+
+def top_level_imports(path: Path) -> list[str]:
+    """The import statements at the top level of a file: what a job runs when it starts."""
+    tree = ast.parse(Path(path).read_text(encoding="utf-8"))
+    return [ast.unparse(node) for node in tree.body if isinstance(node, ast.Import | ast.ImportFrom)]
+
+
+def function_imports(paths: Iterable[Path]) -> list[str]:
+    """The modules of other packages that the functions of these files import (the library
+    imports a heavy library there, so that only the jobs that call them pay for it); sorted,
+    the standard library and the project's package left out."""
+    found = set()
+    for path in paths:
+        for function in ast.walk(ast.parse(Path(path).read_text(encoding="utf-8"))):
+            if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+                for node in ast.walk(function):
+                    if isinstance(node, ast.Import):
+                        found |= {alias.name for alias in node.names}
+                    elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                        found.add(node.module)
+    return sorted(m for m in found if m.split(".")[0] not in {*sys.stdlib_module_names, "leisurenet"})
+
+
+def import_seconds(stderr: str) -> tuple[float, float, list[str]]:
+    """The seconds of the top-level imports of ``python -X importtime`` output before and
+    after the line :data:`LATER`, and the packages imported after it (those not loaded yet)."""
+    spent, part, later = [0.0, 0.0], 0, []
+    for line in stderr.splitlines():
+        if line == LATER:
+            part = 1
+        match = IMPORT_TIME.match(line)
+        if match and match.group(3) == "":  # not imported by another module of the count
+            spent[part] += int(match.group(2)) / 1e6
+            if part and match.group(4).split(".")[0] not in later:
+                later.append(match.group(4).split(".")[0])
+    return spent[0], spent[1], later
+
+
+def job_import_code(folder: Path, script: str) -> tuple[str, list[str]]:
+    """The code that imports what a job imports: its script's top-level imports, then (after
+    :data:`LATER`) what the functions of the library modules it may run import; and those."""
+    from leisurenet.workflow.plan import library_modules
+
+    path = folder / "scripts" / script
+    later = function_imports([path, *map(Path, library_modules(path, folder / "src" / "leisurenet"))])
+    guarded = [f"try:\n    import {m}\nexcept ImportError:\n    pass" for m in later]
+    code = [*top_level_imports(path), f"import sys; print({LATER!r}, file=sys.stderr, flush=True)", *guarded]
+    return "\n".join(code), later
+
+
+def job_imports(settings: Settings, folder: Path) -> list[dict]:
+    """The import cost of every job (see the module's doc), each the median of the repetitions."""
+    env = {**os.environ, "PYTHONPATH": str(folder / "src")}
+    records = []
+    for script in job_scripts(folder):
+        code, _ = job_import_code(folder, script)
+        timings, later = [], []
+        for _ in range(settings.repetitions):
+            command = [settings.python, "-X", "importtime", "-c", code]
+            result = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True, timeout=300)
+            if result.returncode == 0:
+                *seconds, later = import_seconds(result.stderr)
+                timings.append(seconds)
+        start, functions = median(t[0] for t in timings), median(t[1] for t in timings)
+        records.append(
+            {
+                "job": Path(script).stem,
+                "at_start_seconds": start,
+                "in_functions_seconds": functions,
+                "total_seconds": start + functions,
+                "in_functions": " ".join(later),
+            }
+        )
+        say(f"  {script}: {start:.2f} s at start, {functions:.2f} s in functions")
+    return records
+
+
 def save(report: Report, settings: Settings) -> None:
     """Write what has been measured so far (after every measurement: an interrupted run keeps it)."""
     write_rows(report.rows, settings.output)
     write_records(report.profile, settings.output.with_name("profile.csv"))
     write_records(report.imports, settings.output.with_name("imports.csv"))
+    write_records(report.jobs, settings.output.with_name("job_imports.csv"))
 
 
 def measure(settings: Settings) -> Report:
@@ -728,6 +826,10 @@ def measure(settings: Settings) -> Report:
                 report.rows.append(
                     Row("exact test, slowest cross-tab", math.nan, 0, met="no", note=NOT_BUILT)
                 )
+        if "imports" in wanted:
+            say("imports per job (python -X importtime)")
+            report.jobs = job_imports(settings, folder)
+            save(report, settings)
         if "scaling" in wanted:
             report.rows += scale(settings, folder, report)
             save(report, settings)
@@ -811,7 +913,10 @@ def scale(settings: Settings, folder: Path, report: Report) -> list[Row]:
         last = runs[-1]
         report.profile += profile_rows(f"n = {n:,}", last, last.seconds if last.ok else settings.timeout)
         partial = Report(
-            report.rows + scaling_rows(results, BASE_SIZE, max(sizes)), report.profile, report.imports
+            report.rows + scaling_rows(results, BASE_SIZE, max(sizes)),
+            report.profile,
+            report.imports,
+            report.jobs,
         )
         save(partial, settings)
         if not last.ok:
@@ -907,7 +1012,8 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m benchmarks",
         description="Benchmark the workflow in a scratch copy of the project: cold build, no-op "
-        "rerun, a paper edit, the exact test of every cross-tab and the replica's scaling, each the "
+        "rerun, a paper edit, the exact test of every cross-tab, the imports of every job and the "
+        "replica's scaling, each the "
         "median of several repetitions (and a ratio to a baseline taken in the same run). Prints the "
         "table and writes it to CSV.",
     )
@@ -944,8 +1050,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--only",
         nargs="+",
-        choices=["cold", "noop", "edit", "exact", "scaling"],
-        default=["cold", "noop", "edit", "exact", "scaling"],
+        choices=["cold", "noop", "edit", "exact", "imports", "scaling"],
+        default=["cold", "noop", "edit", "exact", "imports", "scaling"],
         help="measure only these (baselines always)",
     )
     p.add_argument("--project", type=Path, default=Path.cwd(), help="the project to copy (default: .)")
@@ -953,8 +1059,8 @@ def parser() -> argparse.ArgumentParser:
         "--output",
         type=Path,
         default=Path("results/benchmark/benchmark.csv"),
-        help="the table (default results/benchmark/benchmark.csv; profile.csv, imports.csv and "
-        "machine.json beside it)",
+        help="the table (default results/benchmark/benchmark.csv; profile.csv, imports.csv, "
+        "job_imports.csv and machine.json beside it)",
     )
     p.add_argument("--keep", type=Path, default=None, help="keep the scratch project here (for inspection)")
     return p
@@ -1007,10 +1113,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("\nimports when Snakemake parses the workflow (python -X importtime, cumulative):")
         for row in report.imports:
             print(f"  {row['module']:<40} {row['seconds']:6.2f} s")
+    if report.jobs:
+        print(
+            "\nimports per job (python -X importtime, median; at the start, then in the functions it runs):"
+        )
+        for row in report.jobs:
+            total, start, later = row["total_seconds"], row["at_start_seconds"], row["in_functions_seconds"]
+            print(f"  {row['job']:<20} {total:5.2f} s = {start:4.2f} + {later:4.2f}  {row['in_functions']}")
     out = settings.output
     save(report, settings)
     out.with_name("machine.json").write_text(json.dumps(info, indent=2) + "\n")
-    print(f"\nwritten: {out} (and profile.csv, imports.csv, machine.json beside it)")
+    print(f"\nwritten: {out} (and profile.csv, imports.csv, job_imports.csv, machine.json beside it)")
     missed = [r.measurement for r in report.rows if r.met == "no"]
     if missed:
         print(f"targets not met: {', '.join(missed)}")

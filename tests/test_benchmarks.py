@@ -12,13 +12,18 @@ import pytest
 
 from benchmarks.harness import (
     COLUMNS,
+    LATER,
     Row,
     Run,
     crosstab_tables,
     edit_row,
     exact_row,
     format_table,
+    function_imports,
+    import_seconds,
     job_durations,
+    job_import_code,
+    job_scripts,
     median,
     met,
     parser,
@@ -238,6 +243,49 @@ def test_crosstab_tables_are_the_tested_tables(tmp_path):
     assert list(tables) == ["x_by_size"] and tables["x_by_size"].tolist() == [[3, 1], [2, 5]]
 
 
+# `python -X importtime` output (standard error) of a job's imports, trimmed: self and
+# cumulative microseconds; a nested import is indented under the module that imports it.
+IMPORTTIME = f"""\
+import time: self [us] | cumulative | imported package
+import time:       500 |        500 | _io
+import time:      2000 |    1200000 |   pandas.core
+import time:      1000 |    1203000 | pandas
+import time:       300 |        300 | leisurenet
+import time:       700 |     400000 | leisurenet.analysis.scales
+{LATER}
+import time:       900 |     600000 |   seaborn
+import time:      1500 |     900000 | pingouin
+import time:       100 |       2500 | pingouin.parametric
+"""
+
+
+def test_import_seconds_split_the_start_from_the_functions():
+    start, later, packages = import_seconds(IMPORTTIME)
+    assert start == pytest.approx(0.0005 + 1.203 + 0.0003 + 0.4)  # the top-level lines only
+    assert later == pytest.approx(0.9 + 0.0025)
+    assert packages == ["pingouin"]  # seaborn was imported by pingouin
+    assert import_seconds("no import time here") == (0.0, 0.0, [])
+
+
+def test_the_imports_of_a_job_and_of_its_functions(tmp_path):
+    module = tmp_path / "module.py"
+    module.write_text(
+        "import json\nimport numpy as np\nfrom leisurenet.io import x\n\n"
+        "def fit():\n    import statsmodels.api as sm\n    from scipy import stats\n"
+        "    import leisurenet.codebook\n    from . import sibling\n\n"
+        "class A:\n    def m(self):\n        def inner():\n            import pingouin\n"
+    )
+    assert function_imports([module]) == ["pingouin", "scipy", "statsmodels.api"]
+    scripts = job_scripts(ROOT)
+    assert {"describe.py", "models.py", "figures.py"} <= set(scripts)
+    assert all((ROOT / "scripts" / script).is_file() for script in scripts)
+    code, later = job_import_code(ROOT, "describe.py")
+    start, functions = code.split(LATER)
+    assert "from leisurenet.analysis.scales import" in start and "pingouin" not in start
+    assert "import pingouin" in functions and "pingouin" in later
+    compile(code, "job", "exec")
+
+
 def test_table_and_csv(tmp_path):
     rows = [
         Row("python -c import", 3.0, 3, target="(baseline)"),
@@ -260,6 +308,7 @@ def test_quick_mode_settings():
     assert quick.sizes == (77, 1_000) and quick.timeout <= 300
     default = settings_from(parser().parse_args([]))
     assert default.repetitions == 3 and default.sizes == (77, 1_000, 10_000, 100_000)
+    assert "imports" in default.measurements
 
 
 def test_cli_help():

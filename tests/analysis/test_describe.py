@@ -245,10 +245,11 @@ def test_alpha_and_feldt_interval_match_psych():
     alpha, low, high = cronbach_alpha(ITEMS)
     assert alpha == pytest.approx(ALPHA, abs=1e-12)
     assert (low, high) == pytest.approx(FELDT, abs=1e-12)
-    # pingouin's alpha to the last digit (the results did not move when it was dropped), and
-    # its bounds, which it rounds to 3 decimals.
+    # pingouin's alpha to the last digit, and its bounds, which it rounds to 3 decimals (so
+    # they are computed in cronbach_alpha, to R's last digit).
     assert alpha == pg.cronbach_alpha(ITEMS)[0]
     assert np.allclose(pg.cronbach_alpha(ITEMS)[1], np.round([low, high], 3))
+    assert np.abs(pg.cronbach_alpha(ITEMS)[1] - np.array(FELDT)).max() > 1e-4
 
 
 def test_omega_total_matches_psych_fa_ml():
@@ -397,6 +398,23 @@ def test_wilcoxon_matches_r_wilcox_test():
     assert got["z"] > 0  # b is mostly higher than a
     rbc = pg.wilcoxon(ITEMS["b"], ITEMS["a"])["RBC"].iloc[0]
     assert got["rank_biserial"] == pytest.approx(rbc, abs=1e-12)
+    # z is the normal deviate SciPy's test computes (its sign follows its statistic, min(T+, T-)).
+    scipy_z = stats.wilcoxon(ITEMS["b"] - ITEMS["a"], correction=True, method="asymptotic").zstatistic
+    assert got["z"] == pytest.approx(abs(scipy_z), abs=1e-12)
+
+
+def test_pratt_rank_biserial_uses_the_ranks_of_the_zeros_where_pingouin_drops_them():
+    # X - Y: nine zeros, five differences of size 1 (two positive) and one of +2. Pratt ranks
+    # the zeros 1..9, the ones 10..14 (mean 12), the two 15: T+ = 15 + 2 * 12 = 39, T- = 36.
+    got = wilcoxon_signed_rank(X - Y, "pratt")
+    assert (got["v_statistic"], got["rank_biserial"]) == (39, pytest.approx(3 / 75, abs=1e-15))
+    assert got["p_value"] == pytest.approx(
+        stats.wilcoxon(X - Y, zero_method="pratt", correction=True, method="asymptotic").pvalue, abs=1e-15
+    )
+    # pingouin ranks the non-zero differences alone (ranks 1..5 mean 3, and 6): T+ = 12, T- = 9,
+    # whatever the zero method; that is the 'wilcox' value.
+    assert pg.wilcoxon(X - Y, zero_method="pratt")["RBC"].iloc[0] == pytest.approx(3 / 21, abs=1e-15)
+    assert wilcoxon_signed_rank(X - Y)["rank_biserial"] == pytest.approx(3 / 21, abs=1e-15)
 
 
 def test_wilcoxon_zero_handling():
