@@ -9,6 +9,7 @@ import yaml
 from leisurenet.codebook import Codebook
 from leisurenet.io import atomic_path, read_dataset, stage_logger
 from leisurenet.paper import (
+    checklists,
     conduct,
     crosstabs,
     descriptives,
@@ -32,7 +33,9 @@ results = sm.params.results
 csv = {name: trace(pd.read_csv(results[name]), results[name], key) for name, key in sm.params.rows.items()}
 audit, items, fit = csv["figures"], csv["items"], csv["fit"]
 models = fit.set_index("model")[["family", "outcome"]].to_dict("index")
-prose = Prose.from_config(Wording.from_yaml(sm.input.wording), codebook, models, sm.params.crosstabs)
+prose = Prose.from_config(
+    Wording.from_yaml(sm.input.wording), codebook, models, sm.params.crosstabs, sm.params.synthetic
+)
 recoded = read_dataset(results["recoded"])
 recoded.attrs["source"] = str(results["recoded"])
 settings = sm.params.paper
@@ -118,6 +121,17 @@ tables = {
     "codebook": methods.codebook_table(prose),
     "software": methods.software_pipe_table(prose),
 } | reproduction.study_tables(items, audit, prose)
+
+# The reporting checklists, from what the paper now contains: the study's configured facts,
+# the frame, and whether the weights are reported.
+evidence = checklists.Evidence(
+    sm.params.study, bool(csv["disposition"]["in_frame"].any()), bool(variables["weighting"]["weights"])
+)
+checklist = checklists.checklist(evidence, prose)
+with atomic_path(sm.output.checklists) as tmp:
+    checklist.to_csv(tmp, index=False)
+checklist.attrs["source"] = Path(sm.output.checklists).as_posix()
+tables["checklists"] = checklists.checklist_table(checklist, prose)
 
 folder = Path(sm.output.tables)
 folder.mkdir(parents=True, exist_ok=True)

@@ -2,9 +2,11 @@
 
 from pathlib import Path
 
+import pandas as pd
 import yaml
 
 from leisurenet.io import atomic_path, stage_logger
+from leisurenet.paper.checklists import missing_locations
 from leisurenet.paper.provenance import provenance_table
 from leisurenet.paper.render import assemble, render
 
@@ -19,6 +21,16 @@ if rendering.note:
 for warning in rendering.warnings:
     log.warning("%s", warning)
 log.info("rendered with %s", rendering.renderer)
+# A checklist item the paper claims to report must point at a section or table it has.
+missing = missing_locations(
+    pd.read_csv(sm.input.checklists, keep_default_na=False), Path(sm.output.html).read_text(encoding="utf-8")
+)
+if missing:
+    raise ValueError(
+        f"{sm.input.checklists}: {len(missing)} reported item(s) point at no section or table of "
+        f"{sm.output.html}: {'; '.join(missing)}. Give the item the label of the section or table "
+        "that reports it (leisurenet/paper/checklists.py, ITEMS), or restore that label in paper/paper.qmd."
+    )
 
 # Every number the paper prints (and every figure), with its file, row, column, value, rule and
 # the file's SHA-256: read back from the numbers and tables the paper was rendered from.

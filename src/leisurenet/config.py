@@ -66,11 +66,21 @@ def check_semantics(config: dict) -> None:
             f"size_class: breaks {breaks} must increase strictly and labels {labels} must number "
             f"one more than the breaks"
         )
-    rule = config["disposition"]
-    if rule["partial_from"] > rule["complete_above"]:
+    check_disposition(config["disposition"]["complete_above"], config["disposition"]["partial_from"])
+
+
+# AAPOR's example thresholds of a complete and a partial questionnaire (share of the items
+# answered): the configuration's defaults.
+COMPLETE_ABOVE, PARTIAL_FROM = 0.8, 0.5
+
+
+def check_disposition(complete_above: float, partial_from: float) -> None:
+    """Stop on disposition thresholds that leave no room for a partial or are not shares."""
+    if not 0 <= partial_from <= complete_above < 1:
         raise ValueError(
-            f"disposition: partial_from ({rule['partial_from']}) must not exceed complete_above "
-            f"({rule['complete_above']}); AAPOR's example is partial_from: 0.5, complete_above: 0.8"
+            f"configuration disposition: partial_from ({partial_from}) and complete_above ({complete_above}) "
+            "must satisfy 0 <= partial_from <= complete_above < 1; fix: set them as shares of the items, "
+            f"e.g. AAPOR's partial_from: {PARTIAL_FROM}, complete_above: {COMPLETE_ABOVE}"
         )
 
 
@@ -93,6 +103,7 @@ STUDY_KEYS = (
     "questionnaire.testing",
     "ethics_review",
     "partial_responses",
+    "contact",
 )
 STUDY_DATES = ("fieldwork.start", "fieldwork.end", "frame.date")
 ISO_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")

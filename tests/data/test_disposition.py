@@ -95,7 +95,7 @@ def test_bad_input_stops_with_what_to_fix():
         dispositions(responses([10]), [*ITEMS, "q10"])
     config = load_config()
     config["disposition"] = {"complete_above": 0.5, "partial_from": 0.6}
-    with pytest.raises(ValueError, match="disposition: partial_from \\(0.6\\) must not exceed"):
+    with pytest.raises(ValueError, match="partial_from \\(0.6\\) and complete_above \\(0.5\\)"):
         check_semantics(config)
 
 
@@ -176,7 +176,7 @@ def say(codebook, config, table: pd.DataFrame, folder) -> dict:
         k: traced(config["disposition"][k], "config/config.yaml", "disposition", k)
         for k in ("complete_above", "partial_from")
     }
-    prose = Prose.from_config(Wording.from_yaml(), codebook, {}, config["crosstabs"])
+    prose = Prose.from_config(Wording.from_yaml(), codebook, {}, config["crosstabs"], synthetic=False)
     return methods.disposition_variables(traced_table, settings, prose)
 
 

@@ -391,3 +391,28 @@ def test_the_notice_is_absent_when_the_data_are_not_synthetic(metadata_run):
     for fmt, text in texts(folder).items():
         assert "synthetic" not in text.lower(), fmt
         assert html.unescape("Source: coordinator survey") in text, fmt
+
+
+# The phrases that state a test's verdict (paper/sentences.yml: crosstab, paired, nonresponse,
+# weighting and multiverse); each sentence with one says, on synthetic data, whose data it is.
+VERDICTS = re.compile(
+    r"evidence of an association|reach(?:es)? p <|is rated higher than guiding input|"
+    r"does not differ detectably|differs from the non-respondents|"
+    r"change[s]? (?:none |some )?of these verdicts|change these verdicts|qualifies them"
+)
+
+
+def verdict_sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=\.)\s+(?=[A-Z])", " ".join(text.split())) if VERDICTS.search(s)]
+
+
+def test_on_synthetic_data_no_verdict_reads_as_a_finding_about_the_networks(replica_texts, metadata_run):
+    for fmt, text in replica_texts.items():
+        sentences = verdict_sentences(text)
+        assert len(sentences) >= 6, fmt
+        for sentence in sentences:
+            assert "in the synthetic replica" in sentence, (fmt, sentence)
+    for fmt, text in texts(metadata_run[0]).items():
+        sentences = verdict_sentences(text)
+        assert len(sentences) >= 3, fmt
+        assert not any("replica" in s for s in sentences), fmt

@@ -12,9 +12,11 @@ import re
 from collections import Counter
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 
+from leisurenet.paper import checklists
 from leisurenet.paper.render import CITATION_STYLE, Rendering, assemble, expand, render
 from leisurenet.quarto import DESCRIBED, installed_version
 
@@ -130,6 +132,25 @@ def test_every_reference_resolves_and_keeps_the_punctuation_after_it(papers):
         missing = [e for e in expected if e not in text]
         assert not missing, (key, missing)
         assert re.search(r"Section \d+\.\d+\.", text), key  # "tested in @sec-associations."
+
+
+def test_every_reported_checklist_item_is_where_both_renderers_print_it(papers):
+    """Appendix E in both papers lists every item of checklists.csv, and each item the checklist
+    calls reported points at a section or table that both HTML papers have (its id) and
+    that both PDFs print (the reference resolves, as the test above checks for all)."""
+    table = pd.read_csv(papers.folder / "results/paper/checklists.csv", keep_default_na=False)
+    reported = table[table["status"] == "reported"]
+    assert len(reported) and len(table) == 51
+    for renderer in RENDERERS:
+        page = (papers.out / renderer / "paper.html").read_text(encoding="utf-8")
+        assert checklists.missing_locations(table, page) == [], renderer
+        ids = set(re.findall(r'\sid="([^"]+)"', page))
+        assert set(reported["location"]) <= ids, renderer
+        for fmt in FORMATS:
+            appendix = papers.text[renderer, fmt].split("Appendix E: Reporting checklists")[-1]
+            flat = " ".join(appendix.split()).replace("\u2019", "'")  # Quarto's typographic apostrophe
+            missing = [item for item in table["item"] if " ".join(item.split()) not in flat]
+            assert not missing, (renderer, fmt, missing)
 
 
 def test_citations_are_author_date_with_the_list_under_references(papers):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -28,7 +29,7 @@ from ..conftest import ROOT
 def prose(codebook, config) -> Prose:
     """The paper's template with the default models and cross-tabs."""
     models = load_model_specs(ROOT / "config" / "models.yaml")["models"]
-    return Prose.from_config(Wording.from_yaml(), codebook, models, config["crosstabs"])
+    return Prose.from_config(Wording.from_yaml(), codebook, models, config["crosstabs"], synthetic=False)
 
 
 def test_pipe_table_has_caption_label_and_width_hints():
@@ -223,6 +224,43 @@ def test_role_sentence_names_ties(prose):
     assert text.startswith("not the same in every domain")
     assert "for the vision, coproducer and facilitator (2 of 4)" in text
     assert "for the actions, mixed (4 of 4)" in text
+
+
+def test_on_the_replica_every_verdict_is_said_of_the_replica_not_of_the_networks(codebook, config, prose):
+    # The same results worded for the survey's data and for the synthetic replica: each
+    # sentence that states a test's verdict says, on the replica only, whose data it describes.
+    replica = replace(prose, scope=Prose.from_config(prose.wording, codebook, {}, {}, synthetic=True).scope)
+    tests = crosstab_tests([0.01, 0.5], [0.02, 0.5])
+    nonresponse = pd.DataFrame({"test": ["chi_square", "fisher_freeman_halton"], "p_value": [0.04, 0.03]})
+    paired = pd.DataFrame({"rank_biserial": [0.6], "p_value": [0.001]})
+    from .test_paper_wording import STUDY, flow, multiverse_specs, weighted_results
+
+    def verdicts(words: Prose) -> list[str]:
+        said = crosstabs.crosstab_variables(tests, "role_act_by_size", 0.05, words)
+        weighted = weighted_comparison.weighting_variables(
+            weighted_results(codebook), flow(True), {"method": "poststratify", "poststrata": "size_class"},
+            STUDY, words,
+        )  # fmt: skip
+        mixed = robustness.multiverse_variables(
+            multiverse_summary([3, 5, 24]), multiverse_specs(), 0.05, {}, words
+        )
+        steady = robustness.multiverse_variables(
+            multiverse_summary([0, 0, 24]), multiverse_specs(), 0.05, {}, words
+        )
+        return [
+            said["sentence"],
+            said["discussion"],
+            descriptives.nonresponse_variables(nonresponse, 0.05, words)["sentence"],
+            descriptives.paired_variables(paired, 0.05, words)["sentence"],
+            weighted["discussion"],
+            mixed["discussion"],
+            steady["discussion"],
+        ]
+
+    for real, synthetic in zip(verdicts(prose), verdicts(replica), strict=True):
+        assert "replica" not in real
+        assert " in the synthetic replica" in synthetic
+        assert synthetic.replace(" in the synthetic replica", "") == real
 
 
 def test_nonresponse_and_paired_sentences(prose):

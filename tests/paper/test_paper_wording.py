@@ -16,6 +16,7 @@ import pytest
 
 from leisurenet.outputs import OUTPUTS
 from leisurenet.paper import (
+    checklists,
     conduct,
     crosstabs,
     descriptives,
@@ -65,7 +66,7 @@ FORMULA = "y ~ x (reference: size_class=small, role_act=coproducer, role_overall
 @pytest.fixture
 def prose(codebook, config) -> Prose:
     wording = Recording(Wording.from_yaml().texts, "sentences.yml")
-    return Prose.from_config(wording, codebook, MODELS, config["crosstabs"])
+    return Prose.from_config(wording, codebook, MODELS, config["crosstabs"], synthetic=False)
 
 
 # --- constructed results -------------------------------------------------------------------
@@ -492,6 +493,7 @@ STUDY_TEXTS |= {
     "questionnaire": {"development": "x", "testing": "x"},
     "ethics_review": "x",
     "partial_responses": "x",
+    "contact": "x",
 }
 
 
@@ -502,6 +504,24 @@ def run_conduct(prose):
     yield conduct.study_variables({"fieldwork": {"end": "2016"}, "frame": {"date": "2016-01"}}, {}, prose)
     yield conduct.study_variables({"fieldwork": {"start": "2016-03-01", "end": "2016-03-01"}}, {}, prose)
     yield conduct.study_variables({}, {}, prose)
+    # whose data a verdict is about, on the replica (tests/paper/test_paper.py checks its use)
+    yield Prose.from_config(prose.wording, prose.codebook, {}, {}, synthetic=True).scope
+
+
+def run_checklists(prose):
+    # everything known, weighted, on the frame; nothing known, no frame, no weights; an
+    # interviewer-administered mode and a study known in part
+    full = STUDY_TEXTS | {
+        "fieldwork": {"start": "2016-03-01", "end": "2016"},
+        "frame": {"source": "x", "date": "2016"},
+    }
+    for study, frame, weighted in (
+        (full | {"mode": "an online survey"}, True, True),
+        ({}, False, False),
+        ({"mode": "telephone interviews", "frame": {"date": "2016"}}, True, False),
+    ):
+        table = checklists.checklist(checklists.Evidence(study, frame, weighted), prose)
+        yield checklists.checklist_table(table, prose)
 
 
 def strings(value):
@@ -517,6 +537,7 @@ def test_every_variant_of_every_key_is_reached_and_filled(prose, codebook, tmp_p
     results = [
         *run_descriptives(prose, codebook, tmp_path),
         *run_conduct(prose),
+        *run_checklists(prose),
         *run_crosstabs(prose),
         *run_models(prose),
         *run_resampling(prose),

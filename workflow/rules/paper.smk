@@ -61,6 +61,7 @@ rule paper:
         project=PAPER_FILES,
         variables=rules.paper_assets.output.variables,
         tables=rules.paper_assets.output.tables,
+        checklists=rules.paper_assets.output.checklists,
         figures=FIGURE_FILES,
         library=library("render_paper.py"),
     output:

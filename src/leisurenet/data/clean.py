@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 
 from leisurenet.codebook import MISSING_TYPES, Codebook
-from leisurenet.data.disposition import COMPLETE_ABOVE, PARTIAL_FROM, dispositions
+from leisurenet.config import COMPLETE_ABOVE, PARTIAL_FROM
+from leisurenet.data.disposition import dispositions
 from leisurenet.data.validate import interpret_cells, parse_whole_number, unknown_columns
 
 LOG_COLUMNS = ["rule", "column", "row", "resp_id", "old_value", "new_value", "reason"]

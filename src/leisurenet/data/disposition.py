@@ -1,8 +1,8 @@
 """The final disposition of every unit of the population frame, and the AAPOR outcome rates.
 
 Codes, counts and formulas follow the AAPOR *Standard Definitions* (9th edition, 2016), the
-table for Internet surveys of specifically named persons: every network of the frame had one
-named coordinator, invited by e-mail. What the data can tell apart:
+table for Internet surveys of specifically named persons: the survey addressed the one named
+coordinator of every network of the frame (how is not in the data). What the data can tell apart:
 
 - a returned questionnaire (a row of the export) is a complete (1.1, I), a partial (1.2, P) or
   a break-off (2.12, counted with the refusals, R), by its share of the items answered: AAPOR
@@ -25,6 +25,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from leisurenet.config import COMPLETE_ABOVE, PARTIAL_FROM, check_disposition
+
 # The counts of the AAPOR formulas (Standard Definitions, "Response rates").
 GROUPS = ("I", "P", "R", "NC", "O", "UH", "UO", "NE")
 # disposition -> (AAPOR final disposition code, the formulas' count it enters)
@@ -45,18 +47,6 @@ COLUMNS = [
     "aapor_code",
     "aapor_group",
 ]
-# AAPOR's example thresholds (share of the items answered); the configuration's defaults.
-COMPLETE_ABOVE, PARTIAL_FROM = 0.8, 0.5
-
-
-def check_thresholds(complete_above: float, partial_from: float) -> None:
-    """Stop on thresholds that leave no room for a partial or are not shares."""
-    if not 0 <= partial_from <= complete_above < 1:
-        raise ValueError(
-            f"configuration disposition: partial_from ({partial_from}) and complete_above ({complete_above}) "
-            "must satisfy 0 <= partial_from <= complete_above < 1; fix: set them as shares of the items, "
-            f"e.g. AAPOR's partial_from: {PARTIAL_FROM}, complete_above: {COMPLETE_ABOVE}"
-        )
 
 
 def dispositions(
@@ -94,7 +84,7 @@ def dispositions(
         was returned), ``disposition`` (a key of ``DISPOSITIONS``), ``aapor_code`` and
         ``aapor_group`` (the count of the formulas it enters, one of ``GROUPS``).
     """
-    check_thresholds(complete_above, partial_from)
+    check_disposition(complete_above, partial_from)
     unknown = [f"{item}_missing" for item in item_ids if f"{item}_missing" not in responses.columns]
     if unknown:
         raise KeyError(f"not columns of the responses: {unknown}")

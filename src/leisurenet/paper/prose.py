@@ -36,17 +36,25 @@ class Prose:
     codebook: Codebook
     models: dict = field(default_factory=dict)
     crosstabs: dict = field(default_factory=dict)
+    # Whose data a test's verdict is about, as every wording may say it ({scope}): nothing for
+    # the survey's own data, data.scope's `synthetic` wording for the replica, so that no
+    # verdict on generated data reads as a finding about the networks.
+    scope: str = ""
 
     @classmethod
-    def from_config(cls, wording: Wording, codebook: Codebook, models: dict, families: dict) -> Prose:
-        """From the models' families and outcomes and the config's ``crosstabs`` families."""
+    def from_config(
+        cls, wording: Wording, codebook: Codebook, models: dict, families: dict, synthetic: bool
+    ) -> Prose:
+        """From the models' families and outcomes, the config's ``crosstabs`` families and
+        whether the data are the synthetic replica."""
         pairs = {
             crosstab_name(row, f["col"]): (row, f["col"]) for f in families.values() for row in f["rows"]
         }
-        return cls(wording, codebook, models, pairs)
+        scope = wording.render("data.scope", "synthetic" if synthetic else "real")
+        return cls(wording, codebook, models, pairs, scope)
 
     def say(self, key: str, variant: str | None = None, /, **values) -> str:
-        return self.wording.render(key, variant, **values)
+        return self.wording.render(key, variant, **({"scope": self.scope} | values))
 
     def join(self, parts: list[str]) -> str:
         """ "a", "a and b", "a, b and c" (the template's ``names.list``)."""
