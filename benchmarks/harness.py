@@ -89,6 +89,9 @@ QUICK_SIZES = (77, 1_000)
 BASE_SIZE = 77
 COLD_MAX_RATIO = 8.0
 NOOP_MAX_RATIO = 1.5
+SETUP_MAX_RATIO = 0.3
+# What `make .venv/.installed` reads (tests/end_to_end/test_setup.py copies the same).
+SETUP_FILES = ("Makefile", "requirements.lock", "pyproject.toml", "src")
 SCALE_MAX_RATIO = 2.0
 SCALE_MAX_MB = 2048.0
 # Rules an edit of the paper's text may rerun: the paper, and the manifest, which
@@ -826,6 +829,9 @@ def measure(settings: Settings) -> Report:
                 report.rows.append(
                     Row("exact test, slowest cross-tab", math.nan, 0, met="no", note=NOT_BUILT)
                 )
+        if "setup" in wanted:
+            report.rows += time_setup(settings, workdir, reps)
+            save(report, settings)
         if "imports" in wanted:
             say("imports per job (python -X importtime)")
             report.jobs = job_imports(settings, folder)
@@ -839,6 +845,37 @@ def measure(settings: Settings) -> Report:
             shutil.move(str(workdir / "project"), settings.keep)
         shutil.rmtree(workdir, ignore_errors=True)
     return report
+
+
+def time_setup(settings: Settings, workdir: Path, reps: int) -> list[Row]:
+    """A fresh environment from the lock: by a plain ``pip install -r requirements.lock`` (the
+    baseline) and by ``make .venv/.installed`` (uv, as a fresh clone sets up), each into a new
+    virtual environment with the package caches as they are (warm after the first)."""
+    folder = workdir / "setup"
+    folder.mkdir()
+    for name in SETUP_FILES:
+        source = settings.project / name
+        (shutil.copytree if source.is_dir() else shutil.copy2)(source, folder / name)
+    venv = folder / ".venv"
+    python = sys._base_executable  # the interpreter .venv was made from, as `make` would use
+
+    def fresh():
+        shutil.rmtree(venv, ignore_errors=True)
+
+    say("set-up: plain pip install of the lock into a new environment")
+    plain = f"{python} -m venv .venv && .venv/bin/pip install --quiet -r requirements.lock"
+    pip = repeat("pip", reps, ["bash", "-c", plain], folder, settings, before=fresh)
+    say("set-up: make .venv/.installed (uv)")
+    uv = repeat(
+        "make", reps, ["make", ".venv/.installed", f"PYTHON={python}"], folder, settings, before=fresh
+    )
+    pip_s = median(r.seconds for r in pip if r.ok)
+    return [
+        baseline_row("pip install -r requirements.lock (new environment)", pip),
+        ratio_row(
+            "set-up of a fresh clone (make .venv/.installed, uv)", uv, "pip install", pip_s, SETUP_MAX_RATIO
+        ),
+    ]
 
 
 def crosstab_tables(cells: Path) -> dict[str, np.ndarray]:
@@ -1012,7 +1049,8 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m benchmarks",
         description="Benchmark the workflow in a scratch copy of the project: cold build, no-op "
-        "rerun, a paper edit, the exact test of every cross-tab, the imports of every job and the "
+        "rerun, a paper edit, the exact test of every cross-tab, the set-up of a fresh environment "
+        "(uv against a plain pip install), the imports of every job and the "
         "replica's scaling, each the "
         "median of several repetitions (and a ratio to a baseline taken in the same run). Prints the "
         "table and writes it to CSV.",
@@ -1050,8 +1088,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--only",
         nargs="+",
-        choices=["cold", "noop", "edit", "exact", "imports", "scaling"],
-        default=["cold", "noop", "edit", "exact", "imports", "scaling"],
+        choices=["cold", "noop", "edit", "exact", "setup", "imports", "scaling"],
+        default=["cold", "noop", "edit", "exact", "setup", "imports", "scaling"],
         help="measure only these (baselines always)",
     )
     p.add_argument("--project", type=Path, default=Path.cwd(), help="the project to copy (default: .)")
