@@ -53,6 +53,15 @@ USED_WHEN_COMPUTING = {
         ),
         ("pingouin", "leisurenet.analysis.paired", "wilcoxon_signed_rank([1.0, -2, 3])"),
     ],
+    # seaborn draws the bars by group and the forest plot (not the Likert charts)
+    "figures.py": [
+        (
+            "seaborn",
+            "leisurenet.paper.figures.by_size",
+            "plot_response_by_size(pd.DataFrame({'size_class': ['a'], 'n_frame': [2], 'n_respondents': [1],"
+            " 'response_rate': [0.5], 'pct_frame': [100.0], 'pct_respondents': [100.0]}), 'source')",
+        ),
+    ],
 }
 # Not imported by the library modules that the workflow's files import (Snakemake's own
 # start imports pandas, through its SLURM executor plugin).

@@ -4,7 +4,11 @@ three formats, byte-identical reruns."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+from pathlib import Path
 
+import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
@@ -12,7 +16,11 @@ from matplotlib.colors import to_rgba
 
 from leisurenet.analysis.nonresponse import NONRESPONSE_COLUMNS
 from leisurenet.paper import labels as L
+from leisurenet.paper.figures import by_size, multiverse, odds_ratios
+from leisurenet.paper.figures import likert as likert_module
 from leisurenet.paper.figures.by_size import (
+    FRAME_COLOUR,
+    RESPONDENT_COLOUR,
     RESPONSE_COLUMNS,
     ROLE_COLOURS,
     plot_response_by_size,
@@ -23,7 +31,14 @@ from leisurenet.paper.figures.by_size import (
 from leisurenet.paper.figures.likert import likert_groups, likert_table, plot_likert
 from leisurenet.paper.figures.multiverse import SPEC_COLOURS, plot_specification_curve
 from leisurenet.paper.figures.odds_ratios import OR_RRR_TITLE, plot_odds_ratios
-from leisurenet.paper.figures.style import FIGURE_WIDTH, save_figure, source_line
+from leisurenet.paper.figures.style import (
+    FIGURE_WIDTH,
+    _seaborn,
+    figure_style,
+    save_figure,
+    source_line,
+    theme,
+)
 from leisurenet.workflow.plan import likert_constructs, likert_figure_name
 
 SOURCE = "Source: test fixture (not the study's data); n = 77"
@@ -175,6 +190,30 @@ def test_role_shares_within_each_size_class(recoded, codebook):
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()][0] == "small\n< 15,000"
 
 
+def role_segments(ax, gid: str) -> dict:
+    """(row, left to 6 decimals) -> (width, colour) of the stacked bars that seaborn drew."""
+    return {
+        (round(p.get_y() + p.get_height() / 2), round(p.get_x(), 6)): (p.get_width(), p.get_facecolor())
+        for p in ax.patches
+        if p.get_gid() == gid
+    }
+
+
+def test_role_bars_are_the_rows_of_the_figure_data(recoded, codebook):
+    fig, table = plot_role_by_size(recoded, SOURCE, codebook=codebook, size_labels=SIZE_LABELS)
+    groups = list(dict.fromkeys(table["group"]))
+    for column, ax in zip(["role_act", "role_overall"], fig.axes, strict=True):
+        segments = role_segments(ax, f"roles_{column}")
+        part = table[table["column"] == column]
+        assert len(segments) == len(part)  # one segment per row, the first role at the left
+        for _, row in part.iterrows():
+            width, colour = segments[groups.index(row["group"]), round(row["left"], 6)]
+            assert width == pytest.approx(row["pct"], abs=1e-9)
+            assert colour == to_rgba(ROLE_COLOURS[row["role"]])
+        assert [t.get_text() for t in ax.get_yticklabels()][-1] == "all sizes"
+        assert ax.get_xlabel() in ("", "% of the respondents in the size class (n: respondents with a role)")
+
+
 def test_the_none_role_has_a_colour_of_its_own(recoded, codebook):
     # governance_role.rule highest_agreed adds the level 'none' (no role statement agreed with)
     data = recoded.copy()
@@ -183,9 +222,10 @@ def test_the_none_role_has_a_colour_of_its_own(recoded, codebook):
         data.loc[data.index[:6], column] = "none"
     fig, table = plot_role_by_size(data, SOURCE, codebook=codebook)
     assert "none" in set(table["role"])
+    segments = role_segments(fig.axes[0], "roles_role_act")
     part = table[table["column"] == "role_act"]
-    colours = dict(zip(part["role"], [p.get_facecolor() for p in fig.axes[0].patches], strict=True))
-    assert colours["none"] == to_rgba(ROLE_COLOURS["none"])
+    row = part[(part["role"] == "none") & (part["group"] == "small")].iloc[0]
+    assert segments[0, round(row["left"], 6)][1] == to_rgba(ROLE_COLOURS["none"])
     assert len({ROLE_COLOURS[r] for r in set(table["role"])}) == len(set(table["role"]))
 
 
@@ -218,10 +258,22 @@ def test_forest_plot_of_the_logit_family_models(coefficients):
     fig, table = plot_odds_ratios(coefficients, SOURCE)
     assert list(table["model"].unique()) == ["rep_voice_by_size", "facilitator_by_size"]
     assert not table["term"].str.contains("threshold|Intercept").any()
-    points = [line for ax in fig.axes for line in ax.lines if line.get_gid() == "odds_ratio"]
-    np.testing.assert_allclose([p.get_xdata()[0] for p in points], table["odds_ratio"])
-    hollow = [p.get_markerfacecolor() == "white" for p in points]
+    # seaborn's points and intervals, read back from the artists, are the table's
+    drawn_points = estimates(fig)
+    assert sorted(drawn_points) == sorted(zip(table["model"], table["row"], strict=True))
+    np.testing.assert_allclose(
+        [drawn_points[m, r][0] for m, r in zip(table["model"], table["row"], strict=True)],
+        table["odds_ratio"],
+    )
+    hollow = [drawn_points[m, r][1] for m, r in zip(table["model"], table["row"], strict=True)]
     assert hollow == table["flag"].eq("large_std_error").tolist()
+    intervals = [line.get_xdata() for line in fig.axes[0].lines if line.get_marker() in ("None", "")]
+    intervals = sorted((x[0], x[1]) for x in intervals if len(x) == 2 and x[0] != x[1])
+    part = table[table["model"] == "rep_voice_by_size"]
+    np.testing.assert_allclose(intervals, sorted(zip(part["or_ci_low"], part["or_ci_high"], strict=True)))
+    # the infinite bound ends at the axis' edge, in an arrow
+    right = fig.axes[1].get_xlim()[1]
+    assert any(line.get_marker() == ">" and line.get_xdata()[0] == right for line in fig.axes[1].lines)
     for ax in fig.axes:
         assert ax.get_xscale() == "log"
         assert any(line.get_xdata()[0] == 1 for line in ax.lines)  # the reference line
@@ -231,6 +283,19 @@ def test_forest_plot_of_the_logit_family_models(coefficients):
         "size class: large",
     ]
     assert SOURCE in texts(fig, "source")
+
+
+def estimates(fig) -> dict:
+    """(model panel's title, row) -> (odds ratio drawn, open marker) of the forest plot."""
+    out = {}
+    for ax in fig.axes:
+        model = ax.get_title(loc="left").replace(" ", "_")
+        for line in ax.lines:
+            if line.get_gid() == "odds_ratio":
+                for x, y in zip(line.get_xdata(), line.get_ydata(), strict=True):
+                    if np.isfinite(x):
+                        out[model, int(y)] = (x, line.get_markerfacecolor() == "white")
+    return out
 
 
 def test_forest_plot_without_odds_ratios_says_so(coefficients):
@@ -341,6 +406,16 @@ def test_response_without_a_frame_says_so(nonresponse):
     assert table.empty and any("No population frame" in t for t in texts(fig))
 
 
+def test_response_bars_are_drawn_in_their_colours(nonresponse):
+    fig, table = plot_response_by_size(nonresponse, SOURCE, size_labels=SIZE_LABELS)
+    ax, ax_rate = fig.axes
+    for column, colour in (("pct_frame", FRAME_COLOUR), ("pct_respondents", RESPONDENT_COLOUR)):
+        bars = [p for p in ax.patches if p.get_gid() == column]
+        assert {p.get_facecolor() for p in bars} == {to_rgba(colour)}  # not desaturated
+    assert {p.get_facecolor() for p in ax_rate.patches} == {to_rgba(RESPONDENT_COLOUR)}
+    assert ax.get_ylabel() == "" and [t.get_text() for t in ax.get_yticklabels()][0] == "small\n< 15,000"
+
+
 def test_source_line_says_whether_the_data_are_synthetic():
     assert "synthetic" in source_line(True, 77) and "n = 77 respondents" in source_line(True, 77)
     assert "synthetic" not in source_line(False, 77)
@@ -443,3 +518,75 @@ def test_specification_curves(specs):
     assert labels[:3] == ["size cut points: study", "size cut points: lower", "size cut points: higher"]
     assert set(table["curve"]) == {"size_effect", "role_act_by_size"} and len(table) == 6
     assert SOURCE in texts(fig, "source")
+
+
+# --- the theme ----------------------------------------------------------------------------
+
+FIGURES = Path(likert_module.__file__).parent
+
+
+def rc() -> dict:
+    return {k: matplotlib.rcParams[k] for k in matplotlib.rcParams if k != "backend"}
+
+
+def test_seaborn_and_plain_matplotlib_share_one_theme():
+    before = rc()
+    with figure_style():
+        plain = rc()
+        _seaborn()
+        themed = rc()
+    assert themed == plain  # seaborn's theme is the style file's, to the last parameter
+    assert {k: plain[k] for k in theme()} == theme()
+    assert rc() == before  # and neither leaks out of the figure
+
+
+def test_the_theme_is_set_in_one_place():
+    # Only style.py sets rc parameters or seaborn's theme; every chart runs in it.
+    pattern = re.compile(r"rcParams|rc_context\(|style\.context\(|set_(?:theme|style|context|palette)\(")
+    found = {f.name: pattern.findall(f.read_text()) for f in sorted(FIGURES.glob("*.py"))}
+    assert {name: hits for name, hits in found.items() if hits} == {
+        "style.py": ["style.context(", "set_theme("]
+    }
+    charts = [
+        getattr(m, name)
+        for m in (by_size, likert_module, multiverse, odds_ratios)
+        for name in dir(m)
+        if name.startswith("plot_")
+    ]
+    assert len(charts) == 5 and all(c.__wrapped__.__module__ == c.__module__ for c in charts)
+
+
+def test_each_seaborn_chart_sets_the_theme_once(monkeypatch, recoded, codebook, coefficients, nonresponse):
+    seaborn = _seaborn()
+    calls = []
+    monkeypatch.setattr(seaborn, "set_theme", lambda **kwargs: calls.append(kwargs))
+    plot_role_by_size(recoded, SOURCE, codebook=codebook)
+    plot_response_by_size(nonresponse, SOURCE)
+    plot_odds_ratios(coefficients, SOURCE)
+    assert len(calls) == 3 and all(c["rc"] == theme() and c["color_codes"] is False for c in calls)
+
+
+def test_seaborn_and_matplotlib_figures_look_alike(recoded, codebook, coefficients):
+    seaborn_figures = [
+        plot_role_by_size(recoded, SOURCE, codebook=codebook)[0],
+        plot_odds_ratios(coefficients, SOURCE)[0],
+    ]
+    plain = plot_likert(recoded, codebook, "vision", SOURCE)[0]
+    for fig in [*seaborn_figures, plain]:
+        ax = fig.axes[0]
+        assert {t.get_fontsize() for t in ax.get_yticklabels()} == {theme()["ytick.labelsize"]}
+        assert {t.get_fontfamily()[0] for t in ax.get_yticklabels()} == {"DejaVu Sans"}
+        assert not ax.spines["top"].get_visible() and not ax.spines["right"].get_visible()
+        assert ax.get_facecolor() == to_rgba("white") and not ax.get_legend()
+        assert ax.get_ylabel() == ""
+
+
+def test_the_charts_in_plain_matplotlib_do_without_seaborn(recoded, codebook, specs, monkeypatch):
+    monkeypatch.setitem(sys.modules, "seaborn", None)  # an import of seaborn would fail
+    plot_likert(recoded, codebook, "vision", SOURCE)
+    plot_specification_curve(specs, SOURCE)
+    probe = "import sys\nimport leisurenet.paper.figures.by_size, leisurenet.paper.figures.odds_ratios\n"
+    probe += "import leisurenet.paper.figures.likert, leisurenet.paper.figures.multiverse\n"
+    probe += "print('seaborn' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"  # the modules import seaborn only where they draw

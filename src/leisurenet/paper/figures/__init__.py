@@ -8,11 +8,22 @@ the governance roles and the response by municipality size class;
 :mod:`~leisurenet.paper.figures.multiverse` the specification curves. Files are named by
 content, never by their place in the paper (:data:`FIGURE_NAMES`).
 
-Every figure is drawn in one style (``figures.mplstyle`` beside these modules, applied on
-top of matplotlib's defaults), with colour-blind-safe colours (ColorBrewer PuOr for the
+Every figure is drawn in one theme (:func:`~leisurenet.paper.figures.style.theme`, from
+``figures.mplstyle`` beside these modules, applied on top of matplotlib's defaults and
+handed to seaborn as its own), with colour-blind-safe colours (ColorBrewer PuOr for the
 answer scales, Okabe-Ito for categories), and carries a source line at the bottom that
 says where its data come from (the caller passes it:
 :func:`~leisurenet.paper.figures.style.source_line`).
+
+seaborn draws the charts whose shape it has: the bars by group (``role_by_size``, stacked
+shares per size class, with ``histplot``; ``response_by_size``, with ``barplot``) and the
+point estimates with intervals (``model_odds_ratios``, with ``pointplot``). Plain
+matplotlib draws the rest, where seaborn has no equivalent: the diverging Likert bars
+(segments centred on the neutral code, with the missing answers in a panel apart: seaborn
+stacks bars from zero only), and the specification curves (each point carries two
+encodings, the study's colour and an open marker when not significant, on a rank axis
+shared with the panel of choices under it, which seaborn has no chart for). seaborn is
+imported by the functions that draw with it, so the Likert job does not load it.
 
 Each ``plot_*`` function takes a tidy DataFrame and returns ``(figure, table)``: the
 matplotlib :class:`~matplotlib.figure.Figure` and the DataFrame it plotted, one row per

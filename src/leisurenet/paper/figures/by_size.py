@@ -1,8 +1,12 @@
 """Figures by municipality size class: the governance roles (``role_by_size``) and who
 answered against the population frame (``response_by_size``).
 
-Both put the size classes on the vertical axis, labelled by :func:`size_class_labels`; the
-frame and the saving are in :mod:`leisurenet.paper.figures.style`.
+Both put the size classes on the vertical axis, labelled by :func:`size_class_labels`, and
+both are bars by group, which seaborn draws (imported by the functions, as
+:func:`leisurenet.paper.figures.style._seaborn`): the roles with ``histplot`` (the shares
+stacked within each class), the response with ``barplot``. Each bar is one row of the
+figure's table, so the bars equal its data. The frame and the saving are in
+:mod:`leisurenet.paper.figures.style`.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from leisurenet.paper.figures.style import (
     _add_source,
     _header_height,
     _new_figure,
+    _seaborn,
     _styled,
     _text_colour,
 )
@@ -131,47 +136,63 @@ def plot_role_by_size(
     roles = list(dict.fromkeys(table["role"]))
     colours = {r: ROLE_COLOURS.get(r, MODEL_COLOURS[i % len(MODEL_COLOURS)]) for i, r in enumerate(roles)}
     top = _header_height(title, legend_rows=1)
-    height = top + len(columns) * (0.42 * len(groups) + 0.45) + 0.45 + SOURCE_HEIGHT
+    height = top + len(columns) * (0.42 * len(groups) + 0.35) + 0.45 + SOURCE_HEIGHT
     fig = _new_figure(height, top=top)
     axes = fig.subplots(len(columns), 1, sharex=True, squeeze=False)[:, 0]
+    sns = _seaborn()
     for ax, column in zip(axes, columns, strict=True):
-        part = table[table["column"] == column]
-        rows = part["group"].map({g: i + (i == len(groups) - 1) * 0.25 for i, g in enumerate(groups)})
-        segment_colours = part["role"].map(colours).tolist()
-        ax.barh(
-            rows,
-            part["pct"],
-            left=part["left"],
-            height=0.7,
-            color=segment_colours,
+        part = table[table["column"] == column].assign(group=lambda d: pd.Categorical(d["group"], groups))
+        # One segment per row of the table: histplot stacks each group's shares (the weights)
+        # in the order of the hue levels from the last, so the first role is given last to
+        # come first, at the left.
+        sns.histplot(
+            part,
+            y="group",
+            weights="pct",
+            hue="role",
+            hue_order=roles[::-1],
+            palette=colours,
+            multiple="stack",
+            discrete=True,
+            shrink=0.7,
+            alpha=1,
             edgecolor="white",
             linewidth=0.6,
-            gid=f"roles_{column}",
+            legend=False,
+            ax=ax,
         )
-        for (_, seg), colour in zip(part.iterrows(), segment_colours, strict=True):
+        for container in ax.containers:
+            for bar in container:
+                bar.set_gid(f"roles_{column}")
+        rows = part["group"].cat.codes
+        for (_, seg), y in zip(part.iterrows(), rows, strict=True):
             if seg["pct"] >= ROLE_LABEL_MIN_PCT:
                 ax.text(
                     seg["left"] + seg["pct"] / 2,
-                    rows[seg.name],
+                    y,
                     f"{seg['pct']:.0f}%",
                     ha="center",
                     va="center",
                     fontsize=6.5,
-                    color=_text_colour(colour),
+                    color=_text_colour(colours[seg["role"]]),
                 )
         at_right = blended_transform_factory(ax.transAxes, ax.transData)
         n = part.drop_duplicates("group").set_index("group")["n"]
-        positions = sorted(set(rows))
+        positions = list(range(len(groups)))
         for group, y in zip(groups, positions, strict=True):
             ax.text(
                 1.015, y, f"n = {n[group]}", transform=at_right, ha="left", va="center", fontsize=7, gid="n"
             )
+        # "all sizes" is no size class: a rule sets it apart from the classes above it
+        ax.axhline(positions[-1] - 0.5, color="#8c8c8c", linewidth=0.6, linestyle=(0, (3, 2)))
         ax.set_yticks(positions)
         ax.set_yticklabels([size_labels.get(g, g) for g in groups])
-        ax.set_ylim(positions[-1] + 0.55, -0.55)
+        ax.set_ylim(positions[-1] + 0.5, -0.5)
         ax.set_xlim(0, 100)
         ax.xaxis.set_major_locator(FixedLocator([0, 25, 50, 75, 100]))
         ax.spines["left"].set_visible(False)
+        ax.set_xlabel("")
+        ax.set_ylabel("")
         ax.set_title(role_column_title(codebook, column))
     axes[-1].set_xlabel("% of the respondents in the size class (n: respondents with a role)")
     handles = [Patch(facecolor=colours[r], edgecolor="none") for r in roles]
@@ -233,24 +254,56 @@ def plot_response_by_size(
     ax, ax_rate = fig.subplots(1, 2, sharey=True, width_ratios=[1.15, 1])
     y = np.arange(k)
     bar = 0.36
-    for offset, column, count, colour in (
-        (-bar / 2, "pct_frame", "n_frame", FRAME_COLOUR),
-        (bar / 2, "pct_respondents", "n_respondents", RESPONDENT_COLOUR),
+    classes = table["size_class"].tolist()
+    sns = _seaborn()
+    # Bars by group, one per size class and series: the frame's share and the respondents'.
+    shares = table.melt("size_class", ["pct_frame", "pct_respondents"], var_name="series", value_name="pct")
+    sns.barplot(
+        shares,
+        x="pct",
+        y="size_class",
+        hue="series",
+        order=classes,
+        hue_order=["pct_frame", "pct_respondents"],
+        palette={"pct_frame": FRAME_COLOUR, "pct_respondents": RESPONDENT_COLOUR},
+        saturation=1,
+        width=2 * bar,
+        errorbar=None,
+        legend=False,
+        ax=ax,
+    )
+    for container, column in zip(ax.containers, ["pct_frame", "pct_respondents"], strict=True):
+        for patch in container:
+            patch.set_gid(column)
+    for offset, column, count in (
+        (-bar / 2, "pct_frame", "n_frame"),
+        (bar / 2, "pct_respondents", "n_respondents"),
     ):
-        ax.barh(y + offset, table[column], height=bar, color=colour, gid=column)
         for yi, pct, n in zip(y, table[column], table[count], strict=True):
             ax.text(pct + 1, yi + offset, f"{pct:.0f}% ({n})", va="center", fontsize=6.5, gid="n")
     ax.set_xlim(0, max(50, 10 * math.ceil(table[["pct_frame", "pct_respondents"]].max().max() / 10 + 1.5)))
     ax.set_xlabel("% of the networks (count)")
+    ax.set_ylabel("")
     ax.set_title("Share of each size class", pad=14)
     ax.set_yticks(y)
-    ax.set_yticklabels([size_labels.get(c, c) for c in table["size_class"]])
+    ax.set_yticklabels([size_labels.get(c, c) for c in classes])
     ax.set_ylim(k - 0.5, -0.5)
     ax.grid(axis="x")
     ax.spines["left"].set_visible(False)
 
     rate = 100 * table["response_rate"]
-    ax_rate.barh(y, rate.fillna(0), height=0.55, color=RESPONDENT_COLOUR, gid="response_rate")
+    sns.barplot(
+        x=rate.fillna(0).to_numpy(),
+        y=classes,
+        order=classes,
+        color=RESPONDENT_COLOUR,
+        saturation=1,
+        width=0.55,
+        errorbar=None,
+        ax=ax_rate,
+    )
+    for patch in ax_rate.containers[0]:
+        patch.set_gid("response_rate")
     for yi, r, n, nf in zip(y, rate, table["n_respondents"], table["n_frame"], strict=True):
         text = f"{r:.0f}% ({n} of {nf})" if np.isfinite(r) else f"no networks ({n} of {nf})"
         ax_rate.text(
@@ -275,6 +328,7 @@ def plot_response_by_size(
     ax_rate.set_xlim(0, 130)
     ax_rate.xaxis.set_major_locator(FixedLocator([0, 25, 50, 75, 100]))
     ax_rate.set_xlabel("response rate, % of the networks in the frame")
+    ax_rate.set_ylabel("")
     ax_rate.set_title("Response rate", pad=14)
     ax_rate.grid(axis="x")
     ax_rate.tick_params(axis="y", left=False)

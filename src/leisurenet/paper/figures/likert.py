@@ -3,6 +3,10 @@
 The answers' table (:func:`likert_table`), the panels of a construct (:func:`likert_groups`)
 and the chart (:func:`plot_likert`), with the missing answers in a panel of their own; the
 frame and the saving are in :mod:`leisurenet.paper.figures.style`.
+
+Drawn in plain matplotlib, in the theme of every figure: seaborn has no diverging stacked
+bar (its bars and stacks start at zero; here the neutral code is centred on it), and these
+charts would use none of it.
 """
 
 from __future__ import annotations

@@ -4,6 +4,11 @@ Reads the multiverse table (``results/multiverse/specifications.csv``) that
 :mod:`leisurenet.analysis.multiverse` writes; the odds ratios share the forest plot's log
 axis (:mod:`leisurenet.paper.figures.odds_ratios`), and the frame and the saving are in
 :mod:`leisurenet.paper.figures.style`.
+
+Drawn in plain matplotlib, in the theme of every figure: each point of a curve has its
+colour (the study's specification or another) and its fill (significant or not), on a rank
+axis shared with the panel of choices under it; seaborn has no chart of that shape, and
+its point plot would need four hue levels and the fills set afterwards to draw the same.
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
 The terms it plots (:func:`odds_ratio_table`, labelled by :mod:`leisurenet.paper.labels`)
 and the chart (:func:`plot_odds_ratios`); its log axis (:data:`TICKS_LOG`,
-:func:`_log_limits`) is also the multiverse chart's. The frame and the saving are in
+:func:`_log_limits`) is also the multiverse chart's. seaborn draws the estimates with
+their intervals (``pointplot``, see :func:`_draw_forest`). The frame and the saving are in
 :mod:`leisurenet.paper.figures.style`.
 """
 
@@ -23,6 +24,7 @@ from leisurenet.paper.figures.style import (
     _add_source,
     _header_height,
     _new_figure,
+    _seaborn,
     _styled,
 )
 from leisurenet.paper.labels import coefficient_label, equation_label, is_structural_term
@@ -110,10 +112,11 @@ def plot_odds_ratios(
     fig = _new_figure(height, top=top)
     axes = fig.subplots(len(models), 1, sharex=True, squeeze=False, height_ratios=sizes)[:, 0]
     lo, hi = _log_limits(table["or_ci_low"], table["or_ci_high"])
+    sns = _seaborn()
     for i, (ax, model) in enumerate(zip(axes, models, strict=True)):
         part = table[table["model"] == model]
         colour = MODEL_COLOURS[i % len(MODEL_COLOURS)]
-        _draw_forest(ax, part, colour, lo, hi)
+        _draw_forest(sns, ax, part, colour, lo, hi)
         rrr = bool(part["multinomial"].any())
         ax.set_title(_panel_title(model_labels.get(model, model.replace("_", " ")), part), color=colour)
         at_right = blended_transform_factory(ax.transAxes, ax.transData)
@@ -183,38 +186,61 @@ def _or_text(row: pd.Series) -> str:
     return f"{fmt(row['odds_ratio'])} ({fmt(row['or_ci_low'])}\u2013{fmt(row['or_ci_high'])})"
 
 
-def _draw_forest(ax, part: pd.DataFrame, colour: str, lo: float, hi: float) -> None:
+def _draw_forest(sns, ax, part: pd.DataFrame, colour: str, lo: float, hi: float) -> None:
+    """The panel of one model: seaborn's point estimates with their intervals, one row per term.
+
+    The model gives each interval; seaborn aggregates rows, so each term gets three, its
+    bounds and its estimate within the axis (``lo`` to ``hi``), of which the estimate is the
+    median and the interval the range. Drawn on a linear axis (the log scale is set
+    afterwards), so they are the values themselves. An interval beyond the axis ends in an
+    arrow at its edge; a flagged coefficient's marker is open.
+    """
     ax.axvline(1, color="#333333", linewidth=0.8, zorder=1)
     ax.grid(axis="x")
-    for _, row in part.iterrows():
-        y = row["row"]
-        low = row["or_ci_low"] if np.isfinite(row["or_ci_low"]) and row["or_ci_low"] > 0 else 0.0
-        high = row["or_ci_high"] if np.isfinite(row["or_ci_high"]) else np.inf
-        ax.plot(
-            [max(low, lo), min(high, hi)],
-            [y, y],
-            color=colour,
-            linewidth=1.3,
-            solid_capstyle="butt",
-            zorder=2,
-        )
-        if low < lo:
+    low = part["or_ci_low"].where(np.isfinite(part["or_ci_low"]) & (part["or_ci_low"] > 0), 0.0)
+    high = part["or_ci_high"].where(np.isfinite(part["or_ci_high"]), np.inf)
+    bounds = np.column_stack([low, part["odds_ratio"], high]).clip(lo, hi)
+    points = pd.DataFrame(
+        {
+            "row": np.repeat(part["row"].to_numpy(), 3),
+            "value": bounds.ravel(),
+            "flagged": np.repeat(part["flagged"].to_numpy(), 3),
+        }
+    )
+    sns.pointplot(
+        points,
+        x="value",
+        y="row",
+        orient="y",
+        order=part["row"].tolist(),
+        hue="flagged",
+        hue_order=[False, True],
+        palette={False: colour, True: colour},
+        estimator="median",
+        errorbar=lambda values: (values.min(), values.max()),
+        linestyle="none",
+        markersize=5,
+        markeredgewidth=1.2,
+        zorder=4,
+        err_kws={"linewidth": 1.3, "solid_capstyle": "butt", "zorder": 2},
+        legend=False,
+        ax=ax,
+    )
+    flagged = dict(zip(part["row"], part["flagged"], strict=True))
+    for line in ax.lines:
+        if line.get_marker() == "o":  # the estimates of one hue level (flagged or not)
+            rows = np.asarray(line.get_ydata())[np.isfinite(line.get_xdata())]
+            line.set_gid("odds_ratio")
+            if len(rows) and flagged[int(rows[0])]:
+                line.set_markerfacecolor("white")
+    for y, l_, h_ in zip(part["row"], low, high, strict=True):
+        if l_ < lo:
             ax.plot([lo], [y], marker="<", color=colour, markersize=4, clip_on=False, zorder=3)
-        if high > hi:
+        if h_ > hi:
             ax.plot([hi], [y], marker=">", color=colour, markersize=4, clip_on=False, zorder=3)
-        estimate = min(max(row["odds_ratio"], lo), hi)
-        ax.plot(
-            [estimate],
-            [y],
-            marker="o",
-            markersize=5,
-            color=colour,
-            markerfacecolor="white" if row["flagged"] else colour,
-            markeredgewidth=1.2,
-            zorder=4,
-            gid="odds_ratio",
-        )
     ax.set_yticks(part["row"].tolist())
     ax.set_yticklabels(part["label"].tolist())
     ax.set_ylim(len(part) - 0.5, -0.6)
+    ax.set_xlabel("")
+    ax.set_ylabel("")
     ax.spines["left"].set_visible(False)

@@ -1,10 +1,12 @@
-"""What every figure shares: the style, the source line, the frame and the saving.
+"""What every figure shares: the theme, the source line, the frame and the saving.
 
-The style file (``figures.mplstyle``, beside this module), the line that says where a
-figure's data come from, the figure's frame (a constrained layout for the axes, with the
-title and legends at the top and the source line at the bottom placed by hand), and
-:func:`save_figure`, which writes the three formats so that reruns give the same bytes. A
-module of its own so that each chart's module (``likert``, ``by_size``, ``odds_ratios``,
+The theme (:func:`theme`, from the style file ``figures.mplstyle`` beside this module),
+applied by :func:`figure_style` to every figure and handed to seaborn by :func:`_seaborn`,
+so that the charts seaborn draws and those drawn in plain matplotlib are of one family; the
+line that says where a figure's data come from; the figure's frame (a constrained layout for
+the axes, with the title and legends at the top and the source line at the bottom placed by
+hand); and :func:`save_figure`, which writes the three formats so that reruns give the
+same bytes. A module of its own so that each chart's module (``likert``, ``by_size``, ``odds_ratios``,
 ``multiverse``) holds its chart alone; the underscored helpers are for those modules.
 """
 
@@ -14,9 +16,10 @@ import math
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from functools import wraps
+from functools import cache, wraps
 from pathlib import Path
 
+import matplotlib
 import matplotlib.style
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
@@ -60,11 +63,51 @@ def source_line(synthetic: bool, n: int | None = None, what: str = "respondents"
 # --- style and saving ---------------------------------------------------------------------
 
 
+def theme() -> dict[str, object]:
+    """The one theme of every figure: the rc parameters of the style file (``figures.mplstyle``).
+
+    :func:`figure_style` puts them on top of matplotlib's defaults for each figure, and
+    :func:`_seaborn` makes them seaborn's style, context and palette as well. A new dict on
+    each call (seaborn updates the dicts it is given in place); the file is read once.
+    """
+    return dict(_read_style())
+
+
+@cache
+def _read_style() -> dict[str, object]:
+    return dict(matplotlib.rc_params_from_file(STYLE, use_default_template=False))
+
+
 @contextmanager
 def figure_style() -> Iterator[None]:
-    """matplotlib's defaults with the project's style file on top (and nothing else)."""
-    with matplotlib.style.context(["default", str(STYLE)]):
+    """matplotlib's defaults with the theme on top (and nothing else), for the block only:
+    a notebook's own settings never leak into a figure, nor the theme out of it."""
+    with matplotlib.style.context(["default", theme()]):
         yield
+
+
+def _seaborn():
+    """seaborn, with the theme (:func:`theme`) as its style, context and palette.
+
+    For the charts that draw with it, inside :func:`figure_style` (every ``plot_*`` is), which
+    restores the rc parameters afterwards. Imported here, not by the module, because it costs
+    a job about a second (it brings pyplot and SciPy): the jobs that draw no seaborn chart
+    (the Likert charts) do not pay for it. ``set_theme`` gets the theme's own values, so the
+    rc parameters stay exactly those of a plain-matplotlib figure; ``color_codes=False`` as
+    seaborn would otherwise redefine matplotlib's one-letter colours for the whole process.
+    """
+    import seaborn
+
+    rc = theme()
+    seaborn.set_theme(
+        context=theme(),
+        style=theme(),
+        palette=rc["axes.prop_cycle"].by_key()["color"],
+        font=rc["font.family"],
+        color_codes=False,
+        rc=rc,
+    )
+    return seaborn
 
 
 def _styled(function):
