@@ -11,6 +11,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # The notebook tools (requirements-lab.lock), on top of the pipeline's pins.
 LAB_STAMP := $(VENV)/.lab-installed
+# The mutation-testing tool (requirements-mutation.lock), on top of the pipeline's pins.
+MUTATION_STAMP := $(VENV)/.mutation-installed
 CORES ?= 2
 CONFIG ?=
 MANIFEST ?= results/manifest.json
@@ -23,7 +25,7 @@ SNAKEMAKE_ARGS := --cores $(CORES) --rerun-incomplete $(if $(CONFIG),--configfil
 # A killed run leaves Snakemake's lock: say in plain words what to do (make unlock).
 LOCK_CHECK := $(BIN)/python -m leisurenet.workflow.lock
 
-.PHONY: all run unlock test check lint format lock clean-results report verify release bench mapping lab notebooks
+.PHONY: all run unlock test check lint format lock clean-results report verify release bench mapping lab notebooks mutation
 
 all: run
 
@@ -52,6 +54,10 @@ KERNEL := leisurenet
 $(LAB_STAMP): $(STAMP) requirements-lab.lock
 	@$(call install,-r requirements.lock -r requirements-lab.lock)
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python 3 (leisurenet)"
+	touch $@
+
+$(MUTATION_STAMP): $(STAMP) requirements-mutation.lock
+	@$(call install,-r requirements.lock -r requirements-mutation.lock)
 	touch $@
 
 run: $(STAMP)
@@ -105,6 +111,14 @@ verify: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks --output results/benchmark/benchmark.csv
 
+# Mutation testing of the statistical core, in a scratch copy of the project (tools/mutation.py):
+# the kill rate per module and overall, and every surviving mutant not explained in
+# tests/mutation/survivors.yml; fails below 95 % or on an unexplained survivor.
+# MODULES=exact,describe for some modules only (names in tools/mutation.py).
+MODULES ?=
+mutation: $(MUTATION_STAMP)
+	$(BIN)/python tools/mutation.py --cores $(CORES) $(if $(MODULES),--modules $(MODULES))
+
 # Propose a mapping of a survey tool's export onto the codebook (make mapping RAW=export.csv,
 # SHEET=name for a workbook's sheet): writes results/mapping/proposed.yaml and report.md, to
 # check before data.mapping names a copy.
@@ -134,7 +148,8 @@ format: $(STAMP)
 # them into the rules' conda environment (workflow/envs/leisurenet.yaml). Then the notebook
 # tools of requirements-lab.in on top, held to those pins (-c): requirements-lab.lock gets
 # only what they add. If a notebook tool needs another version of a pinned package, pip
-# stops here and says which.
+# stops here and says which. The mutation-testing tool of requirements-mutation.in likewise, in
+# a fresh environment so that requirements-mutation.lock does not take in the notebook tools.
 lock:
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
 	.venv-lock/bin/pip install --quiet -r requirements.in
@@ -144,6 +159,12 @@ lock:
 	{ echo "# Exact pins of requirements-lab.in and everything it pulls in beyond requirements.lock (Python 3.11),"; \
 	  echo "# installed on top of it without changing a pin there; regenerate with 'make lock'."; \
 	  .venv-lock/bin/pip freeze --exclude-editable | grep -vxF -f requirements.lock; } > requirements-lab.lock
+	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/pip install --quiet -r requirements.lock
+	.venv-lock/bin/pip install --quiet -r requirements-mutation.in -c requirements.lock
+	{ echo "# Exact pins of requirements-mutation.in and everything it pulls in beyond requirements.lock (Python 3.11),"; \
+	  echo "# installed on top of it without changing a pin there; regenerate with 'make lock'."; \
+	  .venv-lock/bin/pip freeze --exclude-editable | grep -vxF -f requirements.lock; } > requirements-mutation.lock
 	rm -rf .venv-lock
 	PYTHONPATH=src $(PYTHON) -m leisurenet.workflow.condaenv
 
