@@ -13,7 +13,8 @@ STAMP := $(VENV)/.installed
 LAB_STAMP := $(VENV)/.lab-installed
 # The mutation-testing tool (requirements-mutation.lock), on top of the pipeline's pins.
 MUTATION_STAMP := $(VENV)/.mutation-installed
-CORES ?= 2
+# Every core, for the workflow and the tests (make CORES=1 for one).
+CORES ?= $(shell nproc 2>/dev/null || sysctl -n hw.ncpu 2>/dev/null || echo 2)
 CONFIG ?=
 MANIFEST ?= results/manifest.json
 # Snakemake reports a missing --configfile with a traceback: say plainly what is wrong.
@@ -69,13 +70,17 @@ unlock: $(STAMP)
 	$(BIN)/snakemake --unlock $(SNAKEMAKE_ARGS)
 
 # The notebook tools too: tests/end_to_end/test_notebooks.py runs every notebook through a Jupyter kernel.
+# On every core: the tests that share a fixture run in one worker (tests/scheduling.py), longest first.
+# TESTS= for some files only, e.g. TESTS=tests/end_to_end/test_renderers.py.
+PARALLEL = $(if $(filter-out 1,$(CORES)),-n $(CORES) --dist loadgroup --no-loadscope-reorder)
+TESTS ?=
 test: $(LAB_STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest $(PARALLEL) $(TESTS)
 
 # The quick loop while you work: every test that does not run the workflow, Quarto or Slurm
 # (`pytest -m "not slow"`, lint included: tests/test_style.py), spread over the cores.
 check: $(LAB_STAMP)
-	$(BIN)/pytest -m "not slow" -n $(CORES)
+	$(BIN)/pytest -m "not slow" $(PARALLEL)
 
 # JupyterLab on the project, Jupytext pairing each notebooks/*.py with an .ipynb (run `make`
 # first for the results they read). LAB_ARGS for Jupyter's options, e.g. LAB_ARGS=--no-browser.
@@ -106,10 +111,11 @@ report: run
 verify: $(STAMP)
 	$(BIN)/python -m leisurenet.manifest verify $(MANIFEST) --cores $(CORES) $(if $(CONFIG),--configfile $(CONFIG)) $(if $(KEEP),--keep)
 
-# Build times and memory as ratios to baselines of the same run, in a scratch copy:
-# prints the table and writes results/benchmark/benchmark.csv (and profile.csv beside it).
-bench: $(STAMP)
-	$(BIN)/python -m benchmarks --output results/benchmark/benchmark.csv
+# Build times and memory as ratios to baselines of the same run, in a scratch copy, the cold
+# build's critical path and the test suite's time (the notebook tools: it runs make test's
+# pytest): prints the table and writes results/benchmark/benchmark.csv (and more beside it).
+bench: $(LAB_STAMP)
+	$(BIN)/python -m benchmarks --cores $(CORES) --output results/benchmark/benchmark.csv
 
 # Mutation testing of the statistical core, in a scratch copy of the project (tools/mutation.py):
 # the kill rate per module and overall, and every surviving mutant not explained in

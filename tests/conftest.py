@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import fcntl
+import json
+import os
 import shutil
 import subprocess
 import sys
@@ -18,6 +21,7 @@ from leisurenet.data.published import load_published
 from leisurenet.data.synthetic import generate
 from leisurenet.data.toolexports.writing import write_export
 
+from . import scheduling
 from .metadata import add_metadata
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -140,6 +144,33 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     _running["test"] = item
 
 
+# --- on every core (tests/scheduling.py) ----------------------------------------------------
+
+_durations: dict[str, float] = {}
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    groups = {item.nodeid: scheduling.group_of(item) for item in items}
+    for item in items:
+        if groups[item.nodeid]:
+            item.add_marker(pytest.mark.xdist_group(groups[item.nodeid]))
+    cache = getattr(config, "cache", None)  # absent under -p no:cacheprovider
+    items[:] = scheduling.longest_first(items, groups, cache.get(scheduling.CACHE_KEY, {}) if cache else {})
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    # pytest-xdist appends "@group" to a grouped test's id in the reports its workers send
+    nodeid = report.nodeid.split("@")[0]
+    _durations[nodeid] = _durations.get(nodeid, 0.0) + report.duration
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    cache = getattr(session.config, "cache", None)
+    if cache is not None and "PYTEST_XDIST_WORKER" not in os.environ and _durations:
+        cache.set(scheduling.CACHE_KEY, cache.get(scheduling.CACHE_KEY, {}) | _durations)
+
+
 def run(folder: Path, *args: str, cores: int = 2) -> subprocess.CompletedProcess:
     """Snakemake in ``folder``; a run that executes jobs (not a dry run) only for a slow test."""
     test = _running.get("test")
@@ -151,23 +182,61 @@ def run(folder: Path, *args: str, cores: int = 2) -> subprocess.CompletedProcess
     )
 
 
+def built_once(tmp_path_factory, name: str, build) -> Path:
+    """The folder ``name``, filled by ``build(folder)`` once for the whole test run.
+
+    Under pytest-xdist each worker has its own session, so a session fixture would run the
+    workflow once per worker: here the first worker to need the folder builds it, in the
+    run's shared temporary folder, while any other waits on a lock, then all read it. A
+    failed build is recorded, so the others fail with its message rather than build again.
+    """
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        folder = tmp_path_factory.mktemp(name)
+        build(folder)
+        return folder
+    root = tmp_path_factory.getbasetemp().parent
+    folder, done, failed = root / name, root / f"{name}.done", root / f"{name}.failed"
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if failed.exists():
+            pytest.fail(f"building {name} failed in another worker:\n{failed.read_text()}")
+        if not done.exists():
+            folder.mkdir()
+            try:
+                build(folder)
+            except BaseException as error:
+                failed.write_text(f"{type(error).__name__}: {error}")
+                raise
+            done.touch()
+    return folder
+
+
+def run_to_end(folder: Path, *args: str) -> None:
+    """The workflow in ``folder`` (a scratch project), which must succeed."""
+    result = run(folder, *args)
+    assert result.returncode == 0, result.stderr[-3000:]
+
+
+def build_replica_run(folder: Path) -> None:
+    run_to_end(scratch_project(folder))
+
+
+def build_other_run(folder: Path) -> None:
+    scratch_project(folder)
+    (folder / "other.yaml").write_text(yaml.safe_dump({"synthetic": OTHER_SYNTHETIC, "study": OTHER_STUDY}))
+    run_to_end(folder, "--configfile", "other.yaml")
+
+
 @pytest.fixture(scope="session")
 def replica_run(tmp_path_factory):
     """The whole pipeline on the synthetic replica, to the rendered paper."""
-    folder = scratch_project(tmp_path_factory.mktemp("pipeline"))
-    result = run(folder)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return folder
+    return built_once(tmp_path_factory, "pipeline", build_replica_run)
 
 
 @pytest.fixture(scope="session")
 def other_run(tmp_path_factory):
     """The same pipeline on another dataset: 120 generated respondents, another seed."""
-    folder = scratch_project(tmp_path_factory.mktemp("other"))
-    (folder / "other.yaml").write_text(yaml.safe_dump({"synthetic": OTHER_SYNTHETIC, "study": OTHER_STUDY}))
-    result = run(folder, "--configfile", "other.yaml")
-    assert result.returncode == 0, result.stderr[-3000:]
-    return folder
+    return built_once(tmp_path_factory, "other", build_other_run)
 
 
 @pytest.fixture(scope="session")
@@ -175,27 +244,30 @@ def own_data_run(replica_run, tmp_path_factory):
     """The replica's answers as a user's SPSS export, selected by a config naming only the data
     keys, to the recoded data and the (skipped) audit; metadata_run takes a user's export to
     the paper."""
-    import pyreadstat
 
-    folder = scratch_project(tmp_path_factory.mktemp("own_data"))
-    export = pd.read_csv(replica_run / "results/synthetic/raw_export.csv", dtype=str, keep_default_na=False)
-    shutil.copy(replica_run / "results/synthetic/frame.csv", folder / "frame.csv")
-    numeric = export.copy()
-    for column in numeric.columns[2:]:
-        numeric[column] = pd.to_numeric(numeric[column].replace("", None))
-    labels = {"vis_defined": {1.0: "helemaal niet akkoord", 5.0: "helemaal akkoord"}}
-    pyreadstat.write_sav(
-        numeric,
-        folder / "export.sav",
-        variable_value_labels=labels,
-        missing_ranges={c: [9] for c in numeric.columns[3:]},
-    )
-    (folder / "mine.yaml").write_text("data:\n  raw: export.sav\n  frame: frame.csv\npublished: null\n")
-    targets = ["results/recode/recoded.parquet", "results/audit/figures.csv"]
-    # the targets first: --configfile takes every file name that follows it
-    result = run(folder, *targets, "--configfile", "mine.yaml")
-    assert result.returncode == 0, result.stderr[-3000:]
-    return folder
+    def build(folder: Path) -> None:
+        import pyreadstat
+
+        scratch_project(folder)
+        raw = replica_run / "results/synthetic/raw_export.csv"
+        export = pd.read_csv(raw, dtype=str, keep_default_na=False)
+        shutil.copy(replica_run / "results/synthetic/frame.csv", folder / "frame.csv")
+        numeric = export.copy()
+        for column in numeric.columns[2:]:
+            numeric[column] = pd.to_numeric(numeric[column].replace("", None))
+        labels = {"vis_defined": {1.0: "helemaal niet akkoord", 5.0: "helemaal akkoord"}}
+        pyreadstat.write_sav(
+            numeric,
+            folder / "export.sav",
+            variable_value_labels=labels,
+            missing_ranges={c: [9] for c in numeric.columns[3:]},
+        )
+        (folder / "mine.yaml").write_text("data:\n  raw: export.sav\n  frame: frame.csv\npublished: null\n")
+        targets = ["results/recode/recoded.parquet", "results/audit/figures.csv"]
+        # the targets first: --configfile takes every file name that follows it
+        run_to_end(folder, *targets, "--configfile", "mine.yaml")
+
+    return built_once(tmp_path_factory, "own_data", build)
 
 
 RELEASE_TARGET = "results/release/leisurenet-release.zip"
@@ -206,14 +278,17 @@ def metadata_run(replica_run, tmp_path_factory):
     """A user's export to the paper and the release: the replica as a Qualtrics export with a
     panel's metadata, through its mapping (which drops the tool's own metadata columns), with
     no published figures to audit (published: null)."""
-    folder = tmp_path_factory.mktemp("metadata")
-    export, _ = tool_project(replica_run, folder, "qualtrics", seed=11)
-    meta = add_metadata(export)
-    with open(folder / "mine.yaml", "a", encoding="utf-8") as config:
-        config.write("published: null\n")
-    result = run(folder, "all", RELEASE_TARGET, "--configfile", "mine.yaml")
-    assert result.returncode == 0, result.stderr[-3000:]
-    return folder, meta
+
+    def build(folder: Path) -> None:
+        export, _ = tool_project(replica_run, folder, "qualtrics", seed=11)
+        # kept beside the run: every worker reads the same values the export was given
+        (folder / "metadata.json").write_text(json.dumps(add_metadata(export)), encoding="utf-8")
+        with open(folder / "mine.yaml", "a", encoding="utf-8") as config:
+            config.write("published: null\n")
+        run_to_end(folder, "all", RELEASE_TARGET, "--configfile", "mine.yaml")
+
+    folder = built_once(tmp_path_factory, "metadata", build)
+    return folder, json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
 
 
 def tool_project(replica_run: Path, folder: Path, layout: str, seed: int = 3) -> tuple[Path, Path]:
