@@ -7,6 +7,9 @@ so ``results/`` of the project is never touched, and measures, each as the media
 - **cold build**: ``results/`` and ``.snakemake/`` empty, dependencies installed, to the
   rendered paper, against a bare ``python -c "import pandas, statsmodels.api,
   matplotlib.pyplot"``; target at most 8x;
+- **critical path** of the last cold build: the chain of jobs, from Snakemake's own records
+  of each job (``.snakemake/metadata``), each with its seconds and any wait for a core
+  (:mod:`benchmarks.critical`); written to ``critical_path.csv``. No target;
 - **no-op rerun**: everything up to date, against ``snakemake --version``; target at most 1.5x;
 - **paper edit**: a space appended to ``paper/paper.qmd``; which rules reran (parsed from
   Snakemake's log), expected only ``paper`` (and ``manifest``, which checksums every
@@ -21,6 +24,10 @@ so ``results/`` of the project is never touched, and measures, each as the media
   starts and what the functions it may run import later (the heavy libraries, such as
   pingouin or statsmodels, that the library imports inside the functions that use them);
   written to ``job_imports.csv``. No target;
+- **test suite**: ``make test``'s pytest on ``--cores`` workers in the project, with pytest's
+  cache off (the order of a fresh clone), with Quarto and Slurm where the environment has
+  them; its seconds and its ten slowest tests (:mod:`benchmarks.suite`), written to
+  ``suite.csv``. Target at most 6 minutes;
 - **scaling**: the synthetic replica at each ``--sizes`` (``synthetic.n_respondents`` through
   a ``--configfile``; the frame scales with it), end to end, with peak memory; target for
   the largest size: at most 2x the time at n = 77 and peak memory under 2 GB.
@@ -67,6 +74,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from benchmarks import critical, suite
+
 if TYPE_CHECKING:
     import numpy as np
 
@@ -90,13 +99,14 @@ BASE_SIZE = 77
 COLD_MAX_RATIO = 8.0
 NOOP_MAX_RATIO = 1.5
 SETUP_MAX_RATIO = 0.3
+SUITE_MAX_SECONDS = 360.0
 # What `make .venv/.installed` reads (tests/end_to_end/test_setup.py copies the same).
 SETUP_FILES = ("Makefile", "requirements.lock", "pyproject.toml", "src")
 SCALE_MAX_RATIO = 2.0
 SCALE_MAX_MB = 2048.0
-# Rules an edit of the paper's text may rerun: the paper, and the manifest, which
+# Rules an edit of the paper's text may rerun: the paper's two renders, and the manifest, which
 # checksums every output (the paper's too) and so must follow any change.
-EDIT_EXPECTED = frozenset({"paper"})
+EDIT_EXPECTED = frozenset({"paper", "paper_pdf"})
 EDIT_ALLOWED = frozenset({"manifest"})
 NOT_A_JOB = frozenset({"all"})  # the target rule runs no code
 SAMPLE_SECONDS = 0.1
@@ -590,7 +600,7 @@ class Settings:
     timeout: float = 900.0
     memory_limit_mb: float = 8000.0
     keep: Path | None = None
-    measurements: tuple[str, ...] = ("cold", "noop", "edit", "exact", "imports", "scaling")
+    measurements: tuple[str, ...] = ("cold", "noop", "edit", "exact", "imports", "tests", "scaling")
     python: str = sys.executable
     snakemake: str = str(Path(sys.executable).parent / "snakemake")
 
@@ -601,6 +611,8 @@ class Report:
     profile: list[dict] = field(default_factory=list)  # run, rule, seconds
     imports: list[dict] = field(default_factory=list)  # module, cumulative seconds
     jobs: list[dict] = field(default_factory=list)  # job, import seconds at start and in functions
+    critical: list[dict] = field(default_factory=list)  # the cold build's critical path, job by job
+    suite: list[dict] = field(default_factory=list)  # the test suite's slowest tests
 
 
 def say(message: str) -> None:
@@ -752,6 +764,8 @@ def save(report: Report, settings: Settings) -> None:
     write_records(report.profile, settings.output.with_name("profile.csv"))
     write_records(report.imports, settings.output.with_name("imports.csv"))
     write_records(report.jobs, settings.output.with_name("job_imports.csv"))
+    write_records(report.critical, settings.output.with_name("critical_path.csv"))
+    write_records(report.suite, settings.output.with_name("suite.csv"))
 
 
 def measure(settings: Settings) -> Report:
@@ -791,6 +805,11 @@ def measure(settings: Settings) -> Report:
                 if ok:
                     typical = min(ok, key=lambda r: abs(r.seconds - median(x.seconds for x in ok)))
                     report.profile += profile_rows("cold build", typical, typical.seconds)
+                if built:
+                    report.critical = critical.path_records(
+                        critical.critical_path(critical.jobs_from_metadata(folder))
+                    )
+                    report.rows.append(critical_row(report.critical))
                 save(report, settings)
         if "noop" in wanted:
             say("no-op rerun")
@@ -836,6 +855,11 @@ def measure(settings: Settings) -> Report:
             say("imports per job (python -X importtime)")
             report.jobs = job_imports(settings, folder)
             save(report, settings)
+        if "tests" in wanted:
+            say(f"the test suite (make test's pytest on {settings.cores} workers, in the project)")
+            row, report.suite = time_suite(settings)
+            report.rows.append(row)
+            save(report, settings)
         if "scaling" in wanted:
             report.rows += scale(settings, folder, report)
             save(report, settings)
@@ -845,6 +869,31 @@ def measure(settings: Settings) -> Report:
             shutil.move(str(workdir / "project"), settings.keep)
         shutil.rmtree(workdir, ignore_errors=True)
     return report
+
+
+def critical_row(path: list[dict]) -> Row:
+    """The critical path as a row: from its first job's start to its last job's end."""
+    if not path:
+        return Row("critical path of the cold build", math.nan, 0, note="no job records")
+    seconds = path[-1]["start_seconds"] + path[-1]["seconds"]
+    return Row("critical path of the cold build", seconds, 1, note=critical.describe(path))
+
+
+def time_suite(settings: Settings) -> tuple[Row, list[dict]]:
+    """The test suite once (it takes minutes): a row against the target, and its slowest tests."""
+    code, counts, seconds, slowest = suite.run_suite(
+        settings.python, settings.project, settings.cores, timeout=max(settings.timeout, 3600.0)
+    )
+    note = f"{counts or 'no summary'}{'' if code == 0 else f'; pytest exit code {code}'}"
+    row = Row(
+        f"test suite (make test, {settings.cores} workers)",
+        seconds if seconds is not None and code == 0 else math.nan,
+        1,
+        target=f"<= {SUITE_MAX_SECONDS / 60:.0f} min",
+        met=met(seconds if code == 0 and seconds is not None else math.nan, SUITE_MAX_SECONDS),
+        note=note,
+    )
+    return row, slowest
 
 
 def time_setup(settings: Settings, workdir: Path, reps: int) -> list[Row]:
@@ -1075,7 +1124,12 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help=f"one repetition, sizes {' '.join(map(str, QUICK_SIZES))}, 300 s timeout (a smoke run)",
     )
-    p.add_argument("--cores", type=int, default=2, help="snakemake --cores (default 2, as `make`)")
+    p.add_argument(
+        "--cores",
+        type=int,
+        default=os.cpu_count() or 2,
+        help="snakemake --cores and the test suite's workers (default: every core, as `make`)",
+    )
     p.add_argument(
         "--timeout", type=float, default=900.0, help="seconds before a run is stopped (default 900)"
     )
@@ -1088,8 +1142,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--only",
         nargs="+",
-        choices=["cold", "noop", "edit", "exact", "setup", "imports", "scaling"],
-        default=["cold", "noop", "edit", "exact", "setup", "imports", "scaling"],
+        choices=["cold", "noop", "edit", "exact", "setup", "imports", "tests", "scaling"],
+        default=["cold", "noop", "edit", "exact", "setup", "imports", "tests", "scaling"],
         help="measure only these (baselines always)",
     )
     p.add_argument("--project", type=Path, default=Path.cwd(), help="the project to copy (default: .)")
@@ -1098,7 +1152,7 @@ def parser() -> argparse.ArgumentParser:
         type=Path,
         default=Path("results/benchmark/benchmark.csv"),
         help="the table (default results/benchmark/benchmark.csv; profile.csv, imports.csv, "
-        "job_imports.csv and machine.json beside it)",
+        "job_imports.csv, critical_path.csv, suite.csv and machine.json beside it)",
     )
     p.add_argument("--keep", type=Path, default=None, help="keep the scratch project here (for inspection)")
     return p
@@ -1151,6 +1205,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("\nimports when Snakemake parses the workflow (python -X importtime, cumulative):")
         for row in report.imports:
             print(f"  {row['module']:<40} {row['seconds']:6.2f} s")
+    if report.critical:
+        print("\ncritical path of the last cold build (Snakemake's job records):")
+        for row in report.critical:
+            print(
+                f"  {row['step']:>2}. {row['rule']:<28} starts at {row['start_seconds']:6.1f} s, "
+                f"{row['seconds']:5.1f} s, after {row['waited_seconds']:4.1f} s waiting"
+            )
+    if report.suite:
+        print("\nthe test suite's slowest tests (pytest --durations):")
+        for row in report.suite:
+            print(f"  {row['seconds']:7.1f} s  {row['phase']:<8} {row['test']}")
     if report.jobs:
         print(
             "\nimports per job (python -X importtime, median; at the start, then in the functions it runs):"
@@ -1161,7 +1226,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     out = settings.output
     save(report, settings)
     out.with_name("machine.json").write_text(json.dumps(info, indent=2) + "\n")
-    print(f"\nwritten: {out} (and profile.csv, imports.csv, job_imports.csv, machine.json beside it)")
+    print(
+        f"\nwritten: {out} (and profile.csv, imports.csv, job_imports.csv, critical_path.csv, "
+        "suite.csv, machine.json beside it)"
+    )
     missed = [r.measurement for r in report.rows if r.met == "no"]
     if missed:
         print(f"targets not met: {', '.join(missed)}")

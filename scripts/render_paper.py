@@ -1,4 +1,4 @@
-"""Rule paper: assemble the build folder and render the manuscript to HTML and PDF."""
+"""Rule paper: assemble the build folder, render the manuscript to HTML and trace its numbers."""
 
 from pathlib import Path
 
@@ -8,19 +8,14 @@ import yaml
 from leisurenet.io import atomic_path, stage_logger
 from leisurenet.paper.checklists import missing_locations
 from leisurenet.paper.provenance import provenance_table
-from leisurenet.paper.render import assemble, render
+from leisurenet.paper.render import assemble, log_rendering, render
 
 sm = snakemake
 log = stage_logger(sm.log[0], "paper")
 build = Path(sm.params.build)
 figures = sorted({Path(f).parent for f in sm.input.figures})
 assemble(Path(sm.input.source).parent, build, sm.input.variables, sm.input.tables, figures)
-rendering = render(build, sm.params.renderer, Path(sm.output.html), Path(sm.output.pdf))
-if rendering.note:
-    log.warning("%s", rendering.note)
-for warning in rendering.warnings:
-    log.warning("%s", warning)
-log.info("rendered with %s", rendering.renderer)
+log_rendering(log, render(build, sm.params.renderer, Path(sm.output.html), None))
 # A checklist item the paper claims to report must point at a section or table it has.
 missing = missing_locations(
     pd.read_csv(sm.input.checklists, keep_default_na=False), Path(sm.output.html).read_text(encoding="utf-8")

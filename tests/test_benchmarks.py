@@ -3,13 +3,16 @@ is not run here (`make bench` runs it)."""
 
 from __future__ import annotations
 
+import base64
 import csv
+import json
 import math
 import subprocess
 import sys
 
 import pytest
 
+from benchmarks import critical, suite
 from benchmarks.harness import (
     COLUMNS,
     LATER,
@@ -49,15 +52,23 @@ job         count
 all             1
 manifest        1
 paper           1
-total           3
+paper_pdf       1
+total           4
 
 [Fri Nov 27 00:29:04 2026]
 localrule paper:
     input: paper/paper.qmd
     reason: Updated input files: paper/paper.qmd
+[Fri Nov 27 00:29:04 2026]
+localrule paper_pdf:
+    input: paper/paper.qmd
+    reason: Updated input files: paper/paper.qmd
+[Fri Nov 27 00:29:06 2026]
+Finished jobid: 14 (Rule: paper_pdf)
+1 of 4 steps (25%) done
 [Fri Nov 27 00:29:07 2026]
 Finished jobid: 13 (Rule: paper)
-1 of 3 steps (33%) done
+2 of 4 steps (50%) done
 [Fri Nov 27 00:29:07 2026]
 localrule manifest:
 [Fri Nov 27 00:29:09 2026]
@@ -66,7 +77,7 @@ Finished jobid: 15 (Rule: manifest)
 localrule all:
 [Fri Nov 27 00:29:09 2026]
 Finished jobid: 0 (Rule: all)
-3 of 3 steps (100%) done
+4 of 4 steps (100%) done
 """
 
 
@@ -119,8 +130,8 @@ def test_memory_peaks_are_the_highest_over_repetitions():
 
 
 def test_rules_run_and_their_durations_from_the_log():
-    assert rules_run(EDIT_LOG) == ["paper", "manifest", "all"]
-    assert rule_durations(EDIT_LOG) == {"paper": 3.0, "manifest": 2.0}
+    assert rules_run(EDIT_LOG) == ["paper", "paper_pdf", "manifest", "all"]
+    assert rule_durations(EDIT_LOG) == {"paper_pdf": 2.0, "paper": 3.0, "manifest": 2.0}
     # A rule that started but never finished (the run was stopped) is timed to the last stamp.
     stopped = EDIT_LOG.split("[Fri Nov 27 00:29:09 2026]\nFinished jobid: 15")[0]
     stopped += "[Fri Nov 27 00:30:00 2026]\n"
@@ -171,7 +182,7 @@ def test_jobs_of_one_rule_are_timed_each_and_summed():
 def test_edit_row_expects_only_the_paper_and_its_manifest():
     row = edit_row(runs(7.0, 8.0, 6.0, log=EDIT_LOG), "no-op rerun", 3.0)
     assert row.met == "yes" and row.seconds == 7.0
-    assert row.note.startswith("reran: manifest, paper")
+    assert row.note.startswith("reran: manifest, paper, paper_pdf")
     assert "manifest checksums every output" in row.note
     more = EDIT_LOG.replace("localrule paper:", "localrule paper:\nlocalrule describe:")
     row = edit_row(runs(7.0, log=more), "no-op rerun", 3.0)
@@ -321,3 +332,67 @@ def test_cli_help():
     )
     assert result.returncode == 0, result.stderr
     assert "--repetitions" in result.stdout and "--quick" in result.stdout
+
+
+# --- the critical path and the test suite ---------------------------------------------------
+
+
+def write_record(meta, output: str, rule: str, job: int, start: float, end: float, inputs=()):
+    name = base64.urlsafe_b64encode(output.encode()).decode()
+    record = {"rule": rule, "job_hash": job, "starttime": start, "endtime": end, "input": list(inputs)}
+    (meta / name).write_text(json.dumps(record))
+
+
+def test_jobs_are_read_from_snakemakes_records_one_per_job(tmp_path):
+    meta = tmp_path / ".snakemake" / "metadata"
+    meta.mkdir(parents=True)
+    write_record(meta, "results/a.csv", "a", 1, 10.0, 12.0, ["config.yaml"])
+    write_record(meta, "results/a.parquet", "a", 1, 10.0, 12.5, ["config.yaml"])
+    write_record(meta, "results/b.csv", "b", 2, 12.6, 15.0, ["results/a.csv"])
+    jobs = sorted(critical.jobs_from_metadata(tmp_path), key=lambda job: job.start)
+    assert [(j.rule, j.start, j.end) for j in jobs] == [("a", 10.0, 12.5), ("b", 12.6, 15.0)]
+    assert jobs[0].outputs == {"results/a.csv", "results/a.parquet"}
+    assert jobs[1].inputs == {"results/a.csv"}
+
+
+def job(rule, start, end, outputs=(), inputs=()):
+    return critical.Job(rule, start, end, frozenset(outputs), frozenset(inputs))
+
+
+def test_the_critical_path_follows_the_input_that_was_ready_last():
+    first = job("clean", 0.0, 2.0, ["c"])
+    quick = job("describe", 2.0, 3.0, ["d"], ["c"])
+    slow = job("models", 2.5, 9.0, ["m"], ["c"])  # started after waiting 0.5 s for a core
+    other = job("audit", 2.0, 10.0, ["x"], ["c"])  # finished later, but nothing waits for it
+    last = job("paper", 9.0, 11.0, ["p"], ["d", "m", "source.qmd"])
+    chain = critical.critical_path([last, quick, other, slow, first])
+    assert [j.rule for j in chain] == ["clean", "models", "paper"]
+    rows = critical.path_records(chain)
+    assert [(r["start_seconds"], r["seconds"], r["waited_seconds"]) for r in rows] == [
+        (0.0, 2.0, 0.0),
+        (2.5, 6.5, 0.5),
+        (9.0, 2.0, 0.0),
+    ]
+    assert critical.describe(rows) == "clean 2.0 s -> models 6.5 s (after 0.5 s waiting) -> paper 2.0 s"
+    assert critical.critical_path([]) == [] and critical.path_records([]) == []
+
+
+SUITE_OUTPUT = """\
+........................................................................ [ 98%]
+...                                                                      [100%]
+============================= slowest 10 durations =============================
+331.20s setup    tests/end_to_end/test_renderers.py::test_a[replica]
+97.51s call     tests/end_to_end/test_setup.py::test_b[uv]
+0.91s teardown tests/end_to_end/test_slurm.py::test_c
+=========== 1012 passed, 2 skipped in 412.85s (0:06:52) ===========
+"""
+
+
+def test_the_suites_summary_and_slowest_tests_are_read_from_pytests_output():
+    counts, seconds, slowest = suite.parse(SUITE_OUTPUT)
+    assert counts == "1012 passed, 2 skipped" and seconds == 412.85
+    assert slowest[0] == {"test": "tests/end_to_end/test_renderers.py::test_a[replica]", "phase": "setup",
+                          "seconds": 331.2}  # fmt: skip
+    assert [row["phase"] for row in slowest] == ["setup", "call", "teardown"]
+    assert suite.parse("nothing ran")[:2] == ("", None)
+    assert "-n" not in suite.command("python", 1) and suite.command("python", 4)[3:5] == ["-n", "4"]

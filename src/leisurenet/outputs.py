@@ -211,7 +211,7 @@ OUTPUTS: tuple[Output, ...] = (
            "the AAPOR and CHERRIES reporting items: reported (where), unknown or not applicable (why)",
            "table"),
     Output("paper/paper.html", "paper", "html", None, "The paper (self-contained HTML).", "paper"),
-    Output("paper/paper.pdf", "paper", "pdf", None, "The paper (PDF).", "paper"),
+    Output("paper/paper.pdf", "paper_pdf", "pdf", None, "The paper (PDF).", "paper"),
     Output("paper/provenance.csv", "paper", "provenance", "provenance",
            "every number printed in the paper: its file, row, column, value", None),
     # the run's record

@@ -139,7 +139,7 @@ def test_a_library_change_reruns_the_rules_that_import_it_and_what_follows(repli
     jobs = planned(folder)
     # The rules that import it rerun for it, those after them because of them, and no other.
     rerun = importers(CROSSTAB)
-    assert rerun <= set(jobs) and {"paper_assets", "paper", "manifest"} <= set(jobs)
+    assert rerun <= set(jobs) and {"paper_assets", "paper", "paper_pdf", "manifest"} <= set(jobs)
     for rule in set(jobs) - rerun:
         assert all(r.startswith("Input files updated by another job") for r in jobs[rule]), (rule, jobs[rule])
     # Snakemake names the module where no job before the rule reruns as well
@@ -159,7 +159,7 @@ def test_a_config_file_of_another_stage_reruns_nothing(replica_run, tmp_path):
     assert jobs["manifest"] == {f"Updated input files: {folder / 'release_only.yaml'}"}
     (folder / "alpha.yaml").write_text("paper:\n  alpha: 0.05\n")  # the value it had
     jobs = planned(folder, "--configfile", "alpha.yaml")
-    assert set(jobs) == {"paper_assets", "paper", "manifest", "all"}
+    assert set(jobs) == {"paper_assets", "paper", "paper_pdf", "manifest", "all"}
     assert any("Params have changed" in reason for reason in jobs["paper_assets"]), jobs
 
 

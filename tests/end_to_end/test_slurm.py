@@ -138,7 +138,7 @@ def test_every_rule_ran_as_a_slurm_job_with_the_profiles_resources(slurm_run):
     memory = {
         rule: re.search(r"mem=(\w+)", jobs[logs[0].stem]["Tres"])[1] for rule, logs in slurm_logs.items()
     }
-    assert memory["paper"] == PAPER_MEM
+    assert memory["paper"] == memory["paper_pdf"] == PAPER_MEM
     assert memory["recode"] == DEFAULT_MEM
 
 

@@ -21,6 +21,7 @@ rule bootstrap_chunk:
         "results/logs/bootstrap/chunk_{chunk}.log",
     wildcard_constraints:
         chunk=r"\d+",
+    priority: PRIORITY["bootstrap_chunk"]
     conda:
         "../envs/leisurenet.yaml"
     params:
@@ -45,6 +46,7 @@ rule bootstrap:
         **outputs("bootstrap"),
     log:
         "results/logs/bootstrap.log",
+    priority: PRIORITY["bootstrap"]
     conda:
         "../envs/leisurenet.yaml"
     params:

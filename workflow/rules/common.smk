@@ -15,6 +15,24 @@ if not SYNTHETIC and config["data"]["frame"] == "synthetic":
     )
 
 
+# Which ready job starts first when the cores are busy (Snakemake's priority, higher first):
+# those with the most work after them, so that the paper does not wait for a chain started
+# late. The multiverse's specifications need only the cleaned data and are followed by the
+# multiverse and its figure; the bootstrap's chunks by their intervals, and the models and
+# the descriptives by a figure each, all before the paper's assets; the Likert charts, the
+# longest of the figures, are needed by the paper alone. No output depends on the order.
+PRIORITY = {
+    "multiverse_spec": 3,
+    "multiverse": 3,
+    "figures_multiverse": 3,
+    "bootstrap_chunk": 2,
+    "bootstrap": 2,
+    "models": 2,
+    "describe": 2,
+    "figures_likert": 1,
+}
+
+
 def raw_export():
     """The raw export the pipeline reads: a user's file, or the synthetic replica's."""
     return "results/synthetic/raw_export.csv" if SYNTHETIC else config["data"]["raw"]

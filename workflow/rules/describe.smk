@@ -10,6 +10,7 @@ rule describe:
         **outputs("describe"),
     log:
         "results/logs/describe.log",
+    priority: PRIORITY["describe"]
     conda:
         "../envs/leisurenet.yaml"
     params:

@@ -42,6 +42,7 @@ rule figures_likert:
         ],
     log:
         "results/logs/figures_likert.log",
+    priority: PRIORITY["figures_likert"]
     conda:
         "../envs/leisurenet.yaml"
     params:
@@ -149,6 +150,7 @@ rule figures_multiverse:
         ),
     log:
         "results/logs/figures_multiverse.log",
+    priority: PRIORITY["figures_multiverse"]
     conda:
         "../envs/leisurenet.yaml"
     params:

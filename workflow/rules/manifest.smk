@@ -36,7 +36,7 @@ rule manifest:
         # Read when the workflow is parsed, so a new commit (or uncommitted changes
         # appearing or going) re-runs this rule through Snakemake's params trigger.
         git=git_state(workflow.basedir),
-        # Not outputs of the run: the paper's render folder, the report (`make report`),
+        # Not outputs of the run: the paper's render folders, the report (`make report`),
         # the release, built on request after (and from) the manifest, and the benchmark
         # (`make bench`), which measures this machine; the proposed mapping (`make mapping`),
         # made on request from an export the run may not read; the executed notebooks
@@ -46,6 +46,7 @@ rule manifest:
         # multiverse_jobs, the executor) changes no result (their rules' logs stay).
         exclude=[
             rules.paper.params.build,
+            rules.paper_pdf.params.build,
             "results/logs/bootstrap",
             "results/logs/multiverse",
             "results/report.html",

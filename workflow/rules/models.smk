@@ -9,6 +9,7 @@ rule models:
         **outputs("models"),
     log:
         "results/logs/models.log",
+    priority: PRIORITY["models"]
     conda:
         "../envs/leisurenet.yaml"
     params:

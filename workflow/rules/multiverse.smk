@@ -26,6 +26,7 @@ rule multiverse_spec:
         "results/logs/multiverse/{job}.log",
     wildcard_constraints:
         job="|".join(re.escape(name) for name in MULTIVERSE_JOBS),
+    priority: PRIORITY["multiverse_spec"]
     conda:
         "../envs/leisurenet.yaml"
     params:
@@ -47,6 +48,7 @@ rule multiverse:
         **outputs("multiverse"),
     log:
         "results/logs/multiverse.log",
+    priority: PRIORITY["multiverse"]
     conda:
         "../envs/leisurenet.yaml"
     params:

@@ -54,8 +54,8 @@ rule paper_assets:
 
 
 rule paper:
-    """Render the manuscript to HTML and PDF (Quarto if installed, else Pandoc + Typst), and list
-    where every number printed in it comes from (provenance.csv)."""
+    """Render the manuscript to HTML (Quarto if installed, else Pandoc), and list where every
+    number printed in it comes from (provenance.csv)."""
     input:
         source="paper/paper.qmd",
         project=PAPER_FILES,
@@ -85,3 +85,26 @@ rule paper:
         },
     script:
         "../../scripts/render_paper.py"
+
+
+rule paper_pdf:
+    """Render the manuscript to PDF (Quarto's Typst format if installed, else Pandoc's; the
+    pinned Typst compiles it), beside the HTML's job, in a build folder of its own."""
+    input:
+        source="paper/paper.qmd",
+        project=PAPER_FILES,
+        variables=rules.paper_assets.output.variables,
+        tables=rules.paper_assets.output.tables,
+        figures=FIGURE_FILES,
+        library=library("render_pdf.py"),
+    output:
+        **outputs("paper_pdf"),
+    log:
+        "results/logs/paper_pdf.log",
+    conda:
+        "../envs/leisurenet.yaml"
+    params:
+        renderer=config["paper"]["renderer"],
+        build="results/paper/build_pdf",
+    script:
+        "../../scripts/render_pdf.py"

@@ -11,6 +11,7 @@ with Pandoc's Typst writer and the Typst compiler.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import shutil
 import subprocess
@@ -110,8 +111,11 @@ def typst_version() -> str:
     return json.loads(typst.eval(b"", "str(sys.version)", format="json"))
 
 
-def render_fallback(build: Path, text: str, html: Path, pdf: Path, pandoc: str, filters: Path) -> list[str]:
-    """Pandoc (HTML) and Pandoc + Typst (PDF) on the source ``text`` with its shortcodes expanded."""
+def render_fallback(
+    build: Path, text: str, html: Path | None, pdf: Path | None, pandoc: str, filters: Path
+) -> list[str]:
+    """Pandoc (HTML) and Pandoc + Typst (PDF) on the source ``text`` with its shortcodes
+    expanded; either output may be None (not rendered)."""
     filters = filters.resolve()
     expanded = build / "paper.expanded.md"
     expanded.write_text(text, encoding="utf-8")
@@ -121,31 +125,39 @@ def render_fallback(build: Path, text: str, html: Path, pdf: Path, pandoc: str, 
         "--citeproc", "--bibliography", "references.bib", "--csl", CITATION_STYLE,
         "--metadata", "link-citations=true",
     ]  # fmt: skip
-    warnings = run([*common, "--to", "html5", "--embed-resources", "--toc", "--toc-depth", "2",
-                    "--css", str(filters / "fallback.css"), "--output", "paper.html"], build)  # fmt: skip
-    warnings += run([*common, "--to", "typst", "--metadata-file", str(filters / "typst-fallback.yaml"),
-                     "--include-in-header", "typst-header.typ", "--output", "paper.typ"], build)  # fmt: skip
-    compile_pdf(build / "paper.typ")
-    shutil.copyfile(build / "paper.html", html)
-    shutil.copyfile(build / "paper.pdf", pdf)
+    warnings = []
+    if html is not None:
+        options = ["--to", "html5", "--embed-resources", "--toc", "--toc-depth", "2",
+                   "--css", str(filters / "fallback.css"), "--output", "paper.html"]  # fmt: skip
+        warnings += run([*common, *options], build)
+        shutil.copyfile(build / "paper.html", html)
+    if pdf is not None:
+        options = ["--to", "typst", "--metadata-file", str(filters / "typst-fallback.yaml"),
+                   "--include-in-header", "typst-header.typ", "--output", "paper.typ"]  # fmt: skip
+        warnings += run([*common, *options], build)
+        compile_pdf(build / "paper.typ")
+        shutil.copyfile(build / "paper.pdf", pdf)
     return warnings
 
 
-def render_quarto(build: Path, source: str, html: Path, pdf: Path) -> list[str]:
-    """Quarto renders HTML and, through its Typst format, PDF (no LaTeX needed).
+def render_quarto(build: Path, source: str, html: Path | None, pdf: Path | None) -> list[str]:
+    """Quarto renders HTML and, through its Typst format, PDF (no LaTeX needed); either
+    output may be None (not rendered).
 
     Quarto compiles its Typst file with the Typst it bundles (0.13 with Quarto 1.7), whose
     PDFs differ in their bytes from run to run; the Typst file it keeps (``keep-typ``) is
     compiled again with the pinned Typst, as the fallback's, so that the PDF is reproducible.
     """
     warnings = []
-    for fmt in ("html", "typst"):
-        warnings += run(["quarto", "render", source, "--to", fmt], build)
     stem = Path(source).stem
-    compile_pdf(build / f"{stem}.typ")
+    if html is not None:
+        warnings += run(["quarto", "render", source, "--to", "html"], build)
+        shutil.copyfile(build / f"{stem}.html", html)
+    if pdf is not None:
+        warnings += run(["quarto", "render", source, "--to", "typst"], build)
+        compile_pdf(build / f"{stem}.typ")
+        shutil.copyfile(build / f"{stem}.pdf", pdf)
     shutil.rmtree(build / ".quarto", ignore_errors=True)  # Quarto's scratch: caches, not results
-    shutil.copyfile(build / f"{stem}.html", html)
-    shutil.copyfile(build / f"{stem}.pdf", pdf)
     return warnings
 
 
@@ -198,10 +210,12 @@ class Rendering:
     note: str | None = None
 
 
-def render(build: Path, setting: str, html: Path, pdf: Path) -> Rendering:
-    """Render with the renderer ``setting`` asks for; the colophon names each engine that ran
-    with the version it reports itself: Quarto's (``quarto --version``) or the pinned Pandoc's
-    (the binary's ``--version``), and that of the Typst compiler that writes the PDF."""
+def render(build: Path, setting: str, html: Path | None, pdf: Path | None) -> Rendering:
+    """Render with the renderer ``setting`` asks for, to HTML, PDF or both (an output that is
+    None is not rendered: the workflow renders each in a job and a build folder of its own);
+    the colophon names each engine that ran with the version it reports itself: Quarto's
+    (``quarto --version``) or the pinned Pandoc's (the binary's ``--version``), and that of the
+    Typst compiler that writes the PDF."""
     renderer, note = choose_renderer(setting)
     compiler = (typst_version(), "typst", "typst.eval(sys.version)")
     # The range the paper is tested with, each number citing its declaration.
@@ -236,3 +250,12 @@ def render(build: Path, setting: str, html: Path, pdf: Path) -> Rendering:
         filters = build / "filters"
         warnings = render_fallback(build, expanded, html, pdf, pypandoc.get_pandoc_path(), filters)
     return Rendering(described, warnings, note)
+
+
+def log_rendering(log: logging.Logger, rendering: Rendering) -> None:
+    """What a render job's log says: the renderer's note and warnings, then which renderer ran."""
+    if rendering.note:
+        log.warning("%s", rendering.note)
+    for warning in rendering.warnings:
+        log.warning("%s", warning)
+    log.info("rendered with %s", rendering.renderer)
