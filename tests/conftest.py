@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import fcntl
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -167,7 +166,7 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     cache = getattr(session.config, "cache", None)
-    if cache is not None and "PYTEST_XDIST_WORKER" not in os.environ and _durations:
+    if cache is not None and not hasattr(session.config, "workerinput") and _durations:
         cache.set(scheduling.CACHE_KEY, cache.get(scheduling.CACHE_KEY, {}) | _durations)
 
 
@@ -182,7 +181,7 @@ def run(folder: Path, *args: str, cores: int = 2) -> subprocess.CompletedProcess
     )
 
 
-def built_once(tmp_path_factory, name: str, build) -> Path:
+def built_once(config: pytest.Config, tmp_path_factory, name: str, build) -> Path:
     """The folder ``name``, filled by ``build(folder)`` once for the whole test run.
 
     Under pytest-xdist each worker has its own session, so a session fixture would run the
@@ -190,7 +189,8 @@ def built_once(tmp_path_factory, name: str, build) -> Path:
     run's shared temporary folder, while any other waits on a lock, then all read it. A
     failed build is recorded, so the others fail with its message rather than build again.
     """
-    if "PYTEST_XDIST_WORKER" not in os.environ:
+    # a worker of this run (not a pytest that a test started, which inherits the environment)
+    if not hasattr(config, "workerinput"):
         folder = tmp_path_factory.mktemp(name)
         build(folder)
         return folder
@@ -228,19 +228,19 @@ def build_other_run(folder: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def replica_run(tmp_path_factory):
+def replica_run(pytestconfig, tmp_path_factory):
     """The whole pipeline on the synthetic replica, to the rendered paper."""
-    return built_once(tmp_path_factory, "pipeline", build_replica_run)
+    return built_once(pytestconfig, tmp_path_factory, "pipeline", build_replica_run)
 
 
 @pytest.fixture(scope="session")
-def other_run(tmp_path_factory):
+def other_run(pytestconfig, tmp_path_factory):
     """The same pipeline on another dataset: 120 generated respondents, another seed."""
-    return built_once(tmp_path_factory, "other", build_other_run)
+    return built_once(pytestconfig, tmp_path_factory, "other", build_other_run)
 
 
 @pytest.fixture(scope="session")
-def own_data_run(replica_run, tmp_path_factory):
+def own_data_run(replica_run, pytestconfig, tmp_path_factory):
     """The replica's answers as a user's SPSS export, selected by a config naming only the data
     keys, to the recoded data and the (skipped) audit; metadata_run takes a user's export to
     the paper."""
@@ -267,14 +267,14 @@ def own_data_run(replica_run, tmp_path_factory):
         # the targets first: --configfile takes every file name that follows it
         run_to_end(folder, *targets, "--configfile", "mine.yaml")
 
-    return built_once(tmp_path_factory, "own_data", build)
+    return built_once(pytestconfig, tmp_path_factory, "own_data", build)
 
 
 RELEASE_TARGET = "results/release/leisurenet-release.zip"
 
 
 @pytest.fixture(scope="session")
-def metadata_run(replica_run, tmp_path_factory):
+def metadata_run(replica_run, pytestconfig, tmp_path_factory):
     """A user's export to the paper and the release: the replica as a Qualtrics export with a
     panel's metadata, through its mapping (which drops the tool's own metadata columns), with
     no published figures to audit (published: null)."""
@@ -287,7 +287,7 @@ def metadata_run(replica_run, tmp_path_factory):
             config.write("published: null\n")
         run_to_end(folder, "all", RELEASE_TARGET, "--configfile", "mine.yaml")
 
-    folder = built_once(tmp_path_factory, "metadata", build)
+    folder = built_once(pytestconfig, tmp_path_factory, "metadata", build)
     return folder, json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
 
 

@@ -56,6 +56,9 @@ def test_untimed_tests_are_estimated_by_kind_and_ties_keep_the_collection_order(
     assert [i.nodeid for i in scheduling.longest_first([quick, slow, other_slow], groups, {})] == list("stq")
 
 
+WORKER = SimpleNamespace(workerinput={"workerid": "gw0"})  # a worker's config, as pytest-xdist's
+
+
 class Factory:
     """A worker's tmp_path_factory: its own base folder under the run's shared one."""
 
@@ -66,28 +69,34 @@ class Factory:
         return self.base
 
 
-def test_a_folder_is_built_once_for_all_workers(tmp_path, monkeypatch):
-    monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw0")
+def test_a_folder_is_built_once_for_all_workers(tmp_path):
     built = []
 
     def build(folder):
         built.append(folder)
         (folder / "result.txt").write_text("done")
 
-    first = built_once(Factory(tmp_path / "gw0"), "run", build)
-    second = built_once(Factory(tmp_path / "gw1"), "run", build)
+    first = built_once(WORKER, Factory(tmp_path / "gw0"), "run", build)
+    second = built_once(WORKER, Factory(tmp_path / "gw1"), "run", build)
     assert first == second == tmp_path / "run" and built == [first]
     assert (first / "result.txt").read_text() == "done"
 
 
-def test_a_failed_build_fails_the_other_workers_with_its_message(tmp_path, monkeypatch):
-    monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw0")
+def test_a_failed_build_fails_the_other_workers_with_its_message(tmp_path):
 
     def build(folder):
         raise AssertionError("snakemake said no")
 
     with pytest.raises(AssertionError, match="snakemake said no"):
-        built_once(Factory(tmp_path / "gw0"), "run", build)
+        built_once(WORKER, Factory(tmp_path / "gw0"), "run", build)
     message = "failed in another worker:\nAssertionError: snakemake said no"
     with pytest.raises(pytest.fail.Exception, match=message):
-        built_once(Factory(tmp_path / "gw1"), "run", lambda folder: None)
+        built_once(WORKER, Factory(tmp_path / "gw1"), "run", lambda folder: None)
+
+
+def test_outside_a_worker_each_session_builds_its_own(tmp_path):
+    """A pytest that a test starts inherits a worker's environment, not its role."""
+    factory = SimpleNamespace(mktemp=lambda name: (tmp_path / name).mkdir() or tmp_path / name)
+    built = []
+    folder = built_once(SimpleNamespace(), factory, "run", built.append)
+    assert folder == tmp_path / "run" and built == [folder]
