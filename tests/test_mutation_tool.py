@@ -45,6 +45,8 @@ def test_a_function_is_tried_again_on_every_test_of_its_tests_files():
 
 def test_the_changed_line_is_read_from_the_diff():
     assert mutation.changed_line(DIFF) == "p = np.asarray(p, dtype=None)"
+    deleted = '--- a.py\n+++ a.py\n@@ -3,3 +3,2 @@\n x = f(\n-    method="L-BFGS-B",\n )\n'
+    assert mutation.changed_line(deleted) == 'removed: method="L-BFGS-B",'
 
 
 def test_a_survivor_is_explained_only_by_its_change_with_a_reason():

@@ -99,11 +99,14 @@ def unexplained(survivors: dict[str, str], explained: dict[str, dict]) -> list[s
 
 
 def changed_line(diff: str) -> str:
-    """The mutated lines of a diff ("+" lines without the file header), joined."""
-    added = [
-        line[1:].strip() for line in diff.splitlines() if line.startswith("+") and not line.startswith("+++")
-    ]
-    return " | ".join(added)
+    """The mutated lines of a diff ("+" lines without the file header), joined; for a mutant
+    that only deletes, the deleted lines after "removed: "."""
+    lines = diff.splitlines()
+    added = [line[1:].strip() for line in lines if line.startswith("+") and not line.startswith("+++")]
+    if added:
+        return " | ".join(added)
+    removed = [line[1:].strip() for line in lines if line.startswith("-") and not line.startswith("---")]
+    return "removed: " + " | ".join(removed) if removed else ""
 
 
 def widen(stats: dict) -> dict:

@@ -1,6 +1,7 @@
 """The fast cumulative-logit refit against statsmodels' fits and closed forms."""
 
 import numpy as np
+import pandas as pd
 import pytest
 import statsmodels.api as sm
 
@@ -100,3 +101,93 @@ def test_patterns_of_a_small_frame():
     pat = patterns(np.array([[1.0], [1.0], [0.0]]), np.array([2, 2, 0]), ["x"], [1, 2, 3])
     assert pat.n == 3 and sorted(pat.counts.tolist()) == [1, 2] and pat.n_levels == 3
     assert pat.X.tolist() == [[0.0], [1.0]] and pat.codes.tolist() == [0, 2]
+
+
+def two_by_two(a, b, c, d, levels=(0, 1)):
+    """A 2x2 table as four weighted rows: (x=0, low), (x=0, high), (x=1, low), (x=1, high)."""
+    low, high = levels
+    return np.array([[0.0], [0.0], [1.0], [1.0]]), np.array([low, high, low, high]), np.array([a, b, c, d])
+
+
+def test_a_2x2_fit_has_the_closed_form_loglik():
+    """The saturated binary model reproduces each row's shares: ll = sum n log(n / row total)."""
+    a, b, c, d = 12, 5, 7, 15
+    fit = cumulative_logit(*two_by_two(a, b, c, d))
+    ll = a * np.log(a / 17) + b * np.log(b / 17) + c * np.log(c / 22) + d * np.log(d / 22)
+    assert fit.loglik == pytest.approx(ll, rel=1e-12) and fit.status == "ok"
+
+
+def test_an_outcome_level_without_weight_is_left_out():
+    """Codes 0 and 2 observed, 1 has no weight: the binary log odds ratio of the 2x2 table."""
+    a, b, c, d = 12, 5, 7, 15
+    X, codes, weights = two_by_two(a, b, c, d, levels=(0, 2))
+    X, codes, weights = np.vstack([X, [[1.0]]]), np.append(codes, 1), np.append(weights, 0)
+    fit = cumulative_logit(X, codes, weights)
+    assert fit.status == "ok" and fit.beta[0] == pytest.approx(np.log(a * d / (b * c)), abs=1e-9)
+    assert fit.std_error[0] == pytest.approx(np.sqrt(1 / a + 1 / b + 1 / c + 1 / d), rel=1e-7)
+
+
+def test_a_large_slope_of_data_that_are_not_separated_is_kept():
+    """log(3000^2) = 16.0 is beyond LARGE_SLOPE, but every cell has cases: a finite estimate."""
+    fit = cumulative_logit(*two_by_two(3000, 1, 1, 3000))
+    assert fit.status == "ok" and fit.beta[0] == pytest.approx(np.log(3000.0**2), abs=1e-8)
+    assert fit.std_error[0] == pytest.approx(np.sqrt(2 / 3000 + 2), rel=1e-7)
+
+
+def test_a_single_observed_outcome_level_is_rank_deficient():
+    fit = cumulative_logit(*two_by_two(5, 0, 5, 0))
+    assert fit.status == "rank_deficient" and np.isnan(fit.beta).all() and np.isnan(fit.loglik)
+
+
+def test_aliased_columns_are_rank_deficient():
+    X = np.array([[0.0, 0.0], [0.0, 0.0], [1.0, 2.0], [1.0, 2.0]])
+    fit = cumulative_logit(X, np.array([0, 1, 0, 1]), np.array([3, 4, 5, 6]))
+    assert fit.status == "rank_deficient" and np.isnan(fit.std_error).all()
+
+
+def test_no_weight_at_all_is_rank_deficient():
+    fit = cumulative_logit(*two_by_two(0, 0, 0, 0)[:2], np.zeros(4))
+    assert fit.status == "rank_deficient"
+
+
+def test_separated_data_keep_their_loglik_supremum():
+    """Complete separation: the likelihood climbs to 1, log-likelihood 0 (to Newton's precision)."""
+    fit = cumulative_logit(*two_by_two(5, 0, 0, 5))
+    assert fit.status == "separated" and fit.loglik == pytest.approx(0.0, abs=1e-6) and fit.loglik < 0
+
+
+def test_model_patterns_of_a_small_frame():
+    """The terms and levels of models.ordinal_logit: reference first, exclusions and gaps applied."""
+    data = pd.DataFrame(
+        {
+            "y": pd.array([1, 2, 4, 4, 1, 2], dtype="Int8"),
+            "g": pd.Categorical(["a", "b", "b", "c", "a", "c"]),
+        }
+    )
+    spec = {"family": "ordinal_logit", "outcome": "y", "predictors": ["g"], "reference": {"g": "b"}}
+    pat = model_patterns(data, spec)
+    assert pat.terms == ["g[a]", "g[c]"] and pat.levels == [1, 2, 4] and pat.n_levels == 3 and pat.n == 6
+    excluded = model_patterns(data, {**spec, "exclude": {"g": ["c"]}})
+    assert excluded.terms == ["g[a]"] and excluded.n == 4 and excluded.levels == [1, 2, 4]
+
+
+def test_only_ordinal_models_message_names_the_model_and_family():
+    spec = {"family": "ols", "outcome": "y", "predictors": ["g"]}
+    with pytest.raises(ValueError, match="^model 'm' is a ols model; the bootstrap and the multiverse refit"):
+        model_patterns(pd.DataFrame({"y": [1.0], "g": ["a"]}), spec, "m")
+
+
+def test_fit_patterns_takes_other_counts():
+    """New counts replace the pattern counts: the log odds ratio of the new table."""
+    pat = patterns(*two_by_two(1, 1, 1, 1)[:2], ["x"], [0, 1])
+    fit = fit_patterns(pat, np.array([12, 5, 7, 15]))
+    assert fit.beta[0] == pytest.approx(np.log(12 * 15 / (5 * 7)), abs=1e-9)
+    assert fit_patterns(pat).beta[0] == pytest.approx(0.0, abs=1e-12)
+
+
+def test_a_constant_column_leaves_no_slope_to_fit():
+    """Every row at x = 1: the column carries no contrast, its slope is NaN, the cut-point fit stands."""
+    X, codes, weights = np.ones((2, 1)), np.array([0, 1]), np.array([3, 7])
+    fit = cumulative_logit(X, codes, weights)
+    assert fit.status == "ok" and np.isnan(fit.beta).all()
+    assert fit.loglik == pytest.approx(3 * np.log(0.3) + 7 * np.log(0.7), rel=1e-12)

@@ -21,6 +21,7 @@ from the ``recoded`` and ``other_recoded`` fixtures; the frame's size classes fr
 from __future__ import annotations
 
 import io
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -381,3 +382,208 @@ def test_the_weights_table_of_the_replica_matches_postStratify(replica, recoded,
 def test_without_weights_the_table_is_its_header():
     table = weights_table(None)
     assert table.empty and table.columns.tolist() == WEIGHTS_COLUMNS
+
+
+# --- a small design: every branch of the tables, against R and SciPy ---------------------------
+#
+# 12 respondents of a frame of 30 networks in post-strata a, b, c (5, 4 and 3 respondents of
+# 12, 10 and 8 networks). R 4.2.2, survey 4.1.1:
+#   d <- data.frame(g = SMALL_G, y = SMALL_Y, x = ..., x1 = ..., z = ..., z1 = ..., N = 30)
+#   pop <- data.frame(g = c("a", "b", "c"), Freq = c(12, 10, 8))
+#   ps <- postStratify(svydesign(ids = ~1, fpc = ~N, data = d), ~g, pop)
+#   ps0 <- postStratify(svydesign(ids = ~1, weights = ~1, data = d), ~g, pop)  # without fpc
+SMALL_G = list("aaaaabbbbccc")
+SMALL_Y = [1, 0, 1, 1, None, 0, 1, 0, 1, 1, 0, 1]
+SMALL_X = ["p", "q", "r", "p", "q", None, "r", "p", "q", "r", "p", "q"]
+SMALL_Z = list("uuvvuvuvuvvu")
+
+
+def small_design():
+    from leisurenet.analysis.weighting import poststratified
+
+    return poststratified(pd.Series(SMALL_G), pd.Series({"a": 12, "b": 10, "c": 8}))
+
+
+def small_items() -> tuple[pd.DataFrame, object]:
+    """Four items: y_mixed (SMALL_Y), y_all (every valid answer positive), y_never (none
+    positive), y_blank (no valid answer); a codebook with just what weighted_items reads."""
+    from types import SimpleNamespace
+
+    def cat(values):
+        return pd.Categorical(values, categories=["positive", "neutral", "negative"])
+
+    recoded = pd.DataFrame(
+        {
+            "y_mixed_cat": cat([{1: "positive", 0: "neutral"}.get(v) for v in SMALL_Y]),
+            "y_all_cat": cat(["positive"] * 10 + [None] * 2),
+            "y_never_cat": cat(["negative", "neutral"] * 5 + [None] * 2),
+            "y_blank_cat": cat([None] * 12),
+        }
+    )
+    items = ["y_mixed", "y_all", "y_never", "y_blank"]
+    spec = {item: {"construct": f"c_{item}", "scale": "agree5"} for item in items}
+    return recoded, SimpleNamespace(item_ids=items, items=spec)
+
+
+def test_a_small_designs_item_at_80_percent_matches_svymean_and_svyciprop():
+    # m <- svymean(~y, ps, na.rm = TRUE, deff = TRUE); coef(m), SE(m), deff(m)
+    # svyciprop(~y, ps, method = "logit", level = 0.8, na.rm = TRUE), the same with "beta"
+    recoded, codebook = small_items()
+    row = weighted_items(recoded, codebook, small_design(), 0.8).iloc[0]
+    assert (row["item"], row["construct"], row["scale"], row["n_valid"]) == (
+        "y_mixed",
+        "c_y_mixed",
+        "agree5",
+        11,
+    )
+    assert row["pct_positive_valid"] == pytest.approx(100 * 7 / 11, rel=1e-14)
+    assert row["pct_positive_valid_weighted"] == pytest.approx(63.526570048309183, rel=1e-13)
+    assert row["se_weighted"] == pytest.approx(11.492580100704827, rel=1e-12)
+    assert row["design_effect"] == pytest.approx(0.94777240376543448, rel=1e-12)
+    assert row["ci_level"] == 0.8 and row["note"] == ""
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx(
+        (0.46968890459043694, 0.77401832325334485), abs=LOGIT_TOLERANCE
+    )
+    assert (row["beta_low"], row["beta_high"]) == pytest.approx(
+        (0.45428825462373801, 0.7907771061345682), abs=1e-12
+    )
+
+
+def test_items_without_variance_or_valid_answers_say_why():
+    # Every valid answer positive (negative): share 1 (0), no variance, so the logit interval is
+    # the point and the beta one the exact binomial of the 10 valid answers, whose open limit is
+    # (alpha / 2)^(1/10) (1 minus it); R gives NaN for both.
+    recoded, codebook = small_items()
+    table = weighted_items(recoded, codebook, small_design(), 0.8).set_index("item")
+    tail = "no variance, no design effect; logit interval the point, beta interval exact binomial"
+    assert table.loc["y_all", "note"] == f"every valid answer is positive: {tail}"
+    assert table.loc["y_never", "note"] == f"every valid answer is not positive: {tail}"
+    assert table.loc["y_blank", "note"] == "no valid answer"
+    assert table.loc[["y_all", "y_never"], "pct_positive_valid"].tolist() == [100.0, 0.0]
+    assert table.loc[["y_all", "y_never"], "pct_positive_valid_weighted"].tolist() == [100.0, 0.0]
+    assert table.loc[["y_all", "y_never"], "se_weighted"].tolist() == [0.0, 0.0]
+    assert table.loc["y_all", ["ci_low", "ci_high", "beta_high"]].tolist() == [1.0, 1.0, 1.0]
+    assert table.loc["y_never", ["ci_low", "ci_high", "beta_low"]].tolist() == [0.0, 0.0, 0.0]
+    assert table.loc["y_all", "beta_low"] == pytest.approx(0.1 ** (1 / 10), rel=1e-12)
+    assert table.loc["y_never", "beta_high"] == pytest.approx(1 - 0.1 ** (1 / 10), rel=1e-12)
+    blank = table.loc["y_blank"]
+    assert blank["n_valid"] == 0
+    assert blank[["pct_positive_valid", "pct_positive_valid_weighted", "ci_low", "beta_high"]].isna().all()
+
+
+def small_crosstabs() -> tuple[pd.DataFrame, dict]:
+    """Cross-tabs of the small design: x by z (z with an empty level w); x1 (x with a level s of
+    one respondent and an empty level t) by z; x by z1 (z with a level w of one respondent);
+    nothing (every value missing) by z1."""
+    x1 = [*SMALL_X[:11], "s"]
+    recoded = pd.DataFrame(
+        {
+            "x": pd.Categorical(SMALL_X),
+            "x1": pd.Categorical(x1, categories=["p", "q", "r", "s", "t"]),
+            "z": pd.Categorical(SMALL_Z, categories=["u", "v", "w"]),
+            "z1": pd.Categorical(["w", *SMALL_Z[1:]], categories=["u", "v", "w"]),
+            "nothing": pd.Series([None] * 12, dtype=object),
+        }
+    )
+    return recoded, {"one": {"col": "z", "rows": ["x", "x1"]}, "two": {"col": "z1", "rows": ["x", "nothing"]}}
+
+
+# svychisq(~x + z, ps, statistic = "F") and "Chisq"; the same on ps0 for the *_no_fpc columns
+R_SMALL_TESTS = pd.DataFrame(
+    [
+        ("x", "z", 5.3236292703827468, 1.987375180117773, 21.861126981295502, 0.013201387413194966,
+         5.8572330443407985, 0.0048750287828141703, 3.1941775622296471, 0.060948578490052981,
+         0.041000231652629893),
+        ("x1", "z", 3.6755343964357672, 2.9050217795529276, 31.955239575082203, 0.023148985462165067,
+         5.8572330443407985, 0.011582888406769363, 2.2053206378614592, 0.10836687769294112,
+         0.085199740111992175),
+        ("x", "z1", 5.3242127556975563, 2.973947199282986, 32.713419192112845, 0.0043174464864331966,
+         9.9574696827425306, 0.00027651251114726381, 3.1945276534185334, 0.036609494549573171,
+         0.012412448309189325),
+    ],
+    columns=["row", "col", "F", "ndf", "ddf", "p_F", "chisq", "p_chisq", "F_no_fpc", "p_F_no_fpc",
+             "p_chisq_no_fpc"],
+)  # fmt: skip
+
+
+def test_a_small_designs_tests_match_svychisq():
+    recoded, crosstabs = small_crosstabs()
+    table = weighted_tests(recoded, crosstabs, small_design())
+    assert table[["family", "row", "col"]].values.tolist() == [
+        ["one", "x", "z"], ["one", "x1", "z"], ["two", "x", "z1"], ["two", "nothing", "z1"]
+    ]  # fmt: skip
+    tested = table.iloc[:3].reset_index(drop=True)
+    for column in R_SMALL_TESTS.columns[2:]:
+        np.testing.assert_allclose(tested[column], R_SMALL_TESTS[column], rtol=1e-12, err_msg=column)
+    assert table["n"].tolist() == [11, 11, 11, 0]
+    assert table.loc[3, "note"].startswith("not tested") and table.loc[3, ["F", "p_holm"]].isna().all()
+
+
+def test_a_small_designs_unweighted_p_drops_empty_levels_only():
+    # Pearson's p (SciPy, no continuity correction) of the observed table: empty levels (t, and
+    # z's w) left out, a level of one respondent (s, z1's w) kept; no p without a valid pair.
+    from scipy.stats import chi2_contingency
+
+    recoded, crosstabs = small_crosstabs()
+    table = weighted_tests(recoded, crosstabs, small_design())
+    for i, (row, col) in enumerate([("x", "z"), ("x1", "z"), ("x", "z1")]):
+        observed = pd.crosstab(recoded[row].astype(str), recoded[col].astype(str))
+        observed = observed.drop(index="nan", errors="ignore")
+        expected = chi2_contingency(observed.to_numpy(), correction=False).pvalue
+        assert table.loc[i, "p_chisq_unweighted"] == pytest.approx(expected, rel=1e-12), (row, col)
+    assert np.isnan(table.loc[3, "p_chisq_unweighted"])
+
+
+def test_a_small_designs_holm_adjusts_within_each_family():
+    # family one: both tests; family two: the one test (the untested cross-tab does not count)
+    recoded, crosstabs = small_crosstabs()
+    table = weighted_tests(recoded, crosstabs, small_design())
+    one = multipletests(R_SMALL_TESTS["p_F_no_fpc"][:2], method="holm")[1]
+    np.testing.assert_allclose(table["p_holm"][:3], [*one, 0.036609494549573171], rtol=1e-12)
+
+
+def test_an_item_without_valid_answers_divides_nothing_by_zero():
+    # its unweighted share is NaN by choice, not by 0/0 (which would warn in every run's log)
+    recoded, codebook = small_items()
+    codebook.item_ids = ["y_blank"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        table = weighted_items(recoded, codebook, small_design(), 0.95)
+    assert np.isnan(table.loc[0, "pct_positive_valid"])
+
+
+def test_a_codebook_without_items_gives_the_header():
+    recoded, codebook = small_items()
+    codebook.item_ids = []
+    table = weighted_items(recoded, codebook, small_design(), 0.95)
+    assert table.empty and table.columns.tolist() == ITEM_COLUMNS
+
+
+def test_equal_weights_have_no_spread_exactly():
+    # np.std of ten weights 1.3 is 2.2e-16, not 0: Kish's cv of equal weights is 0 by definition
+    assert kish(np.full(10, 1.3)) == (0.0, 1.0, 10.0)
+
+
+def test_the_weights_table_of_a_small_design_by_hand():
+    # post-strata a, b, c: 5, 4 and 3 respondents of 12, 10 and 8 networks, each weighing N_h / n_h;
+    # all respondents: mean weight N / n = 30 / 12
+    table = weights_table(small_design())
+    assert table["method"].tolist() == ["poststratify"] * 4
+    assert table["cell"].tolist() == ["a", "b", "c", "all"]
+    np.testing.assert_allclose(table["weight_mean"], [12 / 5, 10 / 4, 8 / 3, 30 / 12], rtol=1e-15)
+    np.testing.assert_allclose(table["weight_max"], [12 / 5, 10 / 4, 8 / 3, 8 / 3], rtol=1e-15)
+
+
+def test_the_weights_table_of_an_unweighted_design_is_one_row():
+    # equal weights N / n = 30 / 12: no post-strata, no spread; Kish's deff 1, n_effective n
+    from leisurenet.analysis.weighting import simple_design
+
+    table = weights_table(simple_design(12, 30))
+    assert table.columns.tolist() == WEIGHTS_COLUMNS and len(table) == 1
+    row = table.iloc[0]
+    assert (row["margin"], row["cell"], row["method"], row["n_frame"], row["n_respondents"]) == (
+        "all", "all", "none", 30, 12
+    )  # fmt: skip
+    assert row[["weight_min", "weight_max", "weight_mean"]].tolist() == pytest.approx([2.5] * 3, rel=1e-15)
+    assert row["weighted_total"] == pytest.approx(30, rel=1e-15)
+    assert (row["cv"], row["deff_kish"], row["n_effective"]) == (0.0, 1.0, 12.0)

@@ -20,9 +20,11 @@ from leisurenet.analysis.weighting import (
     WeightingError,
     collapse_classes,
     design_for,
+    logged_design,
     poststratified,
     poststratified_frame,
     raked,
+    simple_design,
 )
 from leisurenet.data.recode import size_class
 
@@ -360,3 +362,273 @@ def test_ciprop_of_a_share_without_variance_and_bad_methods(replica_design, reco
 def test_rao_scott_without_two_levels_is_not_tested(replica_design, recoded):
     result = rao_scott(replica_design, np.full(replica_design.n, "x"), recoded["size_class"])
     assert np.isnan(result["F"]) and result["note"].startswith("not tested")
+
+
+# --- small designs: the bounds, the defaults and the log -----------------------------------
+
+
+def test_two_respondents_and_a_census_are_designs():
+    # the fewest respondents a variance needs (2), and a frame that answered in full (n = N)
+    assert simple_design(2, 2).weights.tolist() == [1.0, 1.0]
+    assert Design(np.ones(3), 3).population == 3
+    with pytest.raises(WeightingError, match="1 respondent\\(s\\): a design-based variance needs at least 2"):
+        simple_design(1, 5)
+    with pytest.raises(WeightingError, match="the frame has 2 networks but there are 3 respondents"):
+        Design(np.ones(3), 2)
+
+
+def test_an_empty_class_of_the_frame_is_left_out_and_a_negative_one_refused():
+    # N_h / n_h: a 4 / 2, b 2 / 1; the frame's class c has no network and no respondent
+    design = poststratified(pd.Series(["a", "a", "b"]), pd.Series({"a": 4, "b": 2, "c": 0}))
+    assert design.labels == ("a", "b") and design.counts == (4.0, 2.0) and design.population == 6
+    assert design.weights.tolist() == [2.0, 2.0, 2.0] and design.cells.tolist() == [0, 0, 1]
+    with pytest.raises(WeightingError, match="count of class\\(es\\) c is missing or negative"):
+        poststratified(pd.Series(["a", "a", "b"]), pd.Series({"a": 4, "b": 2, "c": -1}))
+
+
+def test_a_respondent_without_a_class_is_an_error():
+    with pytest.raises(WeightingError, match="1 respondent\\(s\\) have no post-stratification class"):
+        poststratified(pd.Series(["a", None, "a"]), pd.Series({"a": 5}))
+    with pytest.raises(WeightingError, match="1 respondent\\(s\\) have no raking class"):
+        raked([pd.Series(["a", None, "a"])], [pd.Series({"a": 5})])
+
+
+def test_too_few_respondents_even_merged_is_an_error():
+    with pytest.raises(
+        WeightingError, match="1 respondent\\(s\\) in all: fewer than min_respondents \\(2\\)"
+    ):
+        collapse_classes(pd.Series(["a"]), pd.Series({"a": 3, "b": 2}), 2)
+
+
+def test_a_merge_note_names_both_classes_and_their_respondents():
+    classes = pd.Series(["a"] * 3 + ["b"] + ["c"] * 2)
+    merged, counts, notes = collapse_classes(classes, pd.Series({"a": 6, "b": 2, "c": 3}), 2, ordered=False)
+    # b (1) merges with c (2, the fewest of the others) into b+c, of 2 + 3 networks
+    assert notes == ["post-stratum b has 1 respondent(s), fewer than 2: merged with c (2 respondent(s))"]
+    assert counts.to_dict() == {"a": 6.0, "b+c": 5.0} and merged.tolist() == ["a"] * 3 + ["b+c"] * 3
+
+
+def test_unordered_classes_merge_without_losing_the_classes_between_them():
+    # x (1 respondent) merges with z (3), the fewest of the others, across y, which stays whole
+    classes = pd.Series(["x"] + ["y"] * 5 + ["z"] * 3)
+    merged, counts, _ = collapse_classes(classes, pd.Series({"x": 2, "y": 7, "z": 4}), 2, ordered=False)
+    assert counts.to_dict() == {"x+z": 6.0, "y": 7.0}
+    assert merged.tolist() == ["x+z"] + ["y"] * 5 + ["x+z"] * 3
+
+
+# Three unordered classes, the sparse one (x) not next to the class with the fewest other
+# respondents (z): an ordered merge would join x with y instead.
+XYZ = pd.Series(["x"] + ["y"] * 5 + ["z"] * 3)
+
+
+def test_an_unordered_post_stratification_merges_with_the_sparsest_class_anywhere():
+    design = poststratified(XYZ, pd.Series({"x": 2, "y": 7, "z": 4}), 2, ordered=False)
+    assert design.labels == ("x+z", "y")
+    assert poststratified(XYZ, pd.Series({"x": 2, "y": 7, "z": 4}), 2).labels == ("x+y", "z")
+
+
+def test_a_text_frame_variable_is_post_stratified_as_unordered():
+    frame = pd.DataFrame({"kind": ["x"] * 2 + ["y"] * 7 + ["z"] * 4})
+    design = poststratified_frame(pd.DataFrame({"kind": XYZ}), frame, ["kind"])
+    assert design.labels == ("x+z", "y")
+
+
+def test_a_raked_text_margin_merges_as_unordered(recoded, replica, config):
+    frame = frame_with_variables(replica.frame, recoded)
+    responded = np.flatnonzero(frame["network_id"].isin(recoded["network_id"]).to_numpy())
+    others = np.flatnonzero(~frame["network_id"].isin(recoded["network_id"]).to_numpy())
+    frame["kind"] = "y"
+    frame.loc[np.r_[responded[:1], others[:2]], "kind"] = "x"  # one respondent
+    frame.loc[np.r_[responded[1:4], others[2:5]], "kind"] = "z"  # three
+    design = design_for(
+        recoded, frame, {"method": "rake", "poststrata": ["kind", "region"]}, config["size_class"]
+    )
+    assert design.margins[0].labels == ("x+z", "y")
+
+
+def test_a_smaller_earlier_neighbour_wins_a_tie_of_the_unordered():
+    # b (1 respondent): a and c have 2 each, so the earlier, a
+    classes = pd.Series(["a"] * 2 + ["b"] + ["c"] * 2)
+    _, counts, _ = collapse_classes(classes, pd.Series({"a": 4, "b": 2, "c": 3}), 2, ordered=False)
+    assert list(counts.index) == ["a+b", "c"]
+
+
+# rake(svydesign(ids = ~1, fpc = ~N, data = d), list(~g, ~h), list(pop_g, pop_h),
+#      control = list(maxit = 10, epsilon = 0.01))     # 0.01: a share of the total weight
+# with d: g = rep(c("a", "b", "c"), c(5, 4, 3)), h = c("m","m","m","m","f","m","m","f","f","f","f","f"),
+# N = 30; pop_g: a 12, b 10, c 8; pop_h: f 14, m 16. unique(weights(rk)), per (g, h) class:
+R_RAKED_SHARE_EPSILON = {
+    ("a", "m"): 2.5604585929426733,
+    ("a", "f"): 1.8928192399911246,
+    ("b", "m"): 2.8790828141146543,
+    ("b", "f"): 2.1283622235112705,
+    ("c", "f"): 2.6168187709954451,
+}
+SMALL_G, SMALL_H = list("aaaaabbbbccc"), list("mmmmfmmfffff")
+
+
+def test_an_epsilon_below_one_is_a_share_of_the_total_weight():
+    counts = [pd.Series({"a": 12, "b": 10, "c": 8}), pd.Series({"f": 14, "m": 16})]
+    design = raked([pd.Series(SMALL_G), pd.Series(SMALL_H)], counts, epsilon=0.01)
+    expected = [R_RAKED_SHARE_EPSILON[k] for k in zip(SMALL_G, SMALL_H, strict=True)]
+    np.testing.assert_allclose(design.weights, expected, rtol=1e-13)
+    # unnamed margins are numbered, with their classes and the frame's counts
+    assert [(m.name, m.labels, m.counts) for m in design.margins] == [
+        ("margin 1", ("a", "b", "c"), (12.0, 10.0, 8.0)),
+        ("margin 2", ("f", "m"), (14.0, 16.0)),
+    ]
+
+
+def test_raking_stops_after_ten_sweeps_by_default():
+    counts = [pd.Series({"a": 12, "b": 10, "c": 8}), pd.Series({"f": 14, "m": 16})]
+    with pytest.raises(WeightingError, match="did not converge after 10 iterations"):
+        raked([pd.Series(SMALL_G), pd.Series(SMALL_H)], counts, epsilon=1e-300)
+
+
+def test_raking_needs_matching_margins_of_one_total():
+    a = pd.Series(["a", "b"])
+    with pytest.raises(WeightingError, match="0 margin\\(s\\) of the respondents but 0 of the frame"):
+        raked([], [])
+    with pytest.raises(WeightingError, match="1 margin\\(s\\) of the respondents but 2 of the frame"):
+        raked([a], [pd.Series({"a": 2, "b": 2}), pd.Series({"a": 2, "b": 2})])
+    with pytest.raises(WeightingError, match="different totals \\(\\[4.0, 5.0\\]\\)"):
+        raked([a, a], [pd.Series({"a": 2, "b": 2}), pd.Series({"a": 2, "b": 3})])
+
+
+def test_poststratified_frame_names_its_variables_and_drops_unused_levels(data):
+    _, respondents, frame = data
+    design = poststratified_frame(respondents, frame, ["size_class", "region"])
+    assert design.variable == "size_class & region"
+    # an ordered level the frame does not use has no networks: no post-stratum
+    levels = ["tiny", *LABELS]
+    ordered = frame.assign(size_class=pd.Categorical(frame["size_class"], levels, ordered=True))
+    assert poststratified_frame(respondents, ordered, ["size_class"]).labels == tuple(LABELS)
+    with pytest.raises(WeightingError, match="the respondents has no column county"):
+        poststratified_frame(respondents, frame.assign(county="x"), ["county"])
+
+
+def test_design_for_defaults_and_settings(recoded, replica, config, replica_design):
+    frame = frame_with_variables(replica.frame, recoded).drop(columns="size_class")
+    size = config["size_class"]
+    # no method, no poststrata: post-stratified on size_class
+    np.testing.assert_array_equal(design_for(recoded, frame, {}, size).weights, replica_design.weights)
+    # zone's islands (1 respondent) stays its own post-stratum when 1 is enough
+    kept = design_for(recoded, frame, {"poststrata": ["zone"], "min_respondents": 1}, size)
+    assert "islands" in kept.labels and kept.notes == []
+    with pytest.raises(WeightingError, match="weighting.poststrata names no variable"):
+        design_for(recoded, frame, {"poststrata": []}, size)
+    with pytest.raises(WeightingError, match="did not converge after 1 iterations .*epsilon 1e-12"):
+        design_for(recoded, frame, {"method": "rake", "poststrata": ["size_class", "region"], "maxit": 1,
+                                    "epsilon": 1e-12}, size)  # fmt: skip
+
+
+def test_a_raked_design_for_names_its_margins_in_the_frames_order(recoded, replica, config):
+    frame = frame_with_variables(replica.frame, recoded).drop(columns="size_class")
+    design = design_for(recoded, frame, {"method": "rake", "poststrata": ["size_class", "region"]},
+                        config["size_class"])  # fmt: skip
+    # size classes in their order (a category the frame lacks left out), regions alphabetical
+    assert [(m.name, m.labels) for m in design.margins] == [
+        ("size_class", tuple(LABELS)),
+        ("region", tuple(REGIONS)),
+    ]
+    counts = frame["region"].value_counts()
+    assert design.margins[1].counts == tuple(float(counts[r]) for r in REGIONS)
+
+
+def test_the_frame_needs_every_population_and_each_network_once(recoded, replica, config):
+    frame = frame_with_variables(replica.frame, recoded).drop(columns="size_class")
+    size = config["size_class"]
+    gappy = frame.assign(municipality_pop=frame["municipality_pop"].where(frame.index != 0))
+    with pytest.raises(WeightingError, match="1 network\\(s\\) of the frame have no municipality_pop"):
+        design_for(recoded, gappy, {}, size)
+    twice = pd.concat([frame, frame.iloc[[0]]])
+    with pytest.raises(WeightingError, match=f"network\\(s\\) {frame['network_id'].iloc[0]} appear twice"):
+        design_for(recoded, twice, {}, size)
+    # ids match whatever space surrounds them; a frame's own size_class is used as it is
+    padded = frame.assign(network_id=" " + frame["network_id"].astype(str) + " ")
+    own = padded.assign(size_class="one")
+    assert design_for(recoded, own, {}, size).labels == ("one",)
+
+
+class Log:
+    """Records what a stage logs, as (level, message)."""
+
+    def __init__(self):
+        self.lines = []
+
+    def __getattr__(self, level):
+        return lambda message, *args: self.lines.append((level, message % args))
+
+
+def test_logged_design_says_what_was_weighted(recoded, replica, config):
+    frame = frame_with_variables(replica.frame, recoded)
+    log = Log()
+    logged_design(recoded, frame, {}, config["size_class"], log)
+    # the replica's size classes: weights 20 / 16 = 1.25 to 45 / 31 = 1.4516...
+    assert log.lines == [
+        ("info", "weighting: poststratify of 77 respondents to 104 networks; weights 1.25 to 1.452")
+    ]
+    log = Log()
+    design = logged_design(recoded, frame, {"poststrata": ["zone"]}, config["size_class"], log)
+    assert log.lines[1] == ("warning", f"weighting: {design.notes[0]}") and len(log.lines) == 2
+    assert design.notes[0].startswith("post-stratum islands has 1 respondent(s)")
+    log = Log()
+    assert logged_design(recoded, frame, None, config["size_class"], log) is None
+    assert logged_design(recoded, None, {}, config["size_class"], log) is None
+    assert log.lines == [
+        ("info", "no weighting: weighting is null"),
+        ("info", "no weighting: no population frame"),
+    ]
+    log = Log()
+    with pytest.raises(SystemExit) as stop:
+        logged_design(recoded, frame, {"method": "calibrate"}, config["size_class"], log)
+    assert stop.value.code == 1
+    assert log.lines == [("error", "weighting: weighting.method 'calibrate' is not poststratify or rake")]
+
+
+def test_a_sweep_that_changes_a_cell_by_exactly_epsilon_has_not_converged():
+    # N / n = 2 each; the frame's 3 and 5 move the classes' totals (2 and 6) by exactly 1 network:
+    # not less than epsilon 1, so one sweep is not enough (a second would change nothing)
+    margin, counts = pd.Series(["a", "b", "b", "b"]), pd.Series({"a": 3, "b": 5})
+    with pytest.raises(WeightingError, match="did not converge after 1 iterations"):
+        raked([margin], [counts], epsilon=1, maxit=1)
+    assert raked([margin], [counts], epsilon=1, maxit=2).weights.tolist() == [3.0, 5 / 3, 5 / 3, 5 / 3]
+
+
+def test_a_merge_leaves_the_next_class_to_be_merged_in_turn():
+    # b (1) merges with c (3); d (1) is still short and merges with b+c
+    classes = pd.Series(["a"] * 5 + ["b"] + ["c"] * 3 + ["d"])
+    _, counts, notes = collapse_classes(classes, pd.Series({"a": 9, "b": 2, "c": 5, "d": 2}), 2)
+    assert list(counts.index) == ["a", "b+c+d"] and counts["b+c+d"] == 9 and len(notes) == 2
+
+
+def test_two_variables_are_crossed_even_when_the_first_is_ordered(data):
+    _, respondents, frame = data
+    ordered = frame.assign(size_class=pd.Categorical(frame["size_class"], LABELS, ordered=True))
+    assert len(poststratified_frame(respondents, ordered, ["size_class", "region"]).labels) == 12
+    with pytest.raises(WeightingError, match="the frame has no column county"):
+        poststratified_frame(respondents.assign(county="x"), frame, ["county"])
+
+
+def test_a_raked_ordered_margin_keeps_its_levels_order_without_empty_ones(recoded, replica, config):
+    # levels in the categorical's order (not by frequency); "huge" has no network: no class
+    frame = frame_with_variables(replica.frame, recoded)
+    levels = ["large", "huge", "medium", "small"]
+    frame = frame.assign(size_class=pd.Categorical(frame["size_class"], levels, ordered=True))
+    design = design_for(recoded, frame, {"method": "rake", "poststrata": ["size_class", "region"]},
+                        config["size_class"])  # fmt: skip
+    assert design.margins[0].labels == ("large", "medium", "small")
+    assert design.margins[0].counts == (20.0, 39.0, 45.0)
+
+
+def test_a_raked_ordered_margin_merges_a_sparse_class_with_its_neighbour(recoded, replica, config):
+    # tiny (1 respondent) merges with small, its only neighbour, not with the sparsest class (large)
+    frame = frame_with_variables(replica.frame, recoded)
+    frame = frame.assign(band=pd.Categorical(frame["band"], ["tiny", *LABELS], ordered=True))
+    design = design_for(
+        recoded, frame, {"method": "rake", "poststrata": ["band", "region"]}, config["size_class"]
+    )
+    assert design.margins[0].labels == ("tiny+small", "medium", "large")
+    assert design.notes[0].startswith(
+        "band: post-stratum tiny has 1 respondent(s), fewer than 2: merged with small"
+    )

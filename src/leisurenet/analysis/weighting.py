@@ -219,9 +219,13 @@ def collapse_classes(
             f"post-stratum {labels[i]} has {sizes[i]} respondent(s), fewer than {min_respondents}: "
             f"merged with {labels[j]} ({sizes[j]} respondent(s))"
         )
-        groups[a : b + 1] = [groups[a] + groups[b]]
-        labels[a : b + 1] = [labels[a] + MERGE_SEPARATOR + labels[b]]
-        sizes[a : b + 1] = [sizes[a] + sizes[b]]
+        # into the first of the two, in place: unordered classes need not be neighbours
+        groups[a], labels[a], sizes[a] = (
+            groups[a] + groups[b],
+            labels[a] + MERGE_SEPARATOR + labels[b],
+            sizes[a] + sizes[b],
+        )
+        del groups[b], labels[b], sizes[b]
     if min(sizes) < min_respondents:
         raise WeightingError(
             f"{len(classes)} respondent(s) in all: fewer than min_respondents ({min_respondents}) "

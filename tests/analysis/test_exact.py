@@ -1,0 +1,91 @@
+"""The Fisher-Freeman-Halton test's cost bounds and budgets at their edges, each against a count
+worked out by hand, a brute-force enumeration or SciPy, never against the function's own output.
+
+The p-values themselves are pinned to R's ``fisher.test`` in tests/analysis/test_crosstab.py.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from leisurenet.analysis.exact import (
+    EXACT_METHOD,
+    _compositions,
+    _n_compositions,
+    _n_compositions_convolution,
+    _n_fillings_built,
+    fisher_exact_enumeration,
+    fisher_exact_network,
+    fisher_exact_rxc,
+    n_fillings,
+    n_tables_bound,
+)
+
+# A 2 x 2 table with margins 4, 4 | 4, 4: its tables are x11 = 0..4, five in all; the enumerated
+# column's fillings are five first cells (partial) and five complete columns: ten.
+T22 = np.array([[3, 1], [1, 3]])
+
+
+def brute_fillings(total: int, caps: list[int]) -> int:
+    """Vectors of the first j parts (j < m) with a sum at most ``total``, and complete vectors
+    summing to ``total``, each part within its cap: listed one by one."""
+    partial = sum(
+        sum(1 for x in itertools.product(*(range(c + 1) for c in caps[:j])) if sum(x) <= total)
+        for j in range(1, len(caps))
+    )
+    complete = sum(1 for x in itertools.product(*(range(c + 1) for c in caps)) if sum(x) == total)
+    return partial + complete
+
+
+@pytest.mark.parametrize(("total", "caps"), [(2, [2, 2]), (4, [4, 4]), (5, [3, 1, 4]), (3, [0, 2, 2, 1])])
+def test_fillings_built_match_a_listing(total, caps):
+    """The memory bound counts every partial and complete vector a column's filling may build."""
+    assert _n_fillings_built(total, np.array(caps)) == brute_fillings(total, caps)
+
+
+def test_bound_and_fillings_of_a_2x2_table_by_hand():
+    """Margins 4, 4 | 4, 4: five tables, and ten fillings of the one enumerated column."""
+    assert n_tables_bound(T22) == 5
+    assert n_fillings(T22) == 10
+
+
+def test_a_table_of_one_row_or_column_has_no_fillings_and_p_one():
+    """One row or column: the observed table is the only one (p = 1, nothing to enumerate)."""
+    one_row = np.array([[3, 4, 5]])
+    assert n_fillings(one_row) == 0 and n_fillings(one_row.T) == 0
+    assert fisher_exact_enumeration(one_row) == 1.0 and fisher_exact_enumeration(one_row.T) == 1.0
+    assert fisher_exact_network(one_row) == 1.0 and fisher_exact_network(one_row.T) == 1.0
+
+
+def test_exact_p_is_attempted_at_the_budgets_and_not_beyond():
+    """A bound or a filling count equal to its budget is within it; one less is Monte Carlo."""
+    p = stats.fisher_exact(T22).pvalue
+    at = fisher_exact_rxc(T22, draws=500, seed=2, max_tables=5, max_fillings=10)
+    assert (at.method, at.n_tables_bound, at.n_draws) == (EXACT_METHOD, 5, 0)
+    assert at.p == pytest.approx(p, rel=1e-10) and math.isnan(at.mc_se)
+    for limits in ({"max_tables": 4, "max_fillings": 10}, {"max_tables": 5, "max_fillings": 9}):
+        over = fisher_exact_rxc(T22, draws=500, seed=2, **limits)
+        assert (over.method, over.n_tables_bound, over.n_draws) == ("Monte Carlo, 500 draws, seed 2", 5, 500)
+        assert over.mc_se == pytest.approx(math.sqrt(over.p * (1 - over.p) / 500), rel=1e-12)
+
+
+def test_no_composition_exceeds_the_caps():
+    """A total above the caps' sum has no filling: an empty (0, parts) array, counted 0."""
+    got = _compositions(9, np.array([2, 3, 3]))
+    assert got.shape == (0, 3)
+    assert _n_compositions(9, [2, 3, 3]) == 0 and _n_compositions_convolution(9, [2, 3, 3]) == 0
+
+
+def test_compositions_are_listed_in_lexicographic_order():
+    """Total 2 into caps 1, 2: (0, 2), (1, 1), every vector once."""
+    assert _compositions(2, np.array([1, 2])).tolist() == [[0, 2], [1, 1]]
+
+
+def test_no_parts_compose_only_zero():
+    """The empty vector sums to 0 and to nothing else."""
+    assert _n_compositions(0, []) == 1 and _n_compositions(3, []) == 0
