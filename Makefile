@@ -26,7 +26,7 @@ SNAKEMAKE_ARGS := --cores $(CORES) --rerun-incomplete $(if $(CONFIG),--configfil
 # A killed run leaves Snakemake's lock: say in plain words what to do (make unlock).
 LOCK_CHECK := $(BIN)/python -m leisurenet.workflow.lock
 
-.PHONY: all run unlock test check lint format lock clean-results report verify release bench mapping lab notebooks mutation
+.PHONY: all run unlock test check lint format lock clean-results report verify release bench mapping lab notebooks mutation perturbation
 
 all: run
 
@@ -124,6 +124,12 @@ bench: $(LAB_STAMP)
 MODULES ?=
 mutation: $(MUTATION_STAMP)
 	$(BIN)/python tools/mutation.py --cores $(CORES) $(if $(MODULES),--modules $(MODULES))
+
+# Each function of the statistical core with its result made 1 % larger in turn, in a scratch
+# copy (tools/perturbation.py): the quick tests that call it must fail; fails on a function they
+# let through that tests/mutation/perturbation.yml does not explain. MODULES= as for mutation.
+perturbation: $(LAB_STAMP)
+	$(BIN)/python tools/perturbation.py --cores $(CORES) $(if $(MODULES),--modules $(MODULES))
 
 # Propose a mapping of a survey tool's export onto the codebook (make mapping RAW=export.csv,
 # SHEET=name for a workbook's sheet): writes results/mapping/proposed.yaml and report.md, to
