@@ -30,14 +30,21 @@ def group_of(item: pytest.Item) -> str | None:
         return None
     params = getattr(item, "callspec", None)
     chosen = [f"{name}={params.params[name]}" for name in shared if params and name in params.params]
-    return f"{item.module.__name__}[{','.join(chosen)}]"
+    group = ":".join([item.module.__name__, *chosen])
+    # pytest-xdist reads the group after the last "@" of a test's id, and only past its last "]"
+    return group.replace("]", ")").replace("[", "(").replace("@", "_")
 
 
 def estimate(item: pytest.Item, durations: Mapping[str, float]) -> float:
-    """The seconds ``item`` took last time, else the estimate for its kind."""
+    """The seconds ``item`` took last time, else the estimate for its kind: a slow test's
+    ``minutes`` (``@pytest.mark.slow(minutes=3)``, for one that runs the workflow itself more
+    than once), else a minute."""
     if item.nodeid in durations:
         return durations[item.nodeid]
-    return SLOW_ESTIMATE if item.get_closest_marker("slow") else QUICK_ESTIMATE
+    slow = item.get_closest_marker("slow")
+    if slow is None:
+        return QUICK_ESTIMATE
+    return 60.0 * slow.kwargs["minutes"] if "minutes" in slow.kwargs else SLOW_ESTIMATE
 
 
 def longest_first(

@@ -37,8 +37,6 @@ NOT_IMPORTED = {
     "snakemake-executor-plugin-slurm": [("workflow/profiles/slurm/config.yaml", "executor: slurm")],
     # pandas' Parquet engine, named where the stages' outputs are written and read
     "pyarrow": [("src/leisurenet/io.py", 'engine="pyarrow"')],
-    # pytest's plugin for `make test` and `make check` on every core (and the test groups it reads)
-    "pytest-xdist": [("Makefile", "-n $(CORES) --dist loadgroup"), ("tests/conftest.py", "xdist_group")],
     # the lint (`make lint`, and tests/test_style.py runs the same commands)
     "ruff": [("Makefile", "$(BIN)/ruff check ."), ("tests/test_style.py", '"ruff"')],
     "snakefmt": [("Makefile", "$(BIN)/snakefmt --check"), ("tests/test_style.py", '"snakefmt"')],

@@ -6,13 +6,14 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
+from xdist.scheduler.loadgroup import LoadGroupScheduling
 
 from . import scheduling
 from .conftest import built_once
 
 
-def fake_item(nodeid: str, slow: bool = False) -> SimpleNamespace:
-    marker = object() if slow else None
+def fake_item(nodeid: str, slow: bool = False, **kwargs) -> SimpleNamespace:
+    marker = SimpleNamespace(kwargs=kwargs) if slow else None
     return SimpleNamespace(nodeid=nodeid, get_closest_marker=lambda name: marker if name == "slow" else None)
 
 
@@ -22,10 +23,13 @@ def shared(request):
 
 
 def test_tests_sharing_a_module_fixture_form_one_group_per_parameter(request, shared):
-    group = f"tests.test_scheduling[shared={shared}]"
+    group = f"tests.test_scheduling:shared={shared}"
     assert scheduling.group_of(request.node) == group
-    # conftest gave it the marker pytest-xdist's loadgroup reads
+    # conftest gave it the marker pytest-xdist's loadgroup reads, and the scheduler finds the
+    # group in the test's id as the worker sends it (a "]" after the "@" would hide it)
     assert request.node.get_closest_marker("xdist_group").args == (group,)
+    nodeid = f"{request.node.nodeid.split('@')[0]}@{group}"
+    assert LoadGroupScheduling._split_scope(None, nodeid) == group
 
 
 def test_a_test_sharing_no_module_fixture_is_in_no_group(request, tmp_path):
@@ -52,6 +56,7 @@ def test_untimed_tests_are_estimated_by_kind_and_ties_keep_the_collection_order(
     assert scheduling.estimate(slow, {}) == scheduling.SLOW_ESTIMATE
     assert scheduling.estimate(quick, {}) == scheduling.QUICK_ESTIMATE
     assert scheduling.estimate(quick, {"q": 7.5}) == 7.5
+    assert scheduling.estimate(fake_item("long", slow=True, minutes=3), {}) == 180.0
     groups = dict.fromkeys("qst")
     assert [i.nodeid for i in scheduling.longest_first([quick, slow, other_slow], groups, {})] == list("stq")
 

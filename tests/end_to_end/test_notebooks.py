@@ -198,7 +198,7 @@ def test_every_output_of_a_run_has_a_name(replica_run):
         str(p.relative_to(replica_run))
         for p in results.rglob("*")
         if p.suffix in {".csv", ".parquet", ".yml", ".md"}
-        and not {"build", "tables", "logs"} & set(p.relative_to(results).parts)
+        and not {"build", "build_pdf", "tables", "logs"} & set(p.relative_to(results).parts)
     }
     copies = {out.file for out in OUTPUTS if out.name is None}
     tables = written - copies

@@ -289,14 +289,15 @@ def test_rendering_is_offline(papers):
 
 
 def test_two_quarto_renders_are_identical(papers):
-    """The pipeline's own render (Quarto, when it is on PATH) and this one, in another folder,
-    give the same bytes; neither leaves Quarto's scratch behind."""
+    """The pipeline's own render (Quarto, when it is on PATH; HTML and PDF in two jobs and
+    folders) and this one (both in one folder elsewhere) give the same bytes; none leaves
+    Quarto's scratch behind."""
     first, second = papers.out / "quarto", papers.folder / "results/paper"
     log = (papers.folder / "results/logs/paper.log").read_text(encoding="utf-8")
     assert "rendered with Quarto" in log, log[-2000:]
     for name in ("paper.html", "paper.pdf"):
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
-    for build in (first / "build", second / "build"):
+    for build in (first / "build", second / "build", second / "build_pdf"):
         assert (build / CITATION_STYLE).exists() and not (build / ".quarto").exists(), build
 
 

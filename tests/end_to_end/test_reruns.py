@@ -287,7 +287,7 @@ def test_the_lock_check_tells_a_stale_lock_from_a_running_snakemake(tmp_path):
         running.wait()
 
 
-@pytest.mark.slow
+@pytest.mark.slow(minutes=3)  # the workflow from scratch, killed and resumed
 def test_a_killed_run_resumes_after_make_unlock_to_the_same_bytes(replica_run, tmp_path):
     folder = scratch_project(tmp_path)
     for name in ("Makefile", "pyproject.toml", "requirements.lock"):

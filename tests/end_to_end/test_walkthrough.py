@@ -94,7 +94,7 @@ def _names(node) -> list[str]:
     return []
 
 
-@pytest.mark.slow
+@pytest.mark.slow(minutes=3)  # the project's tests and the workflow, in a copy
 def test_the_walkthrough_adds_an_analysis_to_the_paper(tmp_path):
     folder = project_copy(tmp_path / "project")
     for step in steps():
