@@ -16,20 +16,24 @@ if not SYNTHETIC and config["data"]["frame"] == "synthetic":
 
 
 # Which ready job starts first when the cores are busy (Snakemake's priority, higher first):
-# those with the most work after them, so that the paper does not wait for a chain started
-# late. The multiverse's specifications need only the cleaned data and are followed by the
-# multiverse and its figure; the bootstrap's chunks by their intervals, and the models and
-# the descriptives by a figure each, all before the paper's assets; the Likert charts, the
-# longest of the figures, are needed by the paper alone. No output depends on the order.
+# roughly by the longest chain of work after a job, up to the paper (as make bench's critical
+# path measured it). Recoding comes first, since thirteen jobs wait for it; then the
+# multiverse's specifications (the multiverse and its figure follow), the descriptives and the
+# models (a figure each, then the paper's assets), the Likert charts (the longest figure), the
+# bootstrap's chunks, the cross-tabs. No output depends on the order.
 PRIORITY = {
-    "multiverse_spec": 3,
-    "multiverse": 3,
-    "figures_multiverse": 3,
-    "bootstrap_chunk": 2,
-    "bootstrap": 2,
-    "models": 2,
-    "describe": 2,
-    "figures_likert": 1,
+    "recode": 9,
+    "multiverse_spec": 8,
+    "multiverse": 8,
+    "figures_multiverse": 8,
+    "describe": 7,
+    "models": 7,
+    "figures_model_odds_ratios": 7,
+    "figures_response_by_size": 7,
+    "figures_likert": 6,
+    "bootstrap_chunk": 5,
+    "bootstrap": 5,
+    "crosstab": 4,
 }
 
 

@@ -8,6 +8,7 @@ rule crosstab:
         **outputs("crosstab"),
     log:
         "results/logs/crosstab.log",
+    priority: PRIORITY["crosstab"]
     conda:
         "../envs/leisurenet.yaml"
     params:

@@ -53,6 +53,7 @@ rule recode:
         **outputs("recode"),
     log:
         "results/logs/recode.log",
+    priority: PRIORITY["recode"]
     conda:
         "../envs/leisurenet.yaml"
     params:

@@ -97,6 +97,7 @@ rule figures_model_odds_ratios:
         ),
     log:
         "results/logs/figures_model_odds_ratios.log",
+    priority: PRIORITY["figures_model_odds_ratios"]
     conda:
         "../envs/leisurenet.yaml"
     params:
@@ -124,6 +125,7 @@ rule figures_response_by_size:
         ),
     log:
         "results/logs/figures_response_by_size.log",
+    priority: PRIORITY["figures_response_by_size"]
     conda:
         "../envs/leisurenet.yaml"
     params:
