@@ -70,9 +70,10 @@ unlock: $(STAMP)
 	$(BIN)/snakemake --unlock $(SNAKEMAKE_ARGS)
 
 # The notebook tools too: tests/end_to_end/test_notebooks.py runs every notebook through a Jupyter kernel.
-# On every core: the tests that share a fixture run in one worker (tests/scheduling.py), longest first.
+# On every core: each test file in one worker, so its fixtures are built once (tests/scheduling.py),
+# the longest files first.
 # TESTS= for some files only, e.g. TESTS=tests/end_to_end/test_renderers.py.
-PARALLEL = $(if $(filter-out 1,$(CORES)),-n $(CORES) --dist loadgroup --no-loadscope-reorder)
+PARALLEL = $(if $(filter-out 1,$(CORES)),-n $(CORES) --dist loadfile --no-loadscope-reorder)
 TESTS ?=
 test: $(LAB_STAMP)
 	$(BIN)/pytest $(PARALLEL) $(TESTS)

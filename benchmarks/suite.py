@@ -18,7 +18,7 @@ _DURATION = re.compile(r"^(?P<seconds>[\d.]+)s\s+(?P<phase>setup|call|teardown)\
 
 def command(python: str, cores: int) -> list[str]:
     """``make test``'s pytest, on ``cores`` workers, printing the slowest tests."""
-    parallel = ["-n", str(cores), "--dist", "loadgroup", "--no-loadscope-reorder"] if cores > 1 else []
+    parallel = ["-n", str(cores), "--dist", "loadfile", "--no-loadscope-reorder"] if cores > 1 else []
     return [python, "-m", "pytest", *parallel, "-p", "no:cacheprovider", f"--durations={SLOWEST}", "-q"]
 
 

@@ -148,20 +148,13 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 _durations: dict[str, float] = {}
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    groups = {item.nodeid: scheduling.group_of(item) for item in items}
-    for item in items:
-        if groups[item.nodeid]:
-            item.add_marker(pytest.mark.xdist_group(groups[item.nodeid]))
     cache = getattr(config, "cache", None)  # absent under -p no:cacheprovider
-    items[:] = scheduling.longest_first(items, groups, cache.get(scheduling.CACHE_KEY, {}) if cache else {})
+    items[:] = scheduling.longest_first(items, cache.get(scheduling.CACHE_KEY, {}) if cache else {})
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    # pytest-xdist appends "@group" to a grouped test's id in the reports its workers send
-    nodeid = report.nodeid.split("@")[0]
-    _durations[nodeid] = _durations.get(nodeid, 0.0) + report.duration
+    _durations[report.nodeid] = _durations.get(report.nodeid, 0.0) + report.duration
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

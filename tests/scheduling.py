@@ -1,11 +1,14 @@
-"""How the suite is spread over the cores (``make test``: pytest-xdist, ``--dist loadgroup``).
+"""How the suite is spread over the cores (``make test``: pytest-xdist, ``--dist loadfile``).
 
-Tests that share a module-scoped fixture (a rendered paper, a Jupyter kernel, a Slurm cluster)
-go to one worker as one group, so that the fixture is built once; the workflow runs that many
-modules read are session fixtures built once across workers (``built_once`` in conftest.py).
-The groups and single tests are then handed out longest first, so that no long one starts
-last while the other cores sit idle: by the time each took in earlier runs on this machine
-(pytest's cache), and on a first run by an estimate, a workflow run's time per slow test.
+Each test file goes to one worker as a whole, so that a module-scoped fixture (a rendered
+paper, a Jupyter kernel, a Slurm cluster) is built once and never twice at the same time;
+the workflow runs that many files read are session fixtures built once across workers
+(``built_once`` in conftest.py). (pytest-xdist's finer ``loadgroup`` does not group under
+pytest 9, which no longer reads the test ids it rewrites.) The files are handed out longest
+first, so that no long one starts last while the other cores sit idle: by the time their
+tests took in earlier runs on this machine (pytest's cache), and on a first run by an
+estimate: a slow test's ``minutes``, else a minute for a slow test and a tenth of a second
+for a quick one.
 """
 
 from __future__ import annotations
@@ -16,23 +19,13 @@ import pytest
 
 CACHE_KEY = "leisurenet/durations"
 # The estimates for a test never timed here: a slow one runs the workflow, Quarto or Slurm
-# (a minute, most of it a fixture its group builds once); a quick one well under a second.
+# (a minute, most of it a fixture its file builds once); a quick one well under a second.
 SLOW_ESTIMATE, QUICK_ESTIMATE = 60.0, 0.1
-SHARED_SCOPES = {"module", "class", "package"}
 
 
-def group_of(item: pytest.Item) -> str | None:
-    """The group of tests ``item`` must run with: its module and the parameters of the
-    module-scoped fixtures it uses; None for a test that shares no such fixture."""
-    definitions = item._fixtureinfo.name2fixturedefs
-    shared = sorted(name for name, defs in definitions.items() if defs[-1].scope in SHARED_SCOPES)
-    if not shared:
-        return None
-    params = getattr(item, "callspec", None)
-    chosen = [f"{name}={params.params[name]}" for name in shared if params and name in params.params]
-    group = ":".join([item.module.__name__, *chosen])
-    # pytest-xdist reads the group after the last "@" of a test's id, and only past its last "]"
-    return group.replace("]", ")").replace("[", "(").replace("@", "_")
+def file_of(nodeid: str) -> str:
+    """The test file of a test id, as pytest-xdist's loadfile splits it."""
+    return nodeid.split("::", 1)[0]
 
 
 def estimate(item: pytest.Item, durations: Mapping[str, float]) -> float:
@@ -47,13 +40,11 @@ def estimate(item: pytest.Item, durations: Mapping[str, float]) -> float:
     return 60.0 * slow.kwargs["minutes"] if "minutes" in slow.kwargs else SLOW_ESTIMATE
 
 
-def longest_first(
-    items: Iterable[pytest.Item], groups: Mapping[str, str | None], durations: Mapping[str, float]
-) -> list[pytest.Item]:
-    """The items, each group together in collection order, groups and single tests by their
-    total time, longest first (ties in collection order)."""
-    units: dict[str, list[pytest.Item]] = {}
+def longest_first(items: Iterable[pytest.Item], durations: Mapping[str, float]) -> list[pytest.Item]:
+    """The items file by file, each file's in collection order, the files by their total
+    time, longest first (ties in collection order)."""
+    files: dict[str, list[pytest.Item]] = {}
     for item in items:
-        units.setdefault(groups[item.nodeid] or item.nodeid, []).append(item)
-    ranked = sorted(units.values(), key=lambda unit: -sum(estimate(i, durations) for i in unit))
-    return [item for unit in ranked for item in unit]
+        files.setdefault(file_of(item.nodeid), []).append(item)
+    ranked = sorted(files.values(), key=lambda tests: -sum(estimate(i, durations) for i in tests))
+    return [item for tests in ranked for item in tests]

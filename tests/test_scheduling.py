@@ -6,7 +6,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
-from xdist.scheduler.loadgroup import LoadGroupScheduling
+from xdist.scheduler.loadfile import LoadFileScheduling
 
 from . import scheduling
 from .conftest import built_once
@@ -17,48 +17,32 @@ def fake_item(nodeid: str, slow: bool = False, **kwargs) -> SimpleNamespace:
     return SimpleNamespace(nodeid=nodeid, get_closest_marker=lambda name: marker if name == "slow" else None)
 
 
-@pytest.fixture(scope="module", params=["a", "b"])
-def shared(request):
-    return request.param
+def test_each_file_of_the_session_is_handed_out_in_one_piece_as_xdist_splits_it(request):
+    files = [scheduling.file_of(item.nodeid) for item in request.session.items]
+    for name in set(files):
+        first, last = files.index(name), len(files) - files[::-1].index(name)
+        assert set(files[first:last]) == {name}, name
+    nodeid = request.node.nodeid
+    assert LoadFileScheduling._split_scope(None, nodeid) == scheduling.file_of(nodeid)
+    assert scheduling.file_of(nodeid) == "tests/test_scheduling.py"
 
 
-def test_tests_sharing_a_module_fixture_form_one_group_per_parameter(request, shared):
-    group = f"tests.test_scheduling:shared={shared}"
-    assert scheduling.group_of(request.node) == group
-    # conftest gave it the marker pytest-xdist's loadgroup reads, and the scheduler finds the
-    # group in the test's id as the worker sends it (a "]" after the "@" would hide it)
-    assert request.node.get_closest_marker("xdist_group").args == (group,)
-    nodeid = f"{request.node.nodeid.split('@')[0]}@{group}"
-    assert LoadGroupScheduling._split_scope(None, nodeid) == group
-
-
-def test_a_test_sharing_no_module_fixture_is_in_no_group(request, tmp_path):
-    assert scheduling.group_of(request.node) is None
-    assert request.node.get_closest_marker("xdist_group") is None
-
-
-def test_each_group_of_the_session_is_handed_out_in_one_piece(request):
-    order = [scheduling.group_of(item) for item in request.session.items]
-    for group in set(order) - {None}:
-        first, last = order.index(group), len(order) - order[::-1].index(group)
-        assert set(order[first:last]) == {group}, group
-
-
-def test_the_longest_units_go_first_a_group_by_its_total():
-    a, b, c, d = (fake_item(n) for n in "abcd")
-    groups = {"a": None, "b": "g", "c": None, "d": "g"}
-    durations = {"a": 5.0, "b": 3.0, "c": 1.0, "d": 3.0}  # the group g: 6 s
-    assert [i.nodeid for i in scheduling.longest_first([a, b, c, d], groups, durations)] == list("bdac")
+def test_the_longest_files_go_first_each_by_its_total():
+    a, b, c, d = (fake_item(n) for n in ("f.py::a", "g.py::b", "h.py::c", "g.py::d"))
+    durations = {"f.py::a": 5.0, "g.py::b": 3.0, "h.py::c": 1.0, "g.py::d": 3.0}  # g.py: 6 s
+    ordered = scheduling.longest_first([a, b, c, d], durations)
+    assert [i.nodeid for i in ordered] == ["g.py::b", "g.py::d", "f.py::a", "h.py::c"]
 
 
 def test_untimed_tests_are_estimated_by_kind_and_ties_keep_the_collection_order():
-    quick, slow, other_slow = fake_item("q"), fake_item("s", slow=True), fake_item("t", slow=True)
+    quick, slow = fake_item("q.py::q"), fake_item("s.py::s", slow=True)
+    other_slow = fake_item("t.py::t", slow=True)
     assert scheduling.estimate(slow, {}) == scheduling.SLOW_ESTIMATE
     assert scheduling.estimate(quick, {}) == scheduling.QUICK_ESTIMATE
-    assert scheduling.estimate(quick, {"q": 7.5}) == 7.5
-    assert scheduling.estimate(fake_item("long", slow=True, minutes=3), {}) == 180.0
-    groups = dict.fromkeys("qst")
-    assert [i.nodeid for i in scheduling.longest_first([quick, slow, other_slow], groups, {})] == list("stq")
+    assert scheduling.estimate(quick, {"q.py::q": 7.5}) == 7.5
+    assert scheduling.estimate(fake_item("l.py::l", slow=True, minutes=3), {}) == 180.0
+    ordered = scheduling.longest_first([quick, slow, other_slow], {})
+    assert [i.nodeid for i in ordered] == ["s.py::s", "t.py::t", "q.py::q"]
 
 
 WORKER = SimpleNamespace(workerinput={"workerid": "gw0"})  # a worker's config, as pytest-xdist's
