@@ -44,8 +44,10 @@ COMMENTED_MAGIC = re.compile(
     r"^\s*(# |#)+\s*((%|%%|%%%)[a-zA-Z]|[?!]\s*[A-Za-z.~$\\/{}])"
     r"|^(# |#)+(cat|cd|cp|mv|rm|rmdir|mkdir|copy|ddir|echo|ls|ldir|ren)($|\s$|\s[^=,])"
 )
-# Generated or installed, never part of what a notebook may change (all git-ignored).
+# Generated or installed, never part of what a notebook may change (all git-ignored). The Quarto
+# kits are tools that tests on the other workers run meanwhile (Quarto writes its Deno cache there).
 SKIP = {".git", ".venv", ".snakemake", "__pycache__", ".pytest_cache", ".ruff_cache", ".ipynb_checkpoints"}
+SKIP |= {".quarto-kit", ".quarto-kit-newest"}
 
 
 def tree_state(folder: Path) -> dict[str, tuple[int, int]]:
