@@ -47,13 +47,19 @@ $(STAMP): requirements.lock pyproject.toml
 	@$(call install,--no-deps -e .)
 	touch $@
 
-# Both files at once, so pip's resolver fails rather than move a pin of requirements.lock.
-# The kernel is registered inside .venv under its own name, with this Python's full path
+# Both files at once, so pip fails rather than move a pin of requirements.lock; without their
+# dependencies, which the two locks list in full, so that what the lab lock leaves out
+# (LAB_LEFT_OUT) stays out. The kernel is registered inside .venv under its own name, with this Python's full path
 # (ipykernel's own `python3` names a bare `python`, which `jupytext --execute` does not match
 # to .venv and a user-wide `python3` kernel may shadow).
 KERNEL := leisurenet
+# jupyter-events asks for jsonschema's format checkers, and with rfc3987-syntax installed every
+# `import jsonschema` builds its IRI grammar: a second more for every job of the workflow, which
+# validates the codebook, where no schema of ours has an IRI. Jupyter only loses its IRI check.
+# lark is there for rfc3987-syntax alone.
+LAB_LEFT_OUT := rfc3987-syntax lark
 $(LAB_STAMP): $(STAMP) requirements-lab.lock
-	@$(call install,-r requirements.lock -r requirements-lab.lock)
+	@$(call install,--no-deps -r requirements.lock -r requirements-lab.lock)
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python 3 (leisurenet)"
 	touch $@
 
@@ -171,7 +177,8 @@ lock:
 	.venv-lock/bin/pip install --quiet -r requirements-lab.in -c requirements.lock
 	{ echo "# Exact pins of requirements-lab.in and everything it pulls in beyond requirements.lock (Python 3.11),"; \
 	  echo "# installed on top of it without changing a pin there; regenerate with 'make lock'."; \
-	  .venv-lock/bin/pip freeze --exclude-editable | grep -vxF -f requirements.lock; } > requirements-lab.lock
+	  .venv-lock/bin/pip freeze --exclude-editable | grep -vxF -f requirements.lock \
+	  | grep -v $(foreach name,$(LAB_LEFT_OUT),-e '^$(name)=='); } > requirements-lab.lock
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
 	.venv-lock/bin/pip install --quiet -r requirements.lock
 	.venv-lock/bin/pip install --quiet -r requirements-mutation.in -c requirements.lock

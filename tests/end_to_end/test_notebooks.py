@@ -146,6 +146,23 @@ def test_the_lab_lock_adds_to_the_pipeline_lock_and_is_what_is_installed():
     assert installed == lab | pipeline, "run `make test`: it installs requirements-lab.lock"
 
 
+def test_what_the_lab_lock_leaves_out_stays_out_and_the_jobs_import_quickly():
+    """LAB_LEFT_OUT is neither pinned nor installed (the lab install takes no dependencies beyond
+    the locks), so a job's ``import jsonschema`` does not build rfc3987-syntax's grammar."""
+    left_out = re.search(r"^LAB_LEFT_OUT := (.+)$", (ROOT / "Makefile").read_text(), re.MULTILINE)
+    names = left_out.group(1).split()
+    assert "rfc3987-syntax" in names
+    assert not set(names) & pins("requirements-lab.lock").keys()
+    import importlib.metadata
+
+    for name in names:
+        with pytest.raises(importlib.metadata.PackageNotFoundError):
+            importlib.metadata.version(name)
+    code = "import sys, leisurenet.codebook; print([m for m in sys.modules if m[:4] in ('rfc3', 'lark')])"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == "[]"
+
+
 @pytest.fixture(scope="session")
 def kernel():
     """The notebook tools and the project's kernel, which `make test` installs."""
