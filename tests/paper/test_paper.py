@@ -448,14 +448,14 @@ def test_weighted_table_shows_the_items_that_change_most(prose, codebook):
     order = [1, 9, 4, 2, 7, 5, 3, 6]
     for line, index in zip(lines[2:10], order, strict=True):
         assert formatting.escape(labels[index][0].upper() + labels[index][1:]) in line
-    assert "| 50.0% [40.0–60.0] | 41.0% [45.0–55.0] |" in lines[2]
+    assert "| 50.0% \\[40.0–60.0\\] | 41.0% \\[45.0–55.0\\] |" in lines[2]
     assert lines[10] == (
         "| Test of the coordinator's role for the actions by municipality size class: p | 0.020 (exact) | "
         "< 0.001 (Rao–Scott F = 3.20) |"
     )
     assert lines[11] == (
-        "| Odds ratio: large against small municipalities | 2.50 [1.25–5.00], p = 0.100 | "
-        "2.60 [1.30–5.20], p = 0.004 |"
+        "| Odds ratio: large against small municipalities | 2.50 \\[1.25–5.00\\], p = 0.100 | "
+        "2.60 \\[1.30–5.20\\], p = 0.004 |"
     )
     assert "for the 8 items whose share changes most" in table
     assert "(unweighted hypergeometric; weighted logit intervals, with the finite-population" in table

@@ -149,6 +149,24 @@ def test_spans_survive_a_pipe_table_and_are_found_in_its_cells():
     assert spans(cell)[0]["value"] == "0.0004"
 
 
+def test_brackets_around_spans_print_as_brackets_and_the_spans_stay_spans():
+    """An interval's brackets go into a table escaped (no link for Pandoc to try), its spans
+    as they are; read back they are the printed text, and Pandoc makes the same HTML of both."""
+    low, high = (Traced(v, Origin("results/m.csv", "x", c)) for v, c in ((1.1, "lo"), (3.4, "hi")))
+    raw = f"2.54 [{formatting.interval(low, high, 2)}] [a]"
+    cell = formatting.escape(raw)
+    assert cell.startswith("2.54 \\[[1.10]{.num ") and cell.endswith("\\] \\[a\\]")
+    assert [s["value"] for s in spans(cell)] == ["1.1", "3.4"]
+    assert unmark(cell) == unmark(raw) == "2.54 [1.10–3.40] [a]"
+    import pypandoc
+
+    html = [
+        pypandoc.convert_text(f"| x |\n|---|\n| {text} |\n", "html5", format="markdown")
+        for text in (raw, cell)
+    ]
+    assert html[0] == html[1] and 'data-value="3.4">3.40</span>] [a]</td>' in html[0]
+
+
 def test_uses_name_the_section_of_every_variable_and_table():
     found = uses(SOURCE)
     where = {u.name: u.location for u in found}

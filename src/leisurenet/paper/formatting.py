@@ -84,7 +84,12 @@ def interval(low: float, high: float, decimals: int = 1, percent: bool = False) 
 
 def escape(text) -> str:
     """Text safe inside a pipe-table cell; identifiers may break after an underscore. A traced
-    count is marked with its origin; the spans of formatted numbers are kept as they are."""
+    count is marked with its origin; the spans of formatted numbers are kept as they are.
+
+    A bracket outside a span is printed as such (``\\[``): Pandoc would otherwise try to read
+    it as the start of a link or span, and with the spans inside an interval's brackets it
+    backtracks over all of them (the tables parsed twice as slowly; the output is the same).
+    """
     if isinstance(text, int) and getattr(text, "origin", None) is not None:
         return count(text)
     text, out, last = str(text), [], 0
@@ -95,7 +100,8 @@ def escape(text) -> str:
 
 
 def _escape_plain(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ").replace("_", "_\u200b")
+    escaped = text.replace("|", "\\|").replace("[", "\\[").replace("]", "\\]")
+    return escaped.replace("\n", " ").replace("_", "_\u200b")
 
 
 def pipe_table(df: pd.DataFrame, label: str, caption: str, align: str | None = None) -> str:

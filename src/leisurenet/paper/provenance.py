@@ -263,8 +263,9 @@ def spans(text: str) -> list[dict]:
 
 
 def unmark(text: str) -> str:
-    """``text`` with every span replaced by its printed text (what a reader sees)."""
-    return SPAN.sub(lambda m: m.group(1), str(text))
+    """``text`` with every span replaced by its printed text (what a reader sees), and a
+    bracket printed as such (:func:`leisurenet.paper.formatting.escape`) as the bracket."""
+    return SPAN.sub(lambda m: m.group(1), str(text)).replace("\\[", "[").replace("\\]", "]")
 
 
 # --- where the manuscript prints them ----------------------------------------------------------
