@@ -12,13 +12,18 @@ import math
 import numpy as np
 import pytest
 from scipy import stats
+from scipy.special import gammaln
 
 from leisurenet.analysis.exact import (
     EXACT_METHOD,
+    FIXED_POINT,
     _compositions,
+    _future_bounds,
+    _futures,
     _n_compositions,
     _n_compositions_convolution,
     _n_fillings_built,
+    _network,
     fisher_exact_enumeration,
     fisher_exact_network,
     fisher_exact_rxc,
@@ -89,3 +94,35 @@ def test_compositions_are_listed_in_lexicographic_order():
 def test_no_parts_compose_only_zero():
     """The empty vector sums to 0 and to nothing else."""
     assert _n_compositions(0, []) == 1 and _n_compositions(3, []) == 0
+
+
+@pytest.mark.parametrize("counts", [[[3, 1, 2], [1, 3, 0], [2, 2, 4]], [[2, 0, 1, 3], [1, 4, 2, 0]]])
+def test_each_nodes_bounds_are_the_least_and_largest_weight_of_its_completions(counts):
+    """The network's pruning bounds (``_future_bounds``), against every completion of every node
+    walked one by one: through the arcs to the meeting stage, then each of its futures."""
+    counts = np.array(counts)
+    rows, cols = np.sort(counts.sum(1)), np.sort(counts.sum(0))[::-1]
+    lgf = gammaln(np.arange(counts.sum() + 2) + 1.0)
+    weights = np.round(lgf * FIXED_POINT).astype(np.int64)
+    nodes, arcs = _network(rows, cols, lgf, weights)
+    meet, futures = _futures(nodes, arcs)
+    low, high = _future_bounds(nodes, arcs, meet, futures)
+
+    def completions(k: int, u: int) -> list[int]:
+        if k == meet:
+            return [int(v) for owner, v in zip(futures[0], futures[1], strict=True) if owner == u]
+        parent, child, w, _ = arcs[k]
+        return [
+            int(wi) + rest
+            for p, c, wi in zip(parent, child, w, strict=True)
+            if p == u
+            for rest in completions(k + 1, c)
+        ]
+
+    for k in range(meet + 1):
+        walked = [completions(k, u) for u in range(len(nodes[k]))]
+        assert (
+            all(walked)
+            and low[k].tolist() == [min(x) for x in walked]
+            and high[k].tolist() == [max(x) for x in walked]
+        )

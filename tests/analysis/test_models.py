@@ -951,6 +951,12 @@ def test_fit_models_joins_tables_and_messages_in_the_file_order():
     # the Intercept's 90 % interval of z ~ x (71 df): R qt(0.95, 71) = 1.66659965832853
     row = result.coefficients.iloc[0]
     assert row["ci_high"] - row["estimate"] == pytest.approx(1.66659965832853 * row["std_error"], rel=1e-9)
+    # and the fit itself, by least squares in SciPy
+    line = stats.linregress(ordinal_data()["x"], ordinal_data()["z"])
+    intercept = (line.intercept, line.intercept_stderr)
+    assert (row["estimate"], row["std_error"]) == pytest.approx(intercept, rel=1e-9)
+    slope = result.coefficients.iloc[1]
+    assert (slope["estimate"], slope["std_error"]) == pytest.approx((line.slope, line.stderr), rel=1e-9)
 
 
 def test_fit_models_without_models_gives_empty_tables_with_their_columns():

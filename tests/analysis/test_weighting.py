@@ -563,11 +563,15 @@ class Log:
 def test_logged_design_says_what_was_weighted(recoded, replica, config):
     frame = frame_with_variables(replica.frame, recoded)
     log = Log()
-    logged_design(recoded, frame, {}, config["size_class"], log)
+    design = logged_design(recoded, frame, {}, config["size_class"], log)
     # the replica's size classes: weights 20 / 16 = 1.25 to 45 / 31 = 1.4516...
     assert log.lines == [
         ("info", "weighting: poststratify of 77 respondents to 104 networks; weights 1.25 to 1.452")
     ]
+    # post-stratified weights add up to the frame's networks; the design is R's (REPLICA_MEANS)
+    assert design.weights.sum() == pytest.approx(104, rel=1e-12)
+    estimate, se = mean(design, positive(recoded, "rep_voice"))
+    assert (estimate, se) == pytest.approx(REPLICA_MEANS["rep_voice"], abs=1e-8)
     log = Log()
     design = logged_design(recoded, frame, {"poststrata": ["zone"]}, config["size_class"], log)
     assert log.lines[1] == ("warning", f"weighting: {design.notes[0]}") and len(log.lines) == 2
