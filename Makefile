@@ -49,9 +49,9 @@ $(STAMP): requirements.lock pyproject.toml
 
 # Both files at once, so pip fails rather than move a pin of requirements.lock; without their
 # dependencies, which the two locks list in full, so that what the lab lock leaves out
-# (LAB_LEFT_OUT) stays out. The kernel is registered inside .venv under its own name, with this Python's full path
-# (ipykernel's own `python3` names a bare `python`, which `jupytext --execute` does not match
-# to .venv and a user-wide `python3` kernel may shadow).
+# (LAB_LEFT_OUT) stays out. The kernel is registered inside .venv under its own name, with
+# this Python's full path (ipykernel's own `python3` names a bare `python`, which `jupytext
+# --execute` does not match to .venv and a user-wide `python3` kernel may shadow).
 KERNEL := leisurenet
 # jupyter-events asks for jsonschema's format checkers, and with rfc3987-syntax installed every
 # `import jsonschema` builds its IRI grammar: a second more for every job of the workflow, which
