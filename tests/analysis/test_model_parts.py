@@ -148,6 +148,18 @@ def test_model_frame_excludes_levels_and_logs_them():
     ]
 
 
+def test_model_frame_excludes_the_rows_of_every_variable_named():
+    """Two variables' exclusions add up: g = c (R3, R6) and h = v (R3, R7) both go."""
+    data = frame_data().assign(h=pd.Categorical(["u", "u", "v", "u", "u", "u", "v", "u"]))
+    log = _Log("m")
+    frame = model_frame(data, "y", ["x"], None, {"g": ["c"], "h": ["v"]}, log)
+    assert frame.X["x"].tolist() == [0.5, 1.0, 2.0, 4.0] and (log.n, log.n_dropped) == (4, 4)
+    assert texts(log)[:2] == [
+        "m: 2 row(s) excluded with g in ['c']: R3, R6",
+        "m: 2 row(s) excluded with h in ['v']: R3, R7",
+    ]
+
+
 def test_model_frame_without_problems_logs_nothing():
     log = _Log("m")
     model_frame(frame_data().iloc[:4], "y", ["x"], log=log)
@@ -202,10 +214,12 @@ def test_check_levels_flags_few_cases_and_the_reference_flags_its_variable():
 
 
 def test_check_rank():
-    """As many cases as parameters is too few; aliased columns are rank deficient."""
+    """As many cases as parameters, or fewer, is too few; aliased columns are rank deficient."""
     with pytest.raises(ModelProblem, match=r"^2 case\(s\) for 2 parameter\(s\)$") as problem:
         _check_rank(np.eye(2), ["a", "b"])
     assert problem.value.code == "too_few_cases"
+    with pytest.raises(ModelProblem, match=r"^2 case\(s\) for 3 parameter\(s\)$"):
+        _check_rank(np.eye(2, 3), ["a", "b", "c"])
     _check_rank(np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]), ["a", "b"])  # full rank: no problem
     with pytest.raises(ModelProblem, match=r"aliased terms among \['a', 'b'\]") as problem:
         _check_rank(np.array([[1.0, 2.0], [2.0, 4.0], [3.0, 6.0]]), ["a", "b"])

@@ -445,7 +445,11 @@ def test_no_model_fitted_gives_an_empty_coefficient_table():
     result = fit_models(constant, specs)
     assert result.coefficients.empty and list(result.coefficients.columns) == COEFFICIENT_COLUMNS
     assert result.fit["model"].tolist() == ["m1", "m2"]
-    assert result.fit["flag"].str.contains("constant_outcome").all()
+    assert result.fit["flag"].tolist() == ["constant_outcome"] * 2
+    assert result.fit["note"].tolist() == [
+        "not fitted: the outcome has 1 observed level(s)",
+        "not fitted: 0 of 73 cases are positive",
+    ]
 
 
 def test_specification_errors_stop_with_the_model_and_key():
