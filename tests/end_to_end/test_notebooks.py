@@ -46,8 +46,10 @@ COMMENTED_MAGIC = re.compile(
 )
 # Generated or installed, never part of what a notebook may change (all git-ignored). The Quarto
 # kits are tools that tests on the other workers run meanwhile (Quarto writes its Deno cache there).
-SKIP = {".git", ".venv", ".snakemake", "__pycache__", ".pytest_cache", ".ruff_cache", ".ipynb_checkpoints"}
-SKIP |= {".quarto-kit", ".quarto-kit-newest"}
+SKIP = {
+    *(".git", ".venv", ".snakemake", "__pycache__", ".pytest_cache", ".ruff_cache", ".ipynb_checkpoints"),
+    *(".quarto-kit", ".quarto-kit-newest"),
+}
 
 
 def tree_state(folder: Path) -> dict[str, tuple[int, int]]:
