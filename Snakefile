@@ -52,6 +52,7 @@ include: "workflow/rules/crosstab.smk"
 include: "workflow/rules/models.smk"
 include: "workflow/rules/bootstrap.smk"
 include: "workflow/rules/multiverse.smk"
+include: "workflow/rules/conclusions.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/paper.smk"
 

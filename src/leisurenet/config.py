@@ -191,6 +191,7 @@ CONFIGURED_FILES = {
     "data.mapping": "point it at your reviewed mapping of the export onto the codebook",
     "codebook": "point it at the codebook (the default is config/codebook.yaml)",
     "models": "point it at the models file (the default is config/models.yaml)",
+    "conclusions": "point it at the conclusions' rules (the default is config/conclusions.yaml)",
     "published": "point it at the published figures (config/published.yaml), or set it to null",
     "synthetic.targets": "point it at the published figures the replica reproduces, or set it to null",
 }

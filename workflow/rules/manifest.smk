@@ -16,6 +16,7 @@ rule manifest:
         frame=population_frame(),
         codebook=config["codebook"],
         models=config["models"],
+        conclusions=config["conclusions"],
         published=config["published"] or [],
         targets=(config["synthetic"]["targets"] or []) if SYNTHETIC else [],
         configfiles=workflow.configfiles,
