@@ -10,6 +10,7 @@ from leisurenet.codebook import Codebook
 from leisurenet.io import atomic_path, read_dataset, stage_logger
 from leisurenet.paper import (
     checklists,
+    conclusions,
     conduct,
     crosstabs,
     descriptives,
@@ -92,6 +93,9 @@ variables = {
     "weighting": weighted_comparison.weighting_variables(
         weighted, csv["sample_flow"], sm.params.weighting, settings, prose
     ),
+    "conclusions": conclusions.verdict_variables(
+        csv["verdicts"], csv["conclusion_checks"], prose, sm.params.synthetic, level
+    ),
 }
 
 # The values of each table whose declaration names the function that says them, under the
@@ -118,6 +122,7 @@ tables = {
     "weighted": weighted_comparison.weighted_table(weighted, headline, primary, prose),
     "weights": weighted_comparison.weights_table(weighted, prose),
     "audit": reproduction.audit_table(audit, prose),
+    "verdicts": conclusions.verdicts_table(csv["verdicts"], csv["conclusion_checks"], prose, level),
     "codebook": methods.codebook_table(prose),
     "software": methods.software_pipe_table(prose),
 } | reproduction.study_tables(items, audit, prose)

@@ -211,7 +211,8 @@ OUTPUTS: tuple[Output, ...] = (
            report="conclusions_verdicts.rst", category="Conclusions"),
     Output("conclusions/checks.csv", "conclusions", "checks", "conclusion_checks",
            "One row per check of a conclusion's rules, with the raw numbers it used and its verdict.",
-           "table", rows=("conclusion", "check"), report="conclusions_checks.rst", category="Conclusions"),
+           "table", paper=True, rows=("conclusion", "check"), report="conclusions_checks.rst",
+           category="Conclusions"),
     # paper
     Output("paper/assets/_variables.yml", "paper_assets", "variables", "paper_variables",
            "every number the paper's text uses (a dict)", None),

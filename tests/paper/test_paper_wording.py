@@ -17,6 +17,7 @@ import pytest
 from leisurenet.outputs import OUTPUTS
 from leisurenet.paper import (
     checklists,
+    conclusions,
     conduct,
     crosstabs,
     descriptives,
@@ -487,6 +488,57 @@ def run_audit(prose, codebook):
     yield reproduction.study_tables(items(codebook), audit(True), prose)
 
 
+def judged():
+    """Three conclusions: one supported by two shares (one claimed above, one below its
+    threshold), one inconclusive on a difference, one not supported on a paired comparison."""
+    share = {"rule": "share", "levels": "positive", "n": 70, "estimate": 0.8, "ci_low": 0.7, "ci_high": 0.9}
+    checks = pd.DataFrame(
+        [
+            share | {"conclusion": "a", "check": 1, "subject": "vis_defined_cat", "compare": "above",
+                     "threshold": 0.5, "verdict": "supported"},
+            share | {"conclusion": "a", "check": 2, "subject": "role_act", "compare": "below",
+                     "threshold": 0.95, "verdict": "supported"},
+            {"conclusion": "b", "check": 1, "rule": "difference", "levels": "facilitator", "higher": "large",
+             "lower": "small", "share_higher": 0.4, "share_lower": 0.1, "p_value": 0.2, "alpha": 0.05,
+             "verdict": "inconclusive"},
+            {"conclusion": "c", "check": 1, "rule": "paired",
+             "subject": "rep_vis_guiding vs rep_vis_expertise", "effect": -0.3, "p_value": 0.01,
+             "alpha": 0.05, "verdict": "not supported"},
+        ]
+    )  # fmt: skip
+    verdicts = pd.DataFrame(
+        {
+            "conclusion": ["a", "b", "c"],
+            "group": ["Beleidsthema", "Bestuursstijl", "Bestuursstijl"],
+            "sign": ["+", "+", "-"],
+            "text_nl": ["Duidelijke visie", "Facilitator in grote", "Inbreng"],
+            "text_en": ["Clear vision", "Facilitators in large ones", "Say"],
+            "verdict": ["supported", "inconclusive", "not supported"],
+        }
+    )
+    return verdicts, checks
+
+
+def run_conclusions(prose):
+    verdicts, checks = judged()
+    for synthetic in (True, False):
+        yield conclusions.verdict_variables(verdicts, checks, prose, synthetic, "95")
+    yield conclusions.verdicts_table(verdicts, checks, prose, "95")
+    # one share, and two checks of the difference and of the paired comparison
+    one_share = checks.iloc[[0, 2, 2, 3, 3]].assign(check=[1, 1, 2, 1, 2])
+    yield conclusions.verdicts_table(verdicts, one_share, prose, "95")
+
+
+def test_a_supported_conclusion_is_shown_with_its_check_closest_to_failing(prose):
+    verdicts, checks = judged()
+    # the second share's interval ends 0.05 short of its threshold, the first's 0.2 beyond it
+    assert conclusions.deciding_check("supported", checks[checks["conclusion"] == "a"])["check"] == 2
+    table = conclusions.verdicts_table(verdicts, checks, prose, "95")
+    assert '[Duidelijke visie]{lang="nl"} (Clear vision)' in table
+    assert "below 95% asked (one of 2 checks)" in table
+    assert "| − |" in table  # a weakness, with a minus sign
+
+
 # Every fact set, none, and one date or frame fact of two (each precision of a date).
 STUDY_TEXTS = {k: "x" for k in ("mode", "sponsor", "fielded_by", "invitation", "reminders", "incentives")}
 STUDY_TEXTS |= {
@@ -543,6 +595,7 @@ def test_every_variant_of_every_key_is_reached_and_filled(prose, codebook, tmp_p
         *run_resampling(prose),
         *run_audit(prose, codebook),
         *run_weighting(prose, codebook),
+        *run_conclusions(prose),
     ]
     # The wordings of a table whose declaration names the function that says them are filled
     # by that function in the pipeline's run (tests/end_to_end), from the table itself.

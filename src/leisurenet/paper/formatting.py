@@ -12,10 +12,15 @@ prints alike in every sentence and table. Rounding happens here and only here.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from leisurenet.config import parse_iso_date
-from leisurenet.paper.provenance import SPAN, mark, unmark
+from leisurenet.paper.provenance import LANG, SPAN, mark, unmark
+
+# What a table's cell keeps as it is: the spans of numbers and of Dutch words.
+KEPT = re.compile(f"{SPAN.pattern}|{LANG.pattern}")
 
 # --- formatting ------------------------------------------------------------------------
 # Every number enters the text here. A value that knows its origin (provenance.trace) is
@@ -82,6 +87,12 @@ def interval(low: float, high: float, decimals: int = 1, percent: bool = False) 
     return f"{mark(f'{low:.{decimals}f}', low)}–{mark(f'{high:.{decimals}f}', high)}{unit}"
 
 
+def dutch(text: str) -> str:
+    """Dutch words in the English paper (an item's or a conclusion's published wording), marked
+    as Dutch so that a screen reader pronounces them as Dutch and a hyphenator splits them so."""
+    return f'[{_escape_plain(text)}]{{lang="nl"}}'
+
+
 def escape(text) -> str:
     """Text safe inside a pipe-table cell; identifiers may break after an underscore. A traced
     count is marked with its origin; the spans of formatted numbers are kept as they are.
@@ -93,7 +104,7 @@ def escape(text) -> str:
     if isinstance(text, int) and getattr(text, "origin", None) is not None:
         return count(text)
     text, out, last = str(text), [], 0
-    for match in SPAN.finditer(text):
+    for match in KEPT.finditer(text):
         out += [_escape_plain(text[last : match.start()]), match.group(0)]
         last = match.end()
     return "".join(out) + _escape_plain(text[last:])

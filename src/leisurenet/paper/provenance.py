@@ -217,6 +217,8 @@ def plain(value):
 ATTRIBUTES = ("source", "row", "column", "value")
 SPAN = re.compile(r'\[([^\[\]]*)\]\{\.num((?: data-[a-z]+="[^"]*")*)\}')
 ATTRIBUTE = re.compile(r'data-([a-z]+)="([^"]*)"')
+# Words in another language than the paper's (leisurenet.paper.formatting.dutch).
+LANG = re.compile(r'\[((?:[^\[\]\\]|\\.)*)\]\{lang="[a-z-]+"\}')
 
 
 def _attribute(text: str) -> str:
@@ -265,7 +267,8 @@ def spans(text: str) -> list[dict]:
 def unmark(text: str) -> str:
     """``text`` with every span replaced by its printed text (what a reader sees), and a
     bracket printed as such (:func:`leisurenet.paper.formatting.escape`) as the bracket."""
-    return SPAN.sub(lambda m: m.group(1), str(text)).replace("\\[", "[").replace("\\]", "]")
+    text = LANG.sub(lambda m: m.group(1), SPAN.sub(lambda m: m.group(1), str(text)))
+    return text.replace("\\[", "[").replace("\\]", "]")
 
 
 # --- where the manuscript prints them ----------------------------------------------------------
