@@ -203,15 +203,16 @@ OUTPUTS: tuple[Output, ...] = (
            report="multiverse.rst", category="Sensitivity"),
     Output("multiverse/summary.csv", "multiverse", "summary", "multiverse_summary",
            "per finding: significant in how many specifications", None, paper=True, rows=("finding", "term")),
-    # the study's conclusions judged
+    # the study's conclusions judged; kept out of the release, as a difference's shares per size
+    # class would give away the cross-tab cells that the release suppresses
     Output("conclusions/verdicts.csv", "conclusions", "verdicts", "verdicts",
            "One row per conclusion of the study: its text as published, sign, the items and results "
            "it rests on, the rule that decides it, the numbers the rule used and the verdict (supported, "
-           "not supported, inconclusive) with its reason.", "table", paper=True, rows=("conclusion",),
+           "not supported, inconclusive) with its reason.", None, paper=True, rows=("conclusion",),
            report="conclusions_verdicts.rst", category="Conclusions"),
     Output("conclusions/checks.csv", "conclusions", "checks", "conclusion_checks",
            "One row per check of a conclusion's rules, with the raw numbers it used and its verdict.",
-           "table", paper=True, rows=("conclusion", "check"), report="conclusions_checks.rst",
+           None, paper=True, rows=("conclusion", "check"), report="conclusions_checks.rst",
            category="Conclusions"),
     # paper
     Output("paper/assets/_variables.yml", "paper_assets", "variables", "paper_variables",
