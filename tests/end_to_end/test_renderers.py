@@ -350,3 +350,151 @@ def test_no_number_in_either_renderers_paper_is_typed_by_hand(papers):
     for renderer in RENDERERS:
         for fmt in FORMATS:
             assert untraced(papers.text[renderer, fmt], provenance, pdf=fmt == "pdf") == [], (renderer, fmt)
+
+
+# --- what a reader meets in a browser ---------------------------------------------------------
+
+# Everything the browser tests read of a page, in one pass: ids, images, in-page links and
+# their targets, the Dutch passages, the numbers (their text, name for a screen reader and
+# popup), in document order.
+PAGE_FACTS = """() => {
+  const ids = [...document.querySelectorAll('[id]')].map(e => e.id);
+  const images = [...document.querySelectorAll('img')].map(i => {
+    i.scrollIntoView();
+    const box = i.getBoundingClientRect();
+    return {alt: i.alt, width: i.naturalWidth, shown: box.width > 0 && box.height > 0 && i.complete};
+  });
+  const links = [...document.querySelectorAll('a[href^="#"]')].map(a => {
+    const href = a.getAttribute('href');
+    const target = document.getElementById(decodeURIComponent(href.slice(1)));
+    return {href, citation: a.getAttribute('role') === 'doc-biblioref', found: !!target};
+  });
+  const dutch = [...document.querySelectorAll('[lang="nl"]')].map(e => e.textContent);
+  const main = document.querySelectorAll('main').length;
+  return {ids, images, links, dutch, lang: document.documentElement.lang, main};
+}"""
+
+
+@pytest.fixture(scope="module")
+def visits(papers):
+    """Each renderer's HTML as Chromium shows it: what loading it did, axe-core's verdict and
+    the page's facts."""
+    from ..browser import axe_violations, browser, visit
+
+    seen = {}
+    with browser() as instance:
+        for renderer in RENDERERS:
+            with visit(instance, papers.out / renderer / "paper.html") as page:
+                seen[renderer] = {
+                    "errors": page.errors,
+                    "requests": page.requests,
+                    "violations": axe_violations(page.page),
+                    "facts": page.page.evaluate(PAGE_FACTS),
+                    "popups": popups(page.page),
+                }
+    return seen
+
+
+def test_each_html_loads_without_errors_or_requests_and_passes_axe(visits):
+    from ..browser import blocking
+
+    for renderer, seen in visits.items():
+        assert seen["errors"] == [] and seen["requests"] == [], renderer
+        assert blocking(seen["violations"]) == [], renderer
+        facts = seen["facts"]
+        assert facts["lang"] == "en" and facts["main"] == 1, renderer
+        duplicated = sorted(i for i, n in Counter(facts["ids"]).items() if n > 1)
+        assert duplicated == [], (renderer, duplicated)
+
+
+def test_every_figure_is_displayed_with_the_manuscripts_alt_text(visits):
+    manuscript = (ROOT / "paper" / "paper.qmd").read_text(encoding="utf-8")
+    alts = re.findall(r'\]\(figures/[\w.-]+\)\{#fig-[^}]* fig-alt="([^"]+)"\}', manuscript)
+    assert len(alts) == manuscript.count("](figures/")  # every figure has one
+    for renderer, seen in visits.items():
+        images = seen["facts"]["images"]
+        assert [i["alt"] for i in images] == alts, renderer
+        assert all(i["shown"] and i["width"] > 0 for i in images), (renderer, images)
+
+
+def test_every_cross_reference_and_citation_lands_on_its_target(visits):
+    for renderer, seen in visits.items():
+        links = seen["facts"]["links"]
+        assert [link for link in links if not link["found"]] == [], renderer
+        assert sum(link["citation"] for link in links) >= 20, renderer
+        assert sum(link["href"].startswith(("#tbl-", "#fig-")) for link in links) >= 20, renderer
+
+
+def test_the_dutch_wording_is_marked_as_dutch(visits, papers):
+    from leisurenet.codebook import Codebook
+
+    verdicts = pd.read_csv(papers.folder / "results/conclusions/verdicts.csv")
+    codebook = Codebook.from_yaml(papers.folder / "config/codebook.yaml")
+    for renderer, seen in visits.items():
+        dutch = {" ".join(text.split()) for text in seen["facts"]["dutch"]}
+        assert set(verdicts["text_nl"]) | set(verdicts["group"]) <= dutch, renderer
+        assert {" ".join(item["nl"].split()) for item in codebook.items.values()} <= dutch, renderer
+
+
+# The numbers whose popups are tried: the abstract's first, one in a table, and the software's
+# version, which links to nothing but itself.
+POPUP_TRIES = {
+    "abstract": "#title-block-header .num",
+    "table": "table .num",
+    "version": '.num[href^="#num-"]',
+}
+
+
+def popups(page) -> dict:
+    """For each number of POPUP_TRIES: its printed text, what a screen reader says of it, and
+    the popup's text after a hover, and after the Tab key has reached it from the element
+    before it in the tab order."""
+    found = {}
+    popup = "(el) => getComputedStyle(el, '::after').content"
+    for what, selector in POPUP_TRIES.items():
+        number = page.locator(selector).first
+        number.scroll_into_view_if_needed()
+        number.hover()
+        hovered = number.evaluate(popup)
+        page.mouse.move(0, 0)
+        # Focus the focusable element just before it, then one Tab.
+        number.evaluate(
+            """(el) => {
+              const all = [...document.querySelectorAll('a[href], button, input, [tabindex]')]
+                .filter(e => e.tabIndex >= 0 && e.checkVisibility());
+              const before = all[all.indexOf(el) - 1];
+              if (before) before.focus();
+            }"""
+        )
+        page.keyboard.press("Tab")
+        focused = number.evaluate("(el) => document.activeElement === el")
+        found[what] = {
+            "text": number.inner_text(),
+            "aria": number.aria_snapshot(),
+            "hovered": hovered,
+            "focused": focused,
+            "keyboard": number.evaluate(popup) if focused else "",
+            "source": number.get_attribute("data-provenance"),
+        }
+    return found
+
+
+def test_each_numbers_popup_opens_by_mouse_and_by_keyboard_and_names_its_source(visits):
+    for renderer, seen in visits.items():
+        for what, shown in seen["popups"].items():
+            source = shown["source"].split("\n")[0]
+            assert source and source in shown["hovered"], (renderer, what, shown)
+            assert shown["focused"] and source in shown["keyboard"], (renderer, what, shown)
+            # a screen reader hears a link and the number, once, not the popup's text as well
+            assert shown["aria"].startswith(f'- link "{shown["text"].strip()}"'), (renderer, what, shown)
+
+
+def test_each_pdf_has_the_papers_title_and_language(papers):
+    import pypdf
+
+    manuscript = (ROOT / "paper" / "paper.qmd").read_text(encoding="utf-8")
+    title = re.search(r'^title: "(.+)"$', manuscript, flags=re.MULTILINE)[1]
+    for renderer in RENDERERS:
+        pdf = pypdf.PdfReader(papers.out / renderer / "paper.pdf")
+        assert pdf.metadata.title == title, renderer
+        assert str(pdf.trailer["/Root"].get("/Lang", "")).startswith("en"), renderer

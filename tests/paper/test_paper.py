@@ -110,11 +110,17 @@ def test_the_typst_version_is_that_of_the_compiler_that_writes_the_pdf(tmp_path)
     the Python binding's (``typst.__version__``, released on its own)."""
     import pypdf
 
-    source = tmp_path / "page.typ"
+    source, manuscript = tmp_path / "page.typ", tmp_path / "page.qmd"
     source.write_text("One page.\n", encoding="utf-8")
-    render.compile_pdf(source)
-    creator = pypdf.PdfReader(tmp_path / "page.pdf").metadata["/Creator"]
-    assert creator == f"Typst {render.typst_version()}"
+    manuscript.write_text(
+        '---\ntitle: "A \\"quoted\\" één"\nauthor: Us\nlang: nl\n---\n\nText\n', encoding="utf-8"
+    )
+    render.compile_pdf(source, manuscript)
+    pdf = pypdf.PdfReader(tmp_path / "page.pdf")
+    assert pdf.metadata["/Creator"] == f"Typst {render.typst_version()}"
+    # and the manuscript's title, author and language, which a screen reader announces
+    assert (pdf.metadata.title, pdf.metadata.author) == ('A "quoted" één', "Us")
+    assert pdf.trailer["/Root"]["/Lang"] == "nl"
 
 
 def test_audit_variables_without_published_figures(prose):

@@ -39,16 +39,20 @@ def deciding_check(verdict: str, checks: pd.DataFrame) -> pd.Series:
     return with_verdict.loc[min(with_verdict.index, key=lambda i: _margin(with_verdict.loc[i]))]
 
 
-def evidence(check: pd.Series, n_checks: int, prose: Prose, level: str) -> str:
-    """A check's numbers in words (``conclusions.evidence_<rule>``)."""
+def evidence(check: pd.Series, n_checks: int, prose: Prose, level: str, ids: bool) -> str:
+    """A check's numbers in words (``conclusions.evidence_<rule>``), naming an item by its ID
+    (``ids``, in a table beside the codebook's) or in words (in the prose)."""
     variant = "one" if n_checks == 1 else "several"
-    if check["rule"] == "share":
-        variable = str(check["subject"])
+
+    def name(variable: str) -> str:
         item = variable.removesuffix("_cat")
+        return item if ids and item in prose.codebook.items else prose.variable(variable)
+
+    if check["rule"] == "share":
         return prose.say(
             "conclusions.evidence_share",
             variant,
-            subject=item if item in prose.codebook.items else prose.variable(variable),
+            subject=name(str(check["subject"])),
             levels=prose.join(str(check["levels"]).split("|")),
             share=pct(100 * check["estimate"]),
             level=level,
@@ -73,24 +77,24 @@ def evidence(check: pd.Series, n_checks: int, prose: Prose, level: str) -> str:
     return prose.say(
         "conclusions.evidence_paired",
         variant,
-        subject=str(check["subject"]).replace(" vs ", " against "),
+        subject=" against ".join(name(part) for part in str(check["subject"]).split(" vs ")),
         r=num(check["effect"]),
         p=p_is(check["p_value"]),
         n_checks=count(n_checks),
     )
 
 
-def _rows(verdicts: pd.DataFrame, checks: pd.DataFrame, prose: Prose, level: str):
+def _rows(verdicts: pd.DataFrame, checks: pd.DataFrame, prose: Prose, level: str, ids: bool):
     """Each conclusion with its verdict's words and the evidence that decides it."""
     for row in verdicts.itertuples(index=False):
         own = checks[checks["conclusion"] == row.conclusion]
         n_checks = rows_of(own, f"conclusion = {row.conclusion}")
-        said = evidence(deciding_check(row.verdict, own), n_checks, prose, level)
+        said = evidence(deciding_check(row.verdict, own), n_checks, prose, level, ids)
         yield row, prose.say("conclusions.verdict", _variant(row.verdict)), said
 
 
 def verdicts_table(verdicts: pd.DataFrame, checks: pd.DataFrame, prose: Prose, level: str) -> str:
-    rows = list(_rows(verdicts, checks, prose, level))
+    rows = list(_rows(verdicts, checks, prose, level, ids=True))
     df = pd.DataFrame(
         {
             "Group": [dutch(r.group) for r, _, _ in rows],
@@ -118,7 +122,7 @@ def verdict_variables(
         prose.say(
             "conclusions.open", _variant(row.verdict), conclusion=lowercase_first(row.text_en), evidence=said
         )
-        for row, _, said in _rows(verdicts, checks, prose, level)
+        for row, _, said in _rows(verdicts, checks, prose, level, ids=False)
         if row.verdict != "supported"
     ]
     return {

@@ -14,7 +14,7 @@ import pandas as pd
 
 from leisurenet.data.clean import REASONS
 from leisurenet.data.disposition import DISPOSITIONS, GROUPS, eligibility_rate, response_rates
-from leisurenet.paper.formatting import count, num, pct, pipe_table
+from leisurenet.paper.formatting import count, dutch, num, pct, pipe_table
 from leisurenet.paper.prose import Prose
 from leisurenet.paper.provenance import ENVIRONMENT, cite, rows_of, traced
 from leisurenet.release.manifest import sha256
@@ -174,6 +174,7 @@ def sample_flow_table(flow: pd.DataFrame, prose: Prose) -> str:
 
 
 def codebook_table(prose: Prose) -> str:
-    rows = [(item, spec["scale"], spec["nl"], spec["en"]) for item, spec in prose.codebook.items.items()]
+    items = prose.codebook.items.items()
+    rows = [(item, spec["scale"], dutch(spec["nl"]), spec["en"]) for item, spec in items]
     df = pd.DataFrame(rows, columns=["Item", "Scale", "Dutch (reconstructed)", "English"])
     return pipe_table(df, "codebook", prose.say("captions.codebook"), "llll")

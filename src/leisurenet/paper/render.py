@@ -25,7 +25,8 @@ from leisurenet.paper.manuscript import crossref_punctuation, lint
 from leisurenet.paper.provenance import ENVIRONMENT, cite
 
 # The fallback's filters: its cross-references, then those Quarto runs too (paper/_quarto.yml).
-FILTERS = ["crossref.lua", "provenance.lua", "notice.lua", "typst-heading-labels.lua", "typst-tables.lua"]
+FILTERS = ["crossref.lua", "provenance.lua", "notice.lua", "figure-alt.lua", "typst-heading-labels.lua",
+           "typst-tables.lua"]  # fmt: skip
 CITATION_STYLE = "citation-style.csl"  # written into the build folder; _quarto.yml names it
 WARNING = re.compile(r"warn|error|could not", re.IGNORECASE)
 SHORTCODE = re.compile(r"\{\{<\s*(include|var)\s+([^\s>]+)\s*>\}\}")
@@ -92,10 +93,22 @@ def run(command: list[str], cwd: Path) -> list[str]:
     return [line.strip() for line in result.stderr.splitlines() if WARNING.search(line)]
 
 
-def compile_pdf(source: Path) -> None:
-    """A Typst file to the PDF beside it, with the pinned Typst (the ``typst`` wheel)."""
+def compile_pdf(source: Path, manuscript: Path) -> None:
+    """A Typst file to the PDF beside it, with the pinned Typst (the ``typst`` wheel), its
+    title, author and language in the PDF's metadata as ``manuscript``'s front matter has them.
+
+    Those are set at the top of the file, where Typst takes them: Quarto's template sets them
+    inside its page template, where Typst leaves them out of the PDF.
+    """
     import typst
 
+    front = yaml.safe_load(manuscript.read_text(encoding="utf-8").split("\n---", 1)[0].removeprefix("---"))
+    metadata = (
+        f"#set document(title: {json.dumps(str(front['title']), ensure_ascii=False)},"
+        f" author: {json.dumps(str(front.get('author', '')), ensure_ascii=False)})\n"
+        f"#set text(lang: {json.dumps(str(front.get('lang', 'en')))})\n"
+    )
+    source.write_text(metadata + source.read_text(encoding="utf-8"), encoding="utf-8")
     typst.compile(str(source), output=str(source.with_suffix(".pdf")), root=str(source.parent))
 
 
@@ -109,6 +122,27 @@ def typst_version() -> str:
     import typst
 
     return json.loads(typst.eval(b"", "str(sys.version)", format="json"))
+
+
+NUMBER_LINK = re.compile(r'<a\b[^>]*\bid="num-\d+"[^>]*>')
+
+
+def number_the_numbers(html: Path) -> None:
+    """The numbers' ids (filters/provenance.lua) made unique, in document order: Quarto inserts
+    a sentence that the manuscript uses twice as one piece, with the ids of its numbers twice.
+    A number that links to itself (``data-self``) follows its new id."""
+    count = 0
+
+    def renumber(match: re.Match) -> str:
+        nonlocal count
+        count += 1
+        tag = re.sub(r'\bid="num-\d+"', f'id="num-{count}"', match.group(0))
+        if 'data-self="1"' in tag:
+            tag = re.sub(r'\bhref="#num-\d+"', f'href="#num-{count}"', tag)
+        return tag
+
+    text = html.read_text(encoding="utf-8")
+    html.write_text(NUMBER_LINK.sub(renumber, text), encoding="utf-8")
 
 
 def render_fallback(
@@ -127,15 +161,18 @@ def render_fallback(
     ]  # fmt: skip
     warnings = []
     if html is not None:
+        # The document in a <main> landmark, as Quarto's: every part of it is then in a region
+        # a screen reader can jump to.
         options = ["--to", "html5", "--embed-resources", "--toc", "--toc-depth", "2",
-                   "--css", str(filters / "fallback.css"), "--output", "paper.html"]  # fmt: skip
+                   "--css", str(filters / "fallback.css"), "--variable", "include-before=<main>",
+                   "--variable", "include-after=</main>", "--output", "paper.html"]  # fmt: skip
         warnings += run([*common, *options], build)
         shutil.copyfile(build / "paper.html", html)
     if pdf is not None:
         options = ["--to", "typst", "--metadata-file", str(filters / "typst-fallback.yaml"),
                    "--include-in-header", "typst-header.typ", "--output", "paper.typ"]  # fmt: skip
         warnings += run([*common, *options], build)
-        compile_pdf(build / "paper.typ")
+        compile_pdf(build / "paper.typ", build / "paper.qmd")
         shutil.copyfile(build / "paper.pdf", pdf)
     return warnings
 
@@ -155,7 +192,7 @@ def render_quarto(build: Path, source: str, html: Path | None, pdf: Path | None)
         shutil.copyfile(build / f"{stem}.html", html)
     if pdf is not None:
         warnings += run(["quarto", "render", source, "--to", "typst"], build)
-        compile_pdf(build / f"{stem}.typ")
+        compile_pdf(build / f"{stem}.typ", build / source)
         shutil.copyfile(build / f"{stem}.pdf", pdf)
     shutil.rmtree(build / ".quarto", ignore_errors=True)  # Quarto's scratch: caches, not results
     return warnings
@@ -249,6 +286,8 @@ def render(build: Path, setting: str, html: Path | None, pdf: Path | None) -> Re
 
         filters = build / "filters"
         warnings = render_fallback(build, expanded, html, pdf, pypandoc.get_pandoc_path(), filters)
+    if html is not None:
+        number_the_numbers(html)
     return Rendering(described, warnings, note)
 
 
