@@ -40,6 +40,18 @@ def with_defaults(validator_class):
     return jsonschema.validators.extend(validator_class, {"properties": set_defaults})
 
 
+def read_validated(path: str | Path, schema: str) -> tuple[dict, list[str]]:
+    """The YAML file ``path`` with the defaults of ``workflow/schemas/<schema>`` filled in, and
+    each way it breaks the schema, as a line naming the key (empty when it is valid)."""
+    with open(path, encoding="utf-8") as fh:
+        spec = yaml.safe_load(fh) or {}
+    validator = with_defaults(jsonschema.Draft202012Validator)(
+        yaml.safe_load((SCHEMAS / schema).read_text(encoding="utf-8"))
+    )
+    errors = sorted(validator.iter_errors(spec), key=str)
+    return spec, [f"  {'.'.join(map(str, e.absolute_path)) or '(top)'}: {e.message}" for e in errors]
+
+
 def validate_config(config: dict) -> dict:
     """Fill defaults into ``config`` (in place) and validate it; return it."""
     dates_as_text(config)

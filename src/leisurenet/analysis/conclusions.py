@@ -22,14 +22,11 @@ from dataclasses import dataclass
 from fnmatch import fnmatch
 from pathlib import Path
 
-import jsonschema
 import numpy as np
 import pandas as pd
-import yaml
 
 from leisurenet.analysis.describe import clopper_pearson_ci, hypergeometric_ci
-from leisurenet.config import with_defaults
-from leisurenet.paths import SCHEMAS
+from leisurenet.config import read_validated
 
 SUPPORTED, NOT_SUPPORTED, INCONCLUSIVE = "supported", "not supported", "inconclusive"
 VERDICTS = (SUPPORTED, NOT_SUPPORTED, INCONCLUSIVE)
@@ -57,13 +54,8 @@ def load_conclusions(path: str | Path, codebook_items=None) -> dict:
     hold every item a conclusion names. Raises ``ValueError`` naming the file and the key of
     every problem.
     """
-    with open(path, encoding="utf-8") as fh:
-        spec = yaml.safe_load(fh) or {}
-    schema = yaml.safe_load((SCHEMAS / "conclusions.schema.yaml").read_text(encoding="utf-8"))
-    validator = with_defaults(jsonschema.Draft202012Validator)(schema)
-    errors = sorted(validator.iter_errors(spec), key=str)
-    problems = [f"  {'.'.join(map(str, e.absolute_path)) or '(top)'}: {e.message}" for e in errors]
-    if codebook_items is not None and not errors:
+    spec, problems = read_validated(path, "conclusions.schema.yaml")
+    if codebook_items is not None and not problems:
         for name, conclusion in spec["conclusions"].items():
             for item in conclusion["items"]:
                 if item not in codebook_items:

@@ -27,10 +27,8 @@ import copy
 import warnings
 from pathlib import Path
 
-import jsonschema
 import numpy as np
 import pandas as pd
-import yaml
 
 from leisurenet.analysis.estimation import (
     _sharpen_cumulative,
@@ -59,8 +57,7 @@ from leisurenet.analysis.modelresult import (
     _setup,
     _wald_table,
 )
-from leisurenet.config import with_defaults
-from leisurenet.paths import SCHEMAS
+from leisurenet.config import read_validated
 
 FAMILIES = ("ordinal_logit", "logit", "multinomial_logit", "ols")
 PO_TEST = (
@@ -78,13 +75,8 @@ def load_model_specs(path: str | Path) -> dict:
     Keys left out take the schema's defaults. Raises ``ValueError`` naming the file and the
     key of every problem.
     """
-    with open(path, encoding="utf-8") as fh:
-        specs = yaml.safe_load(fh) or {}
-    schema = yaml.safe_load((SCHEMAS / "models.schema.yaml").read_text(encoding="utf-8"))
-    validator = with_defaults(jsonschema.Draft202012Validator)(schema)
-    errors = sorted(validator.iter_errors(specs), key=str)
-    problems = [f"  {'.'.join(map(str, e.absolute_path)) or '(top)'}: {e.message}" for e in errors]
-    for name, spec in specs.get("models", {}).items() if not errors else ():
+    specs, problems = read_validated(path, "models.schema.yaml")
+    for name, spec in specs.get("models", {}).items() if not problems else ():
         named = set(spec["predictors"]) | {spec["outcome"]}
         if spec["outcome"] in spec["predictors"]:
             problems.append(f"  models.{name}: the outcome '{spec['outcome']}' is also a predictor")
