@@ -55,6 +55,7 @@ include: "workflow/rules/multiverse.smk"
 include: "workflow/rules/conclusions.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/paper.smk"
+include: "workflow/rules/brief.smk"
 
 
 # Every output a run makes (leisurenet.outputs) and the figures, for rule all and for the

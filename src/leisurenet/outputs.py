@@ -225,6 +225,14 @@ OUTPUTS: tuple[Output, ...] = (
     Output("paper/paper.pdf", "paper_pdf", "pdf", None, "The paper (PDF).", "paper"),
     Output("paper/provenance.csv", "paper", "provenance", "provenance",
            "every number printed in the paper: its file, row, column, value", None),
+    # the Dutch brief for the networks
+    Output("brief/assets/_variables.yml", "brief_assets", "variables", "brief_variables",
+           "every sentence with a number the brief's text uses (a dict)", None),
+    Output("brief/assets/tables", "brief_assets", "tables", None, "the brief's tables", None, directory=True),
+    Output("brief/brief_nl.html", "brief", "html", None, "The Dutch brief (self-contained HTML).", "paper"),
+    Output("brief/brief_nl.pdf", "brief_pdf", "pdf", None, "The Dutch brief (PDF).", "paper"),
+    Output("brief/provenance.csv", "brief", "provenance", "brief_provenance",
+           "every number printed in the brief: its file, row, column, value", None),
     # the run's record
     Output("manifest.json", "manifest", "json", None, "the run's manifest", None),
     Output("manifest_content.json", "manifest", "content", None, "what a rebuild is compared by", None),

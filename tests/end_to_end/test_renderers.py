@@ -13,6 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 import pandas as pd
+import pypdf
 import pytest
 import yaml
 
@@ -26,6 +27,7 @@ from ..rendered import MARGIN_Y, between, html_text, page_fill, pdf_text
 
 pytestmark = pytest.mark.slow
 RENDERERS = ("quarto", "pandoc")
+BRIEF = "brief_nl.qmd"
 FORMATS = ("html", "pdf")
 # Numbers as printed: 62.3%, 0.540, 1,234, 0.31–3.39 (two numbers), 2016.
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*%?")
@@ -54,13 +56,22 @@ def render_with(folder: Path, renderer: str, out: Path) -> Rendering:
     return render(build, renderer, out / "paper.html", out / "paper.pdf")
 
 
+def render_brief_with(folder: Path, renderer: str, out: Path) -> Rendering:
+    """Render a run's Dutch brief with one renderer, as the brief rule does, into ``out``."""
+    assets = folder / "results" / "brief" / "assets"
+    build = out / "build_brief"
+    assemble(folder / "paper", build, assets / "_variables.yml", assets / "tables", [], BRIEF)
+    return render(build, renderer, out / "brief_nl.html", out / "brief_nl.pdf", BRIEF)
+
+
 class Papers:
-    """One run's paper from both renderers: texts, paths, what each renderer said."""
+    """One run's paper (and brief) from both renderers: texts, paths, what each renderer said."""
 
     def __init__(self, folder: Path, out: Path):
         need_quarto()
         self.folder, self.out = folder, out
         self.rendering = {r: render_with(folder, r, out / r) for r in RENDERERS}
+        self.brief = {r: render_brief_with(folder, r, out / r) for r in RENDERERS}
         self.text, self.hyphenated = {}, {}
         for r in RENDERERS:
             colophon = self.rendering[r].renderer
@@ -113,6 +124,24 @@ def test_the_four_papers_print_the_same_numbers(papers):
     for number in headers:
         assert min(quarto[number], pandoc[number]) >= counts["pandoc", "html"][number], number
     assert set(counts["pandoc", "html"]) == set(counts["pandoc", "pdf"])
+
+
+def test_both_renderers_briefs_print_the_same_numbers_and_pages(papers):
+    """The Dutch brief: every number as often in one renderer's HTML as in the other's, the same
+    numbers in its PDFs, at most six pages, without warnings."""
+    texts = {
+        (r, fmt): reader(papers.out / r / f"brief_nl.{fmt}")
+        for r in RENDERERS
+        for fmt, reader in (("html", html_text), ("pdf", pdf_text))
+    }
+    counts = {key: Counter(NUMBER.findall(text)) for key, text in texts.items()}
+    assert sum(counts["pandoc", "html"].values()) > 100
+    assert counts["quarto", "html"] == counts["pandoc", "html"]
+    assert set(counts["quarto", "pdf"]) == set(counts["pandoc", "pdf"]) == set(counts["pandoc", "html"])
+    for r in RENDERERS:
+        assert papers.brief[r].warnings == [], r
+        assert len(pypdf.PdfReader(papers.out / r / "brief_nl.pdf").pages) <= 6, r
+        assert "," in " ".join(counts[r, "pdf"]), r  # decimals after a comma
 
 
 def captions(text: str) -> list[str]:
@@ -375,16 +404,15 @@ PAGE_FACTS = """() => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def visits(papers):
-    """Each renderer's HTML as Chromium shows it: what loading it did, axe-core's verdict and
-    the page's facts."""
+def look(papers, name: str) -> dict:
+    """Each renderer's HTML ``name`` as Chromium shows it: what loading it did, axe-core's
+    verdict, the page's facts and its numbers' popups."""
     from ..browser import axe_violations, browser, visit
 
     seen = {}
     with browser() as instance:
         for renderer in RENDERERS:
-            with visit(instance, papers.out / renderer / "paper.html") as page:
+            with visit(instance, papers.out / renderer / name) as page:
                 seen[renderer] = {
                     "errors": page.errors,
                     "requests": page.requests,
@@ -395,16 +423,38 @@ def visits(papers):
     return seen
 
 
-def test_each_html_loads_without_errors_or_requests_and_passes_axe(visits):
+@pytest.fixture(scope="module")
+def visits(papers):
+    return look(papers, "paper.html")
+
+
+def met_by_every_reader(visits: dict, lang: str) -> None:
+    """No console error or request, no serious or critical WCAG violation, the document's
+    language, one main landmark, unique ids, and every in-page link landing."""
     from ..browser import blocking
 
     for renderer, seen in visits.items():
         assert seen["errors"] == [] and seen["requests"] == [], renderer
         assert blocking(seen["violations"]) == [], renderer
         facts = seen["facts"]
-        assert facts["lang"] == "en" and facts["main"] == 1, renderer
+        assert facts["lang"] == lang and facts["main"] == 1, renderer
         duplicated = sorted(i for i, n in Counter(facts["ids"]).items() if n > 1)
         assert duplicated == [], (renderer, duplicated)
+        assert [link for link in facts["links"] if not link["found"]] == [], renderer
+
+
+def test_each_html_loads_without_errors_or_requests_and_passes_axe(visits):
+    met_by_every_reader(visits, "en")
+
+
+def test_the_brief_in_a_browser_meets_every_reader_too(papers):
+    seen = look(papers, "brief_nl.html")
+    met_by_every_reader(seen, "nl")
+    for renderer, page in seen.items():
+        for what in ("text", "table"):
+            shown = page["popups"].get(what)
+            source = shown["source"].split("\n")[0] if shown else None
+            assert shown and shown["focused"] and source in shown["keyboard"], renderer
 
 
 def test_every_figure_is_displayed_with_the_manuscripts_alt_text(visits):
@@ -436,10 +486,12 @@ def test_the_dutch_wording_is_marked_as_dutch(visits, papers):
         assert {" ".join(item["nl"].split()) for item in codebook.items.values()} <= dutch, renderer
 
 
-# The numbers whose popups are tried: the abstract's first, one in a table, and the software's
-# version, which links to nothing but itself.
+# The numbers whose popups are tried, where the document has them: the abstract's first, the
+# first in running text and in a table, and the software's version, which links to nothing but
+# itself.
 POPUP_TRIES = {
     "abstract": "#title-block-header .num",
+    "text": "main p .num",
     "table": "table .num",
     "version": '.num[href^="#num-"]',
 }
@@ -452,6 +504,8 @@ def popups(page) -> dict:
     found = {}
     popup = "(el) => getComputedStyle(el, '::after').content"
     for what, selector in POPUP_TRIES.items():
+        if page.locator(selector).count() == 0:
+            continue
         number = page.locator(selector).first
         number.scroll_into_view_if_needed()
         number.hover()
@@ -481,6 +535,7 @@ def popups(page) -> dict:
 
 def test_each_numbers_popup_opens_by_mouse_and_by_keyboard_and_names_its_source(visits):
     for renderer, seen in visits.items():
+        assert set(seen["popups"]) == set(POPUP_TRIES), renderer
         for what, shown in seen["popups"].items():
             source = shown["source"].split("\n")[0]
             assert source and source in shown["hovered"], (renderer, what, shown)
@@ -489,12 +544,11 @@ def test_each_numbers_popup_opens_by_mouse_and_by_keyboard_and_names_its_source(
             assert shown["aria"].startswith(f'- link "{shown["text"].strip()}"'), (renderer, what, shown)
 
 
-def test_each_pdf_has_the_papers_title_and_language(papers):
-    import pypdf
-
-    manuscript = (ROOT / "paper" / "paper.qmd").read_text(encoding="utf-8")
-    title = re.search(r'^title: "(.+)"$', manuscript, flags=re.MULTILINE)[1]
-    for renderer in RENDERERS:
-        pdf = pypdf.PdfReader(papers.out / renderer / "paper.pdf")
-        assert pdf.metadata.title == title, renderer
-        assert str(pdf.trailer["/Root"].get("/Lang", "")).startswith("en"), renderer
+def test_each_pdf_has_its_manuscripts_title_and_language(papers):
+    for name, lang in (("paper", "en"), ("brief_nl", "nl")):
+        manuscript = (ROOT / "paper" / f"{name}.qmd").read_text(encoding="utf-8")
+        title = re.search(r'^title: "(.+)"$', manuscript, flags=re.MULTILINE)[1]
+        for renderer in RENDERERS:
+            pdf = pypdf.PdfReader(papers.out / renderer / f"{name}.pdf")
+            assert pdf.metadata.title == title, (renderer, name)
+            assert str(pdf.trailer["/Root"].get("/Lang", "")).startswith(lang), (renderer, name)

@@ -93,6 +93,12 @@ def run(command: list[str], cwd: Path) -> list[str]:
     return [line.strip() for line in result.stderr.splitlines() if WARNING.search(line)]
 
 
+def front_matter(manuscript: Path) -> dict:
+    """The YAML front matter of a manuscript (title, author, lang, its own options)."""
+    text = manuscript.read_text(encoding="utf-8")
+    return yaml.safe_load(text.split("\n---", 1)[0].removeprefix("---")) or {}
+
+
 def compile_pdf(source: Path, manuscript: Path) -> None:
     """A Typst file to the PDF beside it, with the pinned Typst (the ``typst`` wheel), its
     title, author and language in the PDF's metadata as ``manuscript``'s front matter has them.
@@ -102,7 +108,7 @@ def compile_pdf(source: Path, manuscript: Path) -> None:
     """
     import typst
 
-    front = yaml.safe_load(manuscript.read_text(encoding="utf-8").split("\n---", 1)[0].removeprefix("---"))
+    front = front_matter(manuscript)
     metadata = (
         f"#set document(title: {json.dumps(str(front['title']), ensure_ascii=False)},"
         f" author: {json.dumps(str(front.get('author', '')), ensure_ascii=False)})\n"
@@ -146,15 +152,26 @@ def number_the_numbers(html: Path) -> None:
 
 
 def render_fallback(
-    build: Path, text: str, html: Path | None, pdf: Path | None, pandoc: str, filters: Path
+    build: Path,
+    text: str,
+    html: Path | None,
+    pdf: Path | None,
+    pandoc: str,
+    filters: Path,
+    source: str = "paper.qmd",
 ) -> list[str]:
-    """Pandoc (HTML) and Pandoc + Typst (PDF) on the source ``text`` with its shortcodes
-    expanded; either output may be None (not rendered)."""
-    filters = filters.resolve()
-    expanded = build / "paper.expanded.md"
+    """Pandoc (HTML) and Pandoc + Typst (PDF) on the manuscript ``source``'s text with its
+    shortcodes expanded (``text``); either output may be None (not rendered). Its front matter
+    may turn off the numbered sections and the table of contents (``number-sections``,
+    ``toc``), which the project's ``_quarto.yml`` turns on."""
+    filters, stem = filters.resolve(), Path(source).stem
+    front = front_matter(build / source)
+    expanded = build / f"{stem}.expanded.md"
     expanded.write_text(text, encoding="utf-8")
+    numbered = ["--number-sections"] if front.get("number-sections", True) else []
+    toc = ["--toc", "--toc-depth", "2"] if front.get("toc", True) else []
     common = [
-        pandoc, expanded.name, "--standalone", "--number-sections", "--resource-path", ".",
+        pandoc, expanded.name, "--standalone", *numbered, "--resource-path", ".",
         *(f"--lua-filter={filters / name}" for name in FILTERS),
         "--citeproc", "--bibliography", "references.bib", "--csl", CITATION_STYLE,
         "--metadata", "link-citations=true",
@@ -163,17 +180,17 @@ def render_fallback(
     if html is not None:
         # The document in a <main> landmark, as Quarto's: every part of it is then in a region
         # a screen reader can jump to.
-        options = ["--to", "html5", "--embed-resources", "--toc", "--toc-depth", "2",
+        options = ["--to", "html5", "--embed-resources", *toc,
                    "--css", str(filters / "fallback.css"), "--variable", "include-before=<main>",
-                   "--variable", "include-after=</main>", "--output", "paper.html"]  # fmt: skip
+                   "--variable", "include-after=</main>", "--output", f"{stem}.html"]  # fmt: skip
         warnings += run([*common, *options], build)
-        shutil.copyfile(build / "paper.html", html)
+        shutil.copyfile(build / f"{stem}.html", html)
     if pdf is not None:
         options = ["--to", "typst", "--metadata-file", str(filters / "typst-fallback.yaml"),
-                   "--include-in-header", "typst-header.typ", "--output", "paper.typ"]  # fmt: skip
+                   "--include-in-header", "typst-header.typ", "--output", f"{stem}.typ"]  # fmt: skip
         warnings += run([*common, *options], build)
-        compile_pdf(build / "paper.typ", build / "paper.qmd")
-        shutil.copyfile(build / "paper.pdf", pdf)
+        compile_pdf(build / f"{stem}.typ", build / source)
+        shutil.copyfile(build / f"{stem}.pdf", pdf)
     return warnings
 
 
@@ -210,11 +227,21 @@ def write_citation_style(path: Path) -> None:
     path.write_bytes(subprocess.run(command, capture_output=True, check=True).stdout)
 
 
-def assemble(source: Path, build: Path, variables: str, tables: str, figure_dirs: list[Path]) -> None:
-    """A fresh build folder: the Quarto project, the numbers, the tables and the figures."""
+def assemble(
+    source: Path,
+    build: Path,
+    variables: str,
+    tables: str,
+    figure_dirs: list[Path],
+    manuscript: str = "paper.qmd",
+) -> None:
+    """A fresh build folder: the Quarto project with one ``manuscript`` of its own (Quarto
+    reads every manuscript of a project it renders, and each needs its own tables), the
+    numbers, the tables and the figures."""
     if build.exists():
         shutil.rmtree(build)
-    shutil.copytree(source, build)
+    others = [p.name for p in source.glob("*.qmd") if p.name != manuscript]
+    shutil.copytree(source, build, ignore=shutil.ignore_patterns(*others))
     shutil.copyfile(variables, build / "_variables.yml")
     shutil.copytree(tables, build / "tables")
     write_citation_style(build / CITATION_STYLE)
@@ -247,7 +274,9 @@ class Rendering:
     note: str | None = None
 
 
-def render(build: Path, setting: str, html: Path | None, pdf: Path | None) -> Rendering:
+def render(
+    build: Path, setting: str, html: Path | None, pdf: Path | None, source: str = "paper.qmd"
+) -> Rendering:
     """Render with the renderer ``setting`` asks for, to HTML, PDF or both (an output that is
     None is not rendered: the workflow renders each in a job and a build folder of its own);
     the colophon names each engine that ran with the version it reports itself: Quarto's
@@ -278,14 +307,14 @@ def render(build: Path, setting: str, html: Path | None, pdf: Path | None) -> Re
     variables_path.write_text(
         yaml.safe_dump(variables, allow_unicode=True, sort_keys=False), encoding="utf-8"
     )
-    expanded = check_source(build / "paper.qmd", variables)
+    expanded = check_source(build / source, variables)
     if renderer == "quarto":
-        warnings = render_quarto(build, "paper.qmd", html, pdf)
+        warnings = render_quarto(build, source, html, pdf)
     else:
         import pypandoc
 
         filters = build / "filters"
-        warnings = render_fallback(build, expanded, html, pdf, pypandoc.get_pandoc_path(), filters)
+        warnings = render_fallback(build, expanded, html, pdf, pypandoc.get_pandoc_path(), filters, source)
     if html is not None:
         number_the_numbers(html)
     return Rendering(described, warnings, note)
