@@ -491,7 +491,7 @@ def test_the_dutch_wording_is_marked_as_dutch(visits, papers):
 # itself.
 POPUP_TRIES = {
     "abstract": "#title-block-header .num",
-    "text": "main p .num",
+    "text": "main p:not(#title-block-header p) .num",
     "table": "table .num",
     "version": '.num[href^="#num-"]',
 }
