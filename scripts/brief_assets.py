@@ -1,15 +1,13 @@
 """Rule brief_assets: the Dutch brief's sentences and tables, from results/."""
 
-from pathlib import Path
-
 import pandas as pd
-import yaml
 
 from leisurenet.codebook import Codebook
-from leisurenet.io import atomic_path, stage_logger
+from leisurenet.io import stage_logger
 from leisurenet.paper import brief
 from leisurenet.paper.formatting import general
 from leisurenet.paper.provenance import trace
+from leisurenet.paper.render import write_assets
 from leisurenet.paper.wording import Wording
 
 sm = snakemake
@@ -29,13 +27,5 @@ tables = {
     "verdicts": brief.verdicts_table(verdicts, checks, codebook, words),
     "support": brief.support_table(items, codebook, words, level),
 }
-folder = Path(sm.output.tables)
-folder.mkdir(parents=True, exist_ok=True)
-for name, text in tables.items():
-    with atomic_path(folder / f"{name}.md") as tmp:
-        tmp.write_text(text, encoding="utf-8")
-with atomic_path(sm.output.variables) as tmp:
-    tmp.write_text(
-        yaml.safe_dump(variables, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8"
-    )
+write_assets(tables, sm.output.tables, variables, sm.output.variables)
 log.info("%d tables and the text's sentences of the brief written", len(tables))

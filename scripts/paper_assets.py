@@ -4,7 +4,6 @@ import importlib
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from leisurenet.codebook import Codebook
 from leisurenet.io import atomic_path, read_dataset, stage_logger
@@ -23,6 +22,7 @@ from leisurenet.paper import (
 )
 from leisurenet.paper.prose import Prose
 from leisurenet.paper.provenance import trace, traced
+from leisurenet.paper.render import write_assets
 from leisurenet.paper.wording import Wording
 
 sm = snakemake
@@ -138,13 +138,5 @@ with atomic_path(sm.output.checklists) as tmp:
 checklist.attrs["source"] = Path(sm.output.checklists).as_posix()
 tables["checklists"] = checklists.checklist_table(checklist, prose)
 
-folder = Path(sm.output.tables)
-folder.mkdir(parents=True, exist_ok=True)
-for name, text in tables.items():
-    with atomic_path(folder / f"{name}.md") as tmp:
-        tmp.write_text(text, encoding="utf-8")
-with atomic_path(sm.output.variables) as tmp:
-    tmp.write_text(
-        yaml.safe_dump(variables, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8"
-    )
+write_assets(tables, sm.output.tables, variables, sm.output.variables)
 log.info("%d tables and the text's numbers written", len(tables))

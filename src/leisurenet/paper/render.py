@@ -21,6 +21,7 @@ from pathlib import Path
 import yaml
 
 from leisurenet import quarto
+from leisurenet.io import atomic_path
 from leisurenet.paper.manuscript import crossref_punctuation, lint
 from leisurenet.paper.provenance import ENVIRONMENT, cite
 
@@ -250,6 +251,19 @@ def assemble(
         for figure in sorted(folder.iterdir()):
             if figure.suffix in {".svg", ".png", ".pdf"}:
                 shutil.copyfile(figure, build / "figures" / figure.name)
+
+
+def write_assets(tables: dict[str, str], folder: str | Path, variables: dict, path: str | Path) -> None:
+    """What a manuscript reads: its tables as ``<folder>/<name>.md`` and its sentences and numbers
+    as the YAML file ``path`` (``_variables.yml``), each written whole or not at all."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in tables.items():
+        with atomic_path(folder / f"{name}.md") as tmp:
+            tmp.write_text(text, encoding="utf-8")
+    with atomic_path(path) as tmp:
+        text = yaml.safe_dump(variables, allow_unicode=True, sort_keys=False, width=1000)
+        tmp.write_text(text, encoding="utf-8")
 
 
 def check_source(source: Path, variables: dict) -> str:
