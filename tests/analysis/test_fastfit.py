@@ -191,3 +191,17 @@ def test_a_constant_column_leaves_no_slope_to_fit():
     fit = cumulative_logit(X, codes, weights)
     assert fit.status == "ok" and np.isnan(fit.beta).all()
     assert fit.loglik == pytest.approx(3 * np.log(0.3) + 7 * np.log(0.7), rel=1e-12)
+
+
+def test_a_fit_that_does_not_converge_reports_no_slopes(monkeypatch):
+    """Newton's method cut to one step on data that are not separated: no estimate is
+    reported, only the log-likelihood it reached, below the converged fit's."""
+    from leisurenet.analysis import estimation, fastfit
+
+    data = two_by_two(12, 5, 7, 15)
+    converged = cumulative_logit(*data)
+    monkeypatch.setattr(fastfit, "_newton", lambda fun, start: estimation._newton(fun, start, maxiter=1))
+    fit = cumulative_logit(*data)
+    assert fit.status == "not_converged" and np.isnan(fit.beta).all() and np.isnan(fit.std_error).all()
+    assert fit.beta.shape == fit.std_error.shape == (1,)
+    assert converged.loglik - 1 < fit.loglik < converged.loglik

@@ -451,6 +451,48 @@ def test_newton_stops_at_maxiter_and_says_whether_the_gradient_vanished():
     assert theta.tolist() == [7.0] and ll == 7.0 and not converged
 
 
+def quadratic(peak, curvature, reported_hessian):
+    """-curvature (t - peak)^2 in one parameter, with the Hessian ``fun`` reports (a wrong
+    one sends Newton's method off its exact step, to exercise its safeguards)."""
+
+    def fun(t):
+        return -curvature * (t[0] - peak) ** 2, np.array([-2 * curvature * (t[0] - peak)]), reported_hessian
+
+    return fun
+
+
+def test_newton_takes_the_least_squares_step_where_the_hessian_is_singular():
+    """-(t0 - 3)^2, flat in t1: the minimum-norm Newton step reaches (3, 0) in one step."""
+
+    def fun(t):
+        return -((t[0] - 3) ** 2), np.array([-2 * (t[0] - 3), 0.0]), np.array([[-2.0, 0.0], [0.0, 0.0]])
+
+    theta, ll, _, converged = _newton(fun, np.zeros(2), maxiter=1)
+    assert theta.tolist() == [3.0, 0.0] and ll == 0.0 and converged
+
+
+def test_newton_gradient_step_has_length_one():
+    """A positive Hessian makes the Newton step point downhill: the gradient step instead,
+    scaled to length 1 (the gradient is 10), which gains and is taken whole."""
+    theta, ll, _, converged = _newton(quadratic(5.0, 1.0, np.array([[2.0]])), np.array([0.0]), maxiter=1)
+    assert theta.tolist() == [1.0] and ll == -16.0 and not converged
+
+
+def test_newton_halves_a_step_that_loses():
+    """Too flat a Hessian overshoots: the step of 12.5 loses (-0.5625 against -0.25), its
+    half (6.25) gains, after one iteration."""
+    fun = quadratic(5.0, 0.01, np.array([[-0.008]]))
+    theta, ll, _, _ = _newton(fun, np.array([0.0]), maxiter=1)
+    assert theta.tolist() == [6.25] and ll == pytest.approx(-0.01 * 1.25**2, rel=1e-15)
+
+
+def test_newton_says_converged_when_the_gradient_is_below_1e6_at_maxiter():
+    """Too curved a Hessian halves the distance to the peak each step: after 25 steps the
+    gradient is 2 * 2^-25 = 6e-8, above gtol (so no early return) but below 1e-6."""
+    theta, _, _, converged = _newton(quadratic(1.0, 1.0, np.array([[-4.0]])), np.array([0.0]), maxiter=25)
+    assert theta[0] == pytest.approx(1 - 2.0**-25, abs=1e-15) and converged
+
+
 def test_cumulative_design_of_three_cases():
     """Answers 0, 2, 1 of three levels: -x on the slope, 1 on the cut-point above/below."""
     X = np.array([[0.5], [1.0], [2.0]])
@@ -554,6 +596,19 @@ def test_logit_loglik_and_penalty():
     assert _penalised_loglik(np.column_stack([X[:, 0], X[:, 0]]), y, beta, True) == -np.inf
 
 
+@pytest.mark.parametrize("firth", [False, True])
+def test_logit_fit_halves_a_scoring_step_that_loses(firth):
+    """From (5, -5) the whole Fisher-scoring step loses (-107 against -16.4 unpenalised):
+    the step is halved until it gains, so one iteration never lowers the (penalised)
+    log-likelihood."""
+    X = np.column_stack([np.ones(6), [0.0, 0.0, 1.0, 1.0, 2.0, 2.0]])
+    y = np.array([0.0, 1.0, 0.0, 1.0, 1.0, 1.0])
+    start = np.array([5.0, -5.0])
+    beta, current, converged = _logit_fit(X, y, firth, start=start, maxiter=1)
+    assert current > _penalised_loglik(X, y, start, firth) and not converged
+    assert current == _penalised_loglik(X, y, beta, firth)
+
+
 def test_logit_fit_holds_a_fixed_coefficient():
     """beta_1 = 0 held: the intercept is the log odds of all cases, 3 of 5 positive."""
     X = np.array([[1.0, 0.0], [1.0, 1.0], [1.0, 2.0], [1.0, 3.0], [1.0, 4.0]])
@@ -608,6 +663,26 @@ def test_firth_profile_of_a_saturated_group_matches_its_profile():
         assert low[j] < beta[j] < high[j]
         assert p[j] == pytest.approx(stats.chi2.sf(deviance(j, 0.0), 1), rel=1e-10)
         assert statistic[j] == pytest.approx(np.sign(beta[j]) * math.sqrt(deviance(j, 0.0)), rel=1e-10)
+
+
+def test_firth_profile_that_is_nan_far_out_keeps_its_interval(monkeypatch):
+    """Far out the penalised fit can come back NaN (an information matrix near singular):
+    taken as a large excess, the ends stay those of the whole profile, not NaN."""
+    from leisurenet.analysis import estimation
+
+    X = np.column_stack([np.ones(20), np.repeat([0.0, 1.0], 10)])
+    y = np.array([1.0] * 3 + [0.0] * 7 + [1.0] * 8 + [0.0] * 2)
+    beta = logit_newton(X, y, firth=True)[0]
+    expected = firth_profile_inference(X, y, beta, 0.95)
+    reach = np.maximum(expected[3] - beta, beta - expected[2]) * 1.01
+    fit = estimation._logit_fit
+
+    def nan_far_out(X, y, firth, start, fixed):
+        j, v = fixed
+        return (start, np.nan, False) if abs(v - beta[j]) > reach[j] else fit(X, y, firth, start, fixed)
+
+    monkeypatch.setattr(estimation, "_logit_fit", nan_far_out)
+    np.testing.assert_allclose(firth_profile_inference(X, y, beta, 0.95), expected, rtol=1e-9)
 
 
 def test_separation_direction_of_three_ordered_levels():
