@@ -692,3 +692,22 @@ def test_separation_direction_of_three_ordered_levels():
     assert direction is not None and direction[0] != 0 and len(direction) == 3
     # overlapping answers at every x: no separation
     assert separation_direction(np.repeat([[0.0], [1.0]], 3, axis=0), np.array([0, 1, 2, 0, 1, 2]), 3) is None
+
+
+@pytest.mark.parametrize(
+    ("x", "negatives", "positives", "expected"),
+    [
+        # maximise 2 (t + b) + 3 (b - t) = 5b - t subject to |t| <= b <= 1: (b, t) = (1, -1)
+        (1.0, 2, 3, [1.0, -1.0]),
+        # 3 (t + b) + 2 (b - t) = 5b + t: (1, 1)
+        (1.0, 3, 2, [1.0, 1.0]),
+        # x reversed: 2 (t - b) + 3 (-b - t) = -5b - t subject to |t| <= -b <= 1: (-1, -1)
+        (-1.0, 2, 3, [-1.0, -1.0]),
+    ],
+)
+def test_separation_direction_maximises_the_count_weighted_slacks(x, negatives, positives, expected):
+    """Answers 0 at -x and 1 at +x, that many of each: the program's optimum by hand, a vertex of
+    the box [-1, 1] (the slacks are t - x_i b below the top, x_i b - t above the bottom)."""
+    X = np.array([[-x]] * negatives + [[x]] * positives)
+    y = np.array([0] * negatives + [1] * positives)
+    assert separation_direction(X, y, 2).tolist() == pytest.approx(expected, abs=1e-12)
