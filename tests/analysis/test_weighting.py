@@ -299,6 +299,14 @@ def test_poststratified_collapses_only_when_asked():
     assert design.labels == ("a+b",) and design.weights == pytest.approx([9 / 4] * 4)
 
 
+def test_poststratified_weights_follow_the_frame_order_not_the_sample_frequencies():
+    """N_h / n_h by hand: b 10 / 2 = 5, a 30 / 3 = 10. The frame lists b first while a is the
+    more frequent class in the sample (and first in sorted order): each keeps its own weight."""
+    design = poststratified(pd.Series(["b", "b", "a", "a", "a"]), pd.Series({"b": 10, "a": 30}))
+    assert design.weights.tolist() == [5.0, 5.0, 10.0, 10.0, 10.0]
+    assert design.labels == ("b", "a") and design.counts == (10.0, 30.0)
+
+
 def test_zero_missing_or_infinite_weights_are_errors():
     with pytest.raises(WeightingError, match="1 respondent\\(s\\) have a missing weight and 1 a zero"):
         Design(np.array([1.0, np.nan, 0.0]), 10)
