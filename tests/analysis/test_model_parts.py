@@ -596,17 +596,43 @@ def test_logit_loglik_and_penalty():
     assert _penalised_loglik(np.column_stack([X[:, 0], X[:, 0]]), y, beta, True) == -np.inf
 
 
-@pytest.mark.parametrize("firth", [False, True])
-def test_logit_fit_halves_a_scoring_step_that_loses(firth):
-    """From (5, -5) the whole Fisher-scoring step loses (-107 against -16.4 unpenalised):
-    the step is halved until it gains, so one iteration never lowers the (penalised)
-    log-likelihood."""
-    X = np.column_stack([np.ones(6), [0.0, 0.0, 1.0, 1.0, 2.0, 2.0]])
-    y = np.array([0.0, 1.0, 0.0, 1.0, 1.0, 1.0])
-    start = np.array([5.0, -5.0])
-    beta, current, converged = _logit_fit(X, y, firth, start=start, maxiter=1)
-    assert current > _penalised_loglik(X, y, start, firth) and not converged
-    assert current == _penalised_loglik(X, y, beta, firth)
+HALVING_X = np.column_stack([np.ones(6), [0.0, 0.0, 1.0, 1.0, 2.0, 2.0]])
+HALVING_Y = np.array([0.0, 1.0, 0.0, 1.0, 1.0, 1.0])
+
+
+@pytest.mark.parametrize(("start", "firth"), [((5.0, -5.0), False), ((5.0, -5.0), True), ((-1.0, 2.0), True)])
+def test_logit_fit_halves_a_scoring_step_that_loses(start, firth):
+    """The whole Fisher-scoring step loses: from (5, -5) by 90 (-107 against -16.4
+    unpenalised), from (-1, 2) with Firth's penalty by only 0.18. The step is halved until
+    it gains, so one iteration never lowers the (penalised) log-likelihood."""
+    start = np.array(start)
+    beta, current, converged = _logit_fit(HALVING_X, HALVING_Y, firth, start=start, maxiter=1)
+    assert current > _penalised_loglik(HALVING_X, HALVING_Y, start, firth) and not converged
+    assert current == _penalised_loglik(HALVING_X, HALVING_Y, beta, firth)
+
+
+def test_logit_fit_takes_the_longest_halved_step_that_gains():
+    """The step is the scoring step (X'WX)^-1 X'(y - p) times the largest 1/2^k that does
+    not lose, computed here from the formula."""
+    X, y, start = HALVING_X, HALVING_Y, np.array([5.0, -5.0])
+    p = special.expit(X @ start)
+    step = np.linalg.solve(X.T @ ((p * (1 - p))[:, None] * X), X.T @ (y - p))
+    k = next(k for k in range(40) if _logit_loglik(X, y, start + step / 2**k) >= _logit_loglik(X, y, start))
+    assert k >= 2
+    beta, _, _ = _logit_fit(X, y, False, start=start, maxiter=1)
+    assert beta.tolist() == pytest.approx((start + step / 2**k).tolist(), rel=1e-12)
+
+
+def test_logit_fit_of_a_large_sample_converges_by_its_step():
+    """With 2,000 cases the information is large: the Firth step falls below 1e-10 before
+    the score does, which ends the iterations converged; restarted there, it stays put."""
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=2000)
+    X = np.column_stack([np.ones(2000), x])
+    y = (rng.random(2000) < special.expit(0.3 + 0.8 * x)).astype(float)
+    beta, _, converged = _logit_fit(X, y, True)
+    assert converged
+    assert _logit_fit(X, y, True, start=beta)[0].tolist() == pytest.approx(beta.tolist(), abs=1e-9)
 
 
 def test_logit_fit_holds_a_fixed_coefficient():
