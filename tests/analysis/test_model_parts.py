@@ -193,6 +193,7 @@ def test_outcome_codes_of_a_categorical_and_of_non_integer_values():
     y = pd.Series(pd.Categorical(["hi", "lo", "hi"], categories=["lo", "mid", "hi"], ordered=True))
     codes, levels = _outcome_codes(y, log)
     assert codes.tolist() == [1, 0, 1] and levels == ["lo", "hi"] and log.flags == ["empty_outcome_level"]
+    assert log.notes == ["outcome level(s) ['mid'] have no cases; the cut-points join the observed levels"]
     log = _Log("m")
     codes, levels = _outcome_codes(pd.Series([0.5, 2.0, 0.5]), log)
     assert codes.tolist() == [0, 1, 0] and levels == [0.5, 2.0] and log.flags == []
@@ -211,6 +212,11 @@ def test_check_levels_flags_few_cases_and_the_reference_flags_its_variable():
         "g=a has 2 case(s) (< 3); kept, its estimate is imprecise",
         "g=c has 1 case(s) (< 3); kept, its estimate is imprecise",
     ]
+    # only c sparse: only its own term
+    frame = model_frame(pd.DataFrame({"g": ["a"] * 3 + ["b"] * 3 + ["c"], "y": 1.0}), "y", ["g"])
+    log = _Log("m")
+    _check_levels(frame, log, 3)
+    assert log.term_flags == {"g[c]": ["sparse_level"]}
 
 
 def test_check_rank():
@@ -290,6 +296,8 @@ def test_odds_ratios_only_for_slopes_of_logit_families():
     assert got["or_ci_low"].iloc[2:].tolist() == pytest.approx([math.exp(0.1), math.exp(-2.0)], rel=1e-15)
     assert got.loc[2, "or_ci_high"] == math.inf and got.loc[3, "or_ci_high"] == 1.0
     assert _add_odds_ratios(table.copy(), False)[["odds_ratio", "or_ci_low", "or_ci_high"]].isna().all().all()
+    # NaN where there is no ratio, not None
+    assert got[["odds_ratio", "or_ci_low", "or_ci_high"]].dtypes.tolist() == [np.dtype(float)] * 3
 
 
 def finish(table, values, family="logit", log=None, max_se=10.0):
@@ -323,6 +331,7 @@ def test_finish_without_a_table_or_cases():
     assert result.coefficients.empty and result.coefficients.columns.tolist() == COEFFICIENT_COLUMNS
     row = result.fit.iloc[0]
     assert np.isnan(row["loglik"]) and np.isnan(row["aic"]) and np.isnan(row["bic"]) and not row["converged"]
+    assert result.fit["converged"].dtype == bool  # False, not a missing value
     assert pd.isna(row["n_parameters"]) and np.isnan(row["events_per_parameter"])
 
 
@@ -383,13 +392,18 @@ def test_formula_and_setup():
 def test_guarded_turns_a_problem_into_a_flagged_row_logged_as_error(error, code, note):
     log = _Log("m")
     log.info("before")
+    log.info("still before")
 
     def body():
         raise error
 
     result = _guarded("m", "logit", "y", "y ~ g", log, {"max_std_error": 10.0}, body)
     assert result.fit.loc[0, "flag"] == code and result.fit.loc[0, "note"] == note
-    assert result.messages == [(logging.INFO, "m: before"), (logging.ERROR, f"m: {note}")]
+    assert result.messages == [
+        (logging.INFO, "m: before"),
+        (logging.INFO, "m: still before"),
+        (logging.ERROR, f"m: {note}"),
+    ]
     assert result.coefficients.empty
 
 
