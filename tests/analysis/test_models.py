@@ -280,6 +280,17 @@ def test_binary_logit_without_separation_is_maximum_likelihood_as_glm():
     assert fit["formula"].startswith("I(y in {3, 4}) ~ g + h")
 
 
+def test_binary_logit_says_when_its_iterations_did_not_converge(monkeypatch):
+    """Newton's method reporting no convergence (without separation): flagged and said in words."""
+    from leisurenet.analysis import models
+
+    newton = models.logit_newton
+    monkeypatch.setattr(models, "logit_newton", lambda *args, **kwargs: (*newton(*args, **kwargs)[:3], False))
+    fit = binary_logit(ordinal_data(), "y", ["g", "h"], positive_codes=[3, 4]).fit.iloc[0]
+    assert fit["flag"].split(";") == ["not_converged"] and not fit["converged"]
+    assert "the Newton iterations did not converge" in fit["note"].split("; ")
+
+
 @pytest.fixture(scope="module")
 def firth_fit():
     return binary_logit(separated_data(), "y", ["g", "h"], positive_codes=[1])
