@@ -280,6 +280,20 @@ def test_binary_logit_without_separation_is_maximum_likelihood_as_glm():
     assert fit["formula"].startswith("I(y in {3, 4}) ~ g + h")
 
 
+def test_a_non_proportional_fit_that_does_not_converge_without_a_separated_split(monkeypatch):
+    """No cumulative split is separated, but the threshold-specific model did not converge:
+    its likelihood is taken as a supremum, and the note names no split."""
+    from leisurenet.analysis import models
+
+    monkeypatch.setattr(models, "nonproportional_loglik", lambda *args: (-50.0, False))
+    fit = ordinal_logit(ordinal_data(), "y", ["g", "h"], reference={"g": "b"}).fit.iloc[0]
+    assert "po_boundary" in fit["flag"].split(";")
+    assert fit["note"].endswith(
+        "; the non-proportional model has no finite estimates; the LR statistic uses its "
+        "log-likelihood supremum and its p-value is rough"
+    )
+
+
 def test_binary_logit_says_when_its_iterations_did_not_converge(monkeypatch):
     """Newton's method reporting no convergence (without separation): flagged and said in words."""
     from leisurenet.analysis import models
