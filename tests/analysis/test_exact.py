@@ -27,6 +27,7 @@ from leisurenet.analysis.exact import (
     fisher_exact_enumeration,
     fisher_exact_network,
     fisher_exact_rxc,
+    fisher_monte_carlo,
     n_fillings,
     n_tables_bound,
 )
@@ -126,3 +127,74 @@ def test_each_nodes_bounds_are_the_least_and_largest_weight_of_its_completions(c
             and low[k].tolist() == [min(x) for x in walked]
             and high[k].tolist() == [max(x) for x in walked]
         )
+
+
+def test_fillings_of_a_3x3_table_count_every_enumerated_column():
+    """Margins 3, 3, 3 | 3, 3, 3: the two enumerated columns each build the listing's
+    fillings of 3 into caps 3, 3, 3 (the last column is what remains)."""
+    assert n_fillings(np.ones((3, 3), dtype=int)) == 2 * brute_fillings(3, [3, 3, 3]) == 48
+
+
+def test_the_most_probable_table_has_p_one_exactly():
+    """Every table of these margins is at most as probable as the observed one: p = 1. Summed
+    in floating point the enumeration exceeds 1 by 4e-16; the p-value does not."""
+    mode = np.array([[1, 5, 5], [1, 4, 3]])
+    d = stats.random_table(mode.sum(1), mode.sum(0))
+    tables = [np.array([[a, b, 11 - a - b], [2 - a, 9 - b, a + b - 3]]) for a in range(3) for b in range(10)]
+    assert max(d.pmf(t) for t in tables if (t >= 0).all()) == d.pmf(mode)
+    assert fisher_exact_enumeration(mode) == 1.0 and fisher_exact_network(mode) == 1.0
+
+
+def test_enumeration_in_chunks_of_any_size_gives_the_same_p():
+    """Chunks larger than the pair budget allows are cut to it (an integer step)."""
+    counts = np.array([[3, 1, 2], [1, 3, 0], [2, 2, 4]])
+    assert fisher_exact_enumeration(counts, chunk=10**7) == fisher_exact_enumeration(counts, chunk=1)
+
+
+def scipy_monte_carlo(counts, draws: int, seed: int) -> float:
+    """The Monte Carlo p by hand: Patefield draws from SciPy with the same generator, each
+    counted when its probability is at most the observed one's times 1 + 1e-7."""
+    counts = np.asarray(counts)
+    d = stats.random_table(counts.sum(1), counts.sum(0))
+    tables = d.rvs(size=draws, method="patefield", random_state=np.random.default_rng(seed))
+    observed = d.pmf(counts)
+    hits = sum(d.pmf(t) <= observed * (1 + 1e-7) for t in tables)
+    return (1 + hits) / (1 + draws)
+
+
+@pytest.mark.parametrize(
+    "counts",
+    [
+        [[5, 0], [0, 1]],  # a cell of n - 1
+        [[1, 0, 0], [0, 3, 2], [0, 2, 4]],  # a row and a column of one respondent
+        [[2, 1, 3], [1, 4, 0]],
+    ],
+)
+def test_monte_carlo_p_is_the_share_of_patefield_draws_as_extreme(counts):
+    p, se = fisher_monte_carlo(np.array(counts), draws=400, seed=11)
+    assert p == pytest.approx(scipy_monte_carlo(counts, 400, 11), rel=1e-12)
+    assert se == pytest.approx(math.sqrt(p * (1 - p) / 400), rel=1e-12)
+
+
+def test_monte_carlo_leaves_out_empty_rows_and_columns():
+    """An all-zero row or column changes no table's probability, nor the draws."""
+    counts = np.array([[2, 1, 3], [1, 4, 0]])
+    padded = np.zeros((3, 4), dtype=int)
+    padded[:2, :3] = counts
+    assert fisher_monte_carlo(padded, 300, 5) == fisher_monte_carlo(counts, 300, 5)
+
+
+def test_monte_carlo_in_chunks_draws_exactly_the_draws_asked():
+    """The most probable table: every draw counts, so p = (1 + draws) / (1 + draws) = 1 with
+    the last chunk cut short (25 draws in chunks of 10)."""
+    assert fisher_monte_carlo(np.array([[1, 5, 5], [1, 4, 3]]), draws=25, seed=3, chunk=10) == (1.0, 0.0)
+
+
+@pytest.mark.parametrize(
+    "counts", [[[1, 1, 0, 2, 3, 2], [0, 2, 1, 3, 3, 0]], [[1, 1, 2, 2, 2, 2, 3], [3, 3, 2, 2, 1, 3, 1]]]
+)
+def test_network_of_many_columns_meets_its_futures_stage_by_stage(counts):
+    """Six and seven columns: the completions are built back over several stages before the
+    two ends meet; the p is the enumeration's."""
+    counts = np.array(counts)
+    assert fisher_exact_network(counts) == pytest.approx(fisher_exact_enumeration(counts), abs=1e-12)
