@@ -17,6 +17,7 @@ from scipy.special import gammaln
 from leisurenet.analysis.exact import (
     EXACT_METHOD,
     FIXED_POINT,
+    NetworkTooLarge,
     _compositions,
     _future_bounds,
     _futures,
@@ -198,3 +199,15 @@ def test_network_of_many_columns_meets_its_futures_stage_by_stage(counts):
     two ends meet; the p is the enumeration's."""
     counts = np.array(counts)
     assert fisher_exact_network(counts) == pytest.approx(fisher_exact_enumeration(counts), abs=1e-12)
+
+
+def test_network_budget_counts_the_pairs_it_examines():
+    """Margins 2, 2 | 2, 1, 1 observed as [[2, 0, 0], [0, 1, 1]]: the root is neither counted
+    nor dropped whole, and its arcs are the first column's fillings (0, 2), (1, 1), (2, 0),
+    of which (0, 2) and (2, 0) lead to the same node with the same weight: 2 pairs examined."""
+    counts = np.array([[2, 0, 0], [0, 1, 1]])
+    with pytest.raises(NetworkTooLarge):
+        fisher_exact_network(counts, max_pairs=1)
+    assert fisher_exact_network(counts, max_pairs=2) == pytest.approx(
+        fisher_exact_enumeration(counts), abs=1e-15
+    )
