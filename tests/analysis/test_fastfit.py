@@ -154,6 +154,7 @@ def test_separated_data_keep_their_loglik_supremum():
     """Complete separation: the likelihood climbs to 1, log-likelihood 0 (to Newton's precision)."""
     fit = cumulative_logit(*two_by_two(5, 0, 0, 5))
     assert fit.status == "separated" and fit.loglik == pytest.approx(0.0, abs=1e-6) and fit.loglik < 0
+    assert np.isnan(fit.beta).all() and np.isnan(fit.std_error).all() and fit.std_error.shape == (1,)
 
 
 def test_model_patterns_of_a_small_frame():
@@ -175,6 +176,9 @@ def test_only_ordinal_models_message_names_the_model_and_family():
     spec = {"family": "ols", "outcome": "y", "predictors": ["g"]}
     with pytest.raises(ValueError, match="^model 'm' is a ols model; the bootstrap and the multiverse refit"):
         model_patterns(pd.DataFrame({"y": [1.0], "g": ["a"]}), spec, "m")
+    # without a name, the model is called "model"
+    with pytest.raises(ValueError, match="^model 'model' is a ols model"):
+        model_patterns(pd.DataFrame({"y": [1.0], "g": ["a"]}), spec)
 
 
 def test_fit_patterns_takes_other_counts():
