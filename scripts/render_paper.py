@@ -3,11 +3,10 @@
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
-from leisurenet.io import atomic_path, stage_logger
+from leisurenet.io import stage_logger
 from leisurenet.paper.checklists import missing_locations
-from leisurenet.paper.provenance import provenance_table
+from leisurenet.paper.provenance import write_provenance
 from leisurenet.paper.render import assemble, log_rendering, render
 
 sm = snakemake
@@ -29,13 +28,5 @@ if missing:
 
 # Every number the paper prints (and every figure), with its file, row, column, value, rule and
 # the file's SHA-256: read back from the numbers and tables the paper was rendered from.
-table = provenance_table(
-    (build / "paper.qmd").read_text(encoding="utf-8"),
-    yaml.safe_load((build / "_variables.yml").read_text(encoding="utf-8")),
-    build / "tables",
-    sm.params.rules,
-    sm.params.figure_inputs,
-)
-with atomic_path(sm.output.provenance) as tmp:
-    table.to_csv(tmp, index=False, lineterminator="\n")
-log.info("%d numbers and figures traced to their sources in %s", len(table), sm.output.provenance)
+n = write_provenance(build, "paper.qmd", sm.params.rules, sm.params.figure_inputs, Path(sm.output.provenance))
+log.info("%d numbers and figures traced to their sources in %s", n, sm.output.provenance)

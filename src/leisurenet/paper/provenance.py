@@ -28,7 +28,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import yaml
 
+from leisurenet.io import atomic_path
 from leisurenet.release.manifest import sha256
 
 ENVIRONMENT = "(environment)"  # the source of software versions: the installed packages
@@ -407,3 +409,24 @@ def provenance_table(
                 }
             )
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def write_provenance(
+    build: Path,
+    manuscript: str,
+    rules: Mapping[str, str],
+    figure_inputs: Mapping[str, list[str]],
+    output: Path,
+) -> int:
+    """:func:`provenance_table` of the manuscript rendered in ``build`` (its text, its
+    ``_variables.yml`` and its tables there), written to ``output``; returns its rows."""
+    table = provenance_table(
+        (build / manuscript).read_text(encoding="utf-8"),
+        yaml.safe_load((build / "_variables.yml").read_text(encoding="utf-8")),
+        build / "tables",
+        rules,
+        figure_inputs,
+    )
+    with atomic_path(output) as tmp:
+        table.to_csv(tmp, index=False, lineterminator="\n")
+    return len(table)
