@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from leisurenet.paper.manuscript import crossref_punctuation, lint, shortcode_lines, unlabelled_targets
-from leisurenet.paper.render import check_source
+from leisurenet.paper.render import check_source, warning_lines
 
 from ..conftest import ROOT
 
@@ -45,3 +45,30 @@ def test_rendering_stops_on_a_misread_shape_before_any_renderer_runs(tmp_path):
     (tmp_path / "paper.qmd").write_text("{{< var v >}} is the study's: {{< var v >}}\n")
     with pytest.raises(ValueError, match="line 1"):
         check_source(tmp_path / "paper.qmd", {"v": "1"})
+
+
+def test_a_renderers_warnings_are_told_from_the_metadata_it_echoes():
+    """Lines as Quarto 1.7.34 printed them for an unresolved cross-reference (coloured), and as
+    Pandoc and Quarto print a warning or an error; Quarto also echoes the front matter, whose
+    abstract may say "error" or "warning" in passing."""
+    unresolved = "WARNING (/q/filters/crossref/refs.lua:128) Unable to resolve crossref @tbl-nosuch"
+    stderr = "\n".join(
+        [
+            "\x1b[1mmetadata\x1b[22m",
+            "  abstract: |",
+            "    Of the 45 published figures, 44 are reproduced without any error.",
+            "    A warning sign: 12 could not be traced.",
+            f"\x1b[33m{unresolved}",
+            f"\x1b[39m\x1b[33m{unresolved}",
+            "[WARNING] Citeproc: citation nosuch not found",
+            "WARN: Unknown option 'tocc'",
+            "ERROR: compilation failed",
+        ]
+    )
+    assert warning_lines(stderr) == [
+        unresolved,
+        unresolved,
+        "[WARNING] Citeproc: citation nosuch not found",
+        "WARN: Unknown option 'tocc'",
+        "ERROR: compilation failed",
+    ]
