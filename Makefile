@@ -78,11 +78,13 @@ unlock: $(STAMP)
 # The notebook tools too: tests/end_to_end/test_notebooks.py runs every notebook through a Jupyter kernel.
 # On every core: each test file in one worker, so its fixtures are built once (tests/scheduling.py),
 # the longest files first.
-# TESTS= for some files only, e.g. TESTS=tests/end_to_end/test_renderers.py.
+# TESTS= for some files only, e.g. TESTS=tests/end_to_end/test_renderers.py; PYTEST_ARGS= for
+# other pytest options (.ci/run: --basetemp, to keep the workflow runs for a second pass).
 PARALLEL = $(if $(filter-out 1,$(CORES)),-n $(CORES) --dist loadfile --no-loadscope-reorder)
 TESTS ?=
+PYTEST_ARGS ?=
 test: $(LAB_STAMP)
-	$(BIN)/pytest $(PARALLEL) $(TESTS)
+	$(BIN)/pytest $(PARALLEL) $(PYTEST_ARGS) $(TESTS)
 
 # The quick loop while you work: every test that does not run the workflow, Quarto or Slurm
 # (`pytest -m "not slow"`, lint included: tests/test_style.py), spread over the cores.

@@ -3,12 +3,13 @@ built once across workers (tests/scheduling.py, conftest.built_once)."""
 
 from __future__ import annotations
 
+import os
 from types import SimpleNamespace
 
 import pytest
 from xdist.scheduler.loadfile import LoadFileScheduling
 
-from . import scheduling
+from . import conftest, scheduling
 from .conftest import built_once
 
 
@@ -89,3 +90,33 @@ def test_outside_a_worker_each_session_builds_its_own(tmp_path):
     built = []
     folder = built_once(SimpleNamespace(), factory, "run", built.append)
     assert folder == tmp_path / "run" and built == [folder]
+
+
+def test_a_second_pass_copies_the_first_pass_run_and_only_renders_it_again(tmp_path, monkeypatch):
+    """Where the first pass (LEISURENET_RENDER_AGAIN, its --basetemp) finished the run, its
+    folder is copied with its files' times and the workflow runs with the render rules forced,
+    before --configfile (which takes every name after it); elsewhere the run is made anew."""
+    runs = []
+    monkeypatch.setattr(conftest, "run_to_end", lambda folder, *args: runs.append((folder, args)))
+    first = tmp_path / "first"
+    (first / "run" / "results").mkdir(parents=True)
+    (first / "run" / "results" / "paper.html").write_text("first pass")
+    os.utime(first / "run" / "results" / "paper.html", (1e9, 1e9))
+    prepared = []
+    build = conftest.workflow_build("run", prepared.append, "all", "--configfile", "mine.yaml")
+
+    monkeypatch.setenv(conftest.RENDER_AGAIN, str(first))
+    build(tmp_path / "unfinished")  # no run.done: the first pass did not finish it
+    assert prepared == [tmp_path / "unfinished"]
+    assert runs.pop() == (tmp_path / "unfinished", ("all", "--configfile", "mine.yaml"))
+
+    (first / "run.done").touch()
+    again = tmp_path / "again"
+    again.mkdir()  # as built_once makes it
+    build(again)
+    assert prepared == [tmp_path / "unfinished"]  # not prepared again
+    copied = again / "results" / "paper.html"
+    assert copied.read_text() == "first pass" and copied.stat().st_mtime == 1e9
+    forced = ("all", "--forcerun", *conftest.RENDER_RULES, "--configfile", "mine.yaml")
+    assert runs == [(again, forced)]
+    assert conftest.RENDER_RULES == ["paper", "paper_pdf", "brief", "brief_pdf"]
