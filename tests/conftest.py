@@ -225,9 +225,9 @@ def workflow_build(name: str, prepare, *args: str):
     (modification times and Snakemake's records kept) and rendered again."""
 
     def build(folder: Path) -> None:
-        first = Path(os.environ.get(RENDER_AGAIN, "/nonexistent"))
-        if (first / f"{name}.done").exists():
-            shutil.copytree(first / name, folder, symlinks=True, dirs_exist_ok=True)
+        first = os.environ.get(RENDER_AGAIN)
+        if first and (Path(first) / f"{name}.done").exists():
+            shutil.copytree(Path(first) / name, folder, symlinks=True, dirs_exist_ok=True)
             at = args.index("--configfile") if "--configfile" in args else len(args)
             run_to_end(folder, *args[:at], "--forcerun", *RENDER_RULES, *args[at:])
         else:

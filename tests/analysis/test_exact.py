@@ -218,8 +218,7 @@ def listed_p(counts: list[list[int]]) -> float:
     probabilities prod R! prod C! / (n! prod x!) of those at most the observed one's times
     1 + 1e-7 (as R's fisher.test)."""
     rows, cols = [sum(r) for r in counts], [sum(c) for c in zip(*counts, strict=True)]
-    fixed = sum(map(math.lgamma, np.add(rows, 1))) + sum(map(math.lgamma, np.add(cols, 1)))
-    fixed -= math.lgamma(sum(rows) + 1)
+    fixed = sum(math.lgamma(m + 1) for m in rows + cols) - math.lgamma(sum(rows) + 1)
 
     def probability(table):
         return math.exp(fixed - sum(math.lgamma(x + 1) for row in table for x in row))
