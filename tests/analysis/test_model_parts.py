@@ -281,6 +281,14 @@ def test_wald_table_t():
     assert table.loc[0, "p_value"] == pytest.approx(0.0103234154808315, rel=1e-9)  # R: 2 * pt(-4, 5)
 
 
+def test_wald_table_of_a_zero_or_missing_standard_error():
+    """A zero SE (an exact fit) gives an infinite statistic and p = 0, a missing one (a separated
+    term) NaN: stated in the table, without NumPy's warnings (tests/analysis/conftest.py)."""
+    table = _wald_table(["a", "b", "c"], [1.5, 0.0, math.nan], [0.0, 0.0, math.nan], 0.95)
+    assert table.loc[0, ["statistic", "p_value", "ci_low", "ci_high"]].tolist() == [math.inf, 0.0, 1.5, 1.5]
+    assert table.loc[1:, ["statistic", "p_value"]].isna().all().all()
+
+
 def test_odds_ratios_only_for_slopes_of_logit_families():
     table = pd.DataFrame(
         {
@@ -561,6 +569,14 @@ def test_cumulative_loglik_weights_count_cases():
     np.testing.assert_allclose(weighted[1], twice[1], rtol=1e-13)
     np.testing.assert_allclose(weighted[2], twice[2], rtol=1e-13)
     assert _cumulative_loglik(np.array([0.3, 0.8, -0.4]), *cumulative_design(X, codes, 2))[0] == -np.inf
+
+
+def test_cumulative_loglik_of_a_zero_probability_is_minus_infinity_without_derivatives():
+    """Equal cut-points leave the middle answer (two cases here) a probability of exactly 0:
+    -inf at once, without taking log 0 (tests/analysis/conftest.py) or derivatives."""
+    X, codes, _ = cumulative_case()
+    design = cumulative_design(X, codes, 2)
+    assert _cumulative_loglik(np.array([0.3, 0.5, 0.5]), *design) == (-np.inf, None, None)
 
 
 def test_sharpen_cumulative_reaches_the_maximum_from_nearby():
