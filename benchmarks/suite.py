@@ -1,4 +1,6 @@
-"""The test suite's time, as ``make test`` runs it, with its ten slowest tests.
+"""The test suite's time, as ``make test`` runs it, with its ten slowest tests and the CPU
+time it took: divided by the cores, the least time the suite could take however its tests
+were spread over them.
 
 Runs in the project itself (the tests make their own scratch copies) with pytest's cache
 off, so that the tests are ordered as on a fresh clone (tests/scheduling.py); Quarto and
@@ -8,6 +10,7 @@ Slurm are used where the environment has them, as ``make test`` would.
 from __future__ import annotations
 
 import re
+import resource
 import subprocess
 from pathlib import Path
 
@@ -35,9 +38,20 @@ def parse(output: str) -> tuple[str, float | None, list[dict]]:
     return counts, seconds, slowest[:SLOWEST]
 
 
-def run_suite(python: str, project: Path, cores: int, timeout: float) -> tuple[int, str, float | None, list]:
-    """Run the suite; its exit code, summary, seconds and slowest tests."""
+def children_cpu_seconds() -> float:
+    """User and system CPU time of this process's children that have ended and been waited
+    for, theirs included: a test's Snakemake and its jobs count, a Slurm job (slurmd's child)
+    does not."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_suite(
+    python: str, project: Path, cores: int, timeout: float
+) -> tuple[int, str, float | None, list, float]:
+    """Run the suite; its exit code, summary, seconds, slowest tests and CPU seconds."""
+    before = children_cpu_seconds()
     result = subprocess.run(
         command(python, cores), cwd=project, capture_output=True, text=True, timeout=timeout
     )
-    return (result.returncode, *parse(result.stdout))
+    return (result.returncode, *parse(result.stdout), children_cpu_seconds() - before)

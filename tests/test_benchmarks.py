@@ -7,8 +7,10 @@ import base64
 import csv
 import json
 import math
+import os
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -18,6 +20,7 @@ from benchmarks.harness import (
     LATER,
     Row,
     Run,
+    Settings,
     crosstab_tables,
     edit_row,
     exact_row,
@@ -38,6 +41,7 @@ from benchmarks.harness import (
     rules_run,
     scaling_rows,
     settings_from,
+    time_suite,
     write_rows,
 )
 
@@ -386,6 +390,32 @@ SUITE_OUTPUT = """\
 0.91s teardown tests/end_to_end/test_slurm.py::test_c
 =========== 1012 passed, 2 skipped in 412.85s (0:06:52) ===========
 """
+
+
+def test_the_suites_cpu_time_counts_the_processes_it_waited_for():
+    """A child that spins for 0.3 s of CPU, and its own child that does too: about 0.6 s
+    (a little more for starting Python), never more than they took on the clock times the
+    cores."""
+    spin = "import time\nend = time.process_time() + 0.3\nwhile time.process_time() < end: pass\n"
+    code = spin + f"import subprocess, sys; subprocess.run([sys.executable, '-c', {spin!r}], check=True)"
+    before, start = suite.children_cpu_seconds(), time.monotonic()
+    subprocess.run([sys.executable, "-c", code], check=True)
+    cpu, wall = suite.children_cpu_seconds() - before, time.monotonic() - start
+    assert 0.6 <= cpu <= wall * (os.cpu_count() or 1) + 0.05
+
+
+def test_the_suite_is_timed_with_its_cpu_time_beside_it(tmp_path):
+    """A suite of one test that spins for 0.4 s of CPU, run as the benchmark runs make test's
+    (one worker here): passed, timed, and its CPU time at least the spin's."""
+    (tmp_path / "test_spin.py").write_text(
+        "import time\n\ndef test_spin():\n    end = time.process_time() + 0.4\n"
+        "    while time.process_time() < end:\n        pass\n"
+    )
+    rows, slowest = time_suite(Settings(project=tmp_path, output=tmp_path / "out.csv", cores=1))
+    timed, cpu = rows
+    assert timed.note == "1 passed" and timed.seconds >= 0.4 and timed.met == "yes"
+    assert cpu.seconds >= 0.4 and cpu.note.startswith(f"{cpu.seconds / 60:.1f} min on 1 cores")
+    assert slowest[0]["test"] == "test_spin.py::test_spin" and slowest[0]["phase"] == "call"
 
 
 def test_the_suites_summary_and_slowest_tests_are_read_from_pytests_output():
