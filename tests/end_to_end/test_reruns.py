@@ -291,7 +291,7 @@ def test_the_lock_check_tells_a_stale_lock_from_a_running_snakemake(tmp_path):
 def test_a_killed_run_resumes_after_make_unlock_to_the_same_bytes(replica_run, tmp_path):
     # A rerun from the models on, in a copy of the finished run: killed in the middle, it
     # leaves what a killed first run does (a lock, outputs marked incomplete) beside results
-    # that must be kept, at the cost of a third of the workflow.
+    # that must be kept, in half the time of a build from scratch.
     folder = copy_of(replica_run, tmp_path)
     for name in ("Makefile", "pyproject.toml", "requirements.lock"):
         shutil.copy(ROOT / name, folder / name)
