@@ -10,6 +10,7 @@ import math
 import os
 import subprocess
 import sys
+import textwrap
 import time
 
 import pytest
@@ -392,12 +393,17 @@ SUITE_OUTPUT = """\
 """
 
 
+def spin(seconds: float) -> str:
+    """Python code that uses ``seconds`` of CPU time."""
+    return f"import time\nend = time.process_time() + {seconds}\nwhile time.process_time() < end:\n    pass\n"
+
+
 def test_the_suites_cpu_time_counts_the_processes_it_waited_for():
     """A child that spins for 0.3 s of CPU, and its own child that does too: about 0.6 s
     (a little more for starting Python), never more than they took on the clock times the
     cores."""
-    spin = "import time\nend = time.process_time() + 0.3\nwhile time.process_time() < end: pass\n"
-    code = spin + f"import subprocess, sys; subprocess.run([sys.executable, '-c', {spin!r}], check=True)"
+    run = f"import subprocess, sys\nsubprocess.run([sys.executable, '-c', {spin(0.3)!r}], check=True)\n"
+    code = spin(0.3) + run  # the child spins, then waits for its own child to spin
     before, start = suite.children_cpu_seconds(), time.monotonic()
     subprocess.run([sys.executable, "-c", code], check=True)
     cpu, wall = suite.children_cpu_seconds() - before, time.monotonic() - start
@@ -407,10 +413,7 @@ def test_the_suites_cpu_time_counts_the_processes_it_waited_for():
 def test_the_suite_is_timed_with_its_cpu_time_beside_it(tmp_path):
     """A suite of one test that spins for 0.4 s of CPU, run as the benchmark runs make test's
     (one worker here): passed, timed, and its CPU time at least the spin's."""
-    (tmp_path / "test_spin.py").write_text(
-        "import time\n\ndef test_spin():\n    end = time.process_time() + 0.4\n"
-        "    while time.process_time() < end:\n        pass\n"
-    )
+    (tmp_path / "test_spin.py").write_text("def test_spin():\n" + textwrap.indent(spin(0.4), "    "))
     rows, slowest = time_suite(Settings(project=tmp_path, output=tmp_path / "out.csv", cores=1))
     timed, cpu = rows
     assert timed.note == "1 passed" and timed.seconds >= 0.4 and timed.met == "yes"
