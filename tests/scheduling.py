@@ -6,10 +6,9 @@ the workflow runs that many files read are session fixtures built once across wo
 (``built_once`` in conftest.py). (pytest-xdist's finer ``loadgroup`` does not group under
 pytest 9, which no longer reads the test ids it rewrites.) The files are handed out longest
 first, so that no long one starts last while the other cores sit idle: by the time their
-tests took in earlier runs on this machine (pytest's cache), and on a first run (a fresh
-clone, CI) by an estimate: a slow test's ``minutes``, else a minute for the first slow test
-of a file (which builds or waits for the run its file reads) and a few seconds for each
-slow test after it, and a tenth of a second for a quick one.
+tests took in earlier runs on this machine (pytest's cache), and on a first run by an
+estimate: a slow test's ``minutes``, else a minute for a slow test and a tenth of a second
+for a quick one.
 """
 
 from __future__ import annotations
@@ -19,10 +18,9 @@ from collections.abc import Iterable, Mapping
 import pytest
 
 CACHE_KEY = "leisurenet/durations"
-# The estimates for a test never timed here: the first slow test of a file builds (or waits
-# for) the workflow run, Quarto render or Slurm cluster its file reads, a minute; the slow
-# tests after it read what it built, a few seconds each; a quick one well under a second.
-SLOW_ESTIMATE, SLOW_AGAIN_ESTIMATE, QUICK_ESTIMATE = 60.0, 5.0, 0.1
+# The estimates for a test never timed here: a slow one runs the workflow, Quarto or Slurm
+# (a minute, most of it a fixture its file builds once); a quick one well under a second.
+SLOW_ESTIMATE, QUICK_ESTIMATE = 60.0, 0.1
 
 
 def file_of(nodeid: str) -> str:
@@ -30,27 +28,16 @@ def file_of(nodeid: str) -> str:
     return nodeid.split("::", 1)[0]
 
 
-def estimate(item: pytest.Item, durations: Mapping[str, float], first_slow: bool = True) -> float:
+def estimate(item: pytest.Item, durations: Mapping[str, float]) -> float:
     """The seconds ``item`` took last time, else the estimate for its kind: a slow test's
-    ``minutes`` (``@pytest.mark.slow(minutes=3)``, for one that runs the workflow itself), else
-    a minute if it is the first slow test of its file (``first_slow``) and a few seconds if not."""
+    ``minutes`` (``@pytest.mark.slow(minutes=3)``, for one that runs the workflow itself more
+    than once), else a minute."""
     if item.nodeid in durations:
         return durations[item.nodeid]
     slow = item.get_closest_marker("slow")
     if slow is None:
         return QUICK_ESTIMATE
-    if "minutes" in slow.kwargs:
-        return 60.0 * slow.kwargs["minutes"]
-    return SLOW_ESTIMATE if first_slow else SLOW_AGAIN_ESTIMATE
-
-
-def file_estimate(tests: list[pytest.Item], durations: Mapping[str, float]) -> float:
-    """The seconds a file's ``tests`` (in collection order) take, timed or estimated."""
-    total, slow_before = 0.0, False
-    for item in tests:
-        total += estimate(item, durations, first_slow=not slow_before)
-        slow_before = slow_before or item.get_closest_marker("slow") is not None
-    return total
+    return 60.0 * slow.kwargs["minutes"] if "minutes" in slow.kwargs else SLOW_ESTIMATE
 
 
 def longest_first(items: Iterable[pytest.Item], durations: Mapping[str, float]) -> list[pytest.Item]:
@@ -59,5 +46,5 @@ def longest_first(items: Iterable[pytest.Item], durations: Mapping[str, float]) 
     files: dict[str, list[pytest.Item]] = {}
     for item in items:
         files.setdefault(file_of(item.nodeid), []).append(item)
-    ranked = sorted(files.values(), key=lambda tests: -file_estimate(tests, durations))
+    ranked = sorted(files.values(), key=lambda tests: -sum(estimate(i, durations) for i in tests))
     return [item for tests in ranked for item in tests]

@@ -46,18 +46,6 @@ def test_untimed_tests_are_estimated_by_kind_and_ties_keep_the_collection_order(
     assert [i.nodeid for i in ordered] == ["s.py::s", "t.py::t", "q.py::q"]
 
 
-def test_a_files_slow_tests_after_its_first_are_estimated_at_a_few_seconds():
-    """The first slow test of a file builds what the others read: a file of many slow tests
-    does not outrank one that runs the workflow itself, by its declared minutes."""
-    many = [fake_item(f"m.py::t{i}", slow=True) for i in range(10)]
-    declared = fake_item("v.py::verify", slow=True, minutes=3)
-    assert scheduling.file_estimate(many, {}) == 60.0 + 9 * scheduling.SLOW_AGAIN_ESTIMATE
-    assert scheduling.file_estimate([fake_item("m.py::q"), *many[:2]], {}) == 0.1 + 60.0 + 5.0
-    assert scheduling.file_estimate([declared, *many[:1]], {}) == 180.0 + 5.0
-    ordered = scheduling.longest_first([*many, declared], {})
-    assert ordered[0] is declared and ordered[1:] == many
-
-
 WORKER = SimpleNamespace(workerinput={"workerid": "gw0"})  # a worker's config, as pytest-xdist's
 
 

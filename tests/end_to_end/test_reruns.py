@@ -287,7 +287,7 @@ def test_the_lock_check_tells_a_stale_lock_from_a_running_snakemake(tmp_path):
         running.wait()
 
 
-@pytest.mark.slow(minutes=1)  # the models and all after them, killed and resumed
+@pytest.mark.slow(minutes=2)  # the models and all after them, killed and resumed
 def test_a_killed_run_resumes_after_make_unlock_to_the_same_bytes(replica_run, tmp_path):
     # A rerun from the models on, in a copy of the finished run: killed in the middle, it
     # leaves what a killed first run does (a lock, outputs marked incomplete) beside results

@@ -19,7 +19,7 @@ import pytest
 
 from ..conftest import ROOT, SNAKEMAKE, scratch_project
 
-pytestmark = pytest.mark.slow(minutes=3)  # a cluster started, the workflow through it (6 min in all)
+pytestmark = pytest.mark.slow(minutes=2)  # a cluster started, the workflow through it
 
 START = ROOT / "tests" / "slurm" / "start.sh"
 SLURM_DIR = Path(os.environ.get("LEISURENET_SLURM_DIR", "/run/leisurenet-slurm"))

@@ -278,7 +278,7 @@ def test_verify_reports_a_failed_run(fake_project, monkeypatch, capsys):
 MACHINE_RECORDS = ("results/manifest.json", "results/manifest.csv")  # they record the cores
 
 
-@pytest.mark.slow(minutes=5)  # the workflow from scratch, twice (and once on one core)
+@pytest.mark.slow(minutes=3)  # the workflow from scratch, twice
 def test_verify_identical_on_other_cores_equivalent_on_another_kernel_different_after_a_change(
     replica_run, tmp_path, monkeypatch, capsys
 ):
