@@ -120,3 +120,38 @@ def test_a_second_pass_copies_the_first_pass_run_and_only_renders_it_again(tmp_p
     forced = ("all", "--forcerun", *conftest.RENDER_RULES, "--configfile", "mine.yaml")
     assert runs == [(again, forced)]
     assert conftest.RENDER_RULES == ["paper", "paper_pdf", "brief", "brief_pdf"]
+
+
+def test_a_second_pass_takes_the_fallbacks_renders_from_the_first(tmp_path, monkeypatch):
+    """The renderer tests render each run with Quarto and with the fallback; the second pass
+    (the newest Quarto) copies the first pass's fallback renders of the same run with what the
+    fallback said, and renders them only where the first pass has none."""
+    from leisurenet.paper.render import Rendering
+
+    from .end_to_end import test_renderers as renderers
+
+    said = Rendering("Pandoc 3.8 and Typst 0.15.1", ["a warning"], None)
+
+    def render(folder, renderer, out, *rest):
+        assert renderer == "pandoc"
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "paper.html").write_text(f"rendered from {folder.name}")
+        return said
+
+    monkeypatch.setattr(renderers, "render_with", render)
+    monkeypatch.setattr(renderers, "render_brief_with", render)
+    monkeypatch.delenv(conftest.RENDER_AGAIN, raising=False)
+    first = tmp_path / "first"
+    out = first / "popen-gw1" / "papers_other0" / "pandoc"
+    assert renderers.fallback_renders(tmp_path / "other", out, "other") == (said, said)
+
+    monkeypatch.setenv(conftest.RENDER_AGAIN, str(first))
+    monkeypatch.setattr(renderers, "render_with", None)  # not called: copied
+    again = tmp_path / "again" / "pandoc"
+    assert renderers.fallback_renders(tmp_path / "other", again, "other") == (said, said)
+    assert (again / "paper.html").read_text() == "rendered from other"
+    # the replica's fallback render was not kept in the first pass: rendered here
+    monkeypatch.setattr(renderers, "render_with", render)
+    replica = tmp_path / "replica" / "pandoc"
+    assert renderers.fallback_renders(tmp_path / "replica_run", replica, "replica") == (said, said)
+    assert (replica / "paper.html").read_text() == "rendered from replica_run"
