@@ -146,12 +146,14 @@ def test_a_second_pass_takes_the_fallbacks_renders_from_the_first(tmp_path, monk
     assert renderers.fallback_renders(tmp_path / "other", out, "other") == (said, said)
 
     monkeypatch.setenv(conftest.RENDER_AGAIN, str(first))
-    monkeypatch.setattr(renderers, "render_with", None)  # not called: copied
+    for function in ("render_with", "render_brief_with"):
+        monkeypatch.setattr(renderers, function, None)  # not called: copied
     again = tmp_path / "again" / "pandoc"
     assert renderers.fallback_renders(tmp_path / "other", again, "other") == (said, said)
     assert (again / "paper.html").read_text() == "rendered from other"
     # the replica's fallback render was not kept in the first pass: rendered here
     monkeypatch.setattr(renderers, "render_with", render)
+    monkeypatch.setattr(renderers, "render_brief_with", render)
     replica = tmp_path / "replica" / "pandoc"
     assert renderers.fallback_renders(tmp_path / "replica_run", replica, "replica") == (said, said)
     assert (replica / "paper.html").read_text() == "rendered from replica_run"

@@ -67,7 +67,9 @@ def render_brief_with(folder: Path, renderer: str, out: Path) -> Rendering:
     return render(build, renderer, out / "brief_nl.html", out / "brief_nl.pdf", BRIEF)
 
 
-# What the fallback said of the paper and the brief it rendered, kept beside them.
+# Where the papers fixture renders a run ("replica", "other"), under each pass's --basetemp;
+# and what the fallback said of the paper and the brief it rendered, kept beside them.
+PAPERS = "papers_{}"
 FALLBACK_SAID = "renderings.json"
 
 
@@ -76,14 +78,15 @@ def fallback_renders(folder: Path, out: Path, name: str) -> tuple[Rendering, Ren
     pass (RENDER_AGAIN, tests/conftest.py), copied from the first pass, as the fallback does
     not depend on the Quarto on PATH and renders the same run the same; else rendered."""
     first = os.environ.get(RENDER_AGAIN)
-    earlier = sorted(Path(first).glob(f"*/papers_{name}*/pandoc/{FALLBACK_SAID}")) if first else []
+    pattern = f"*/{PAPERS.format(name)}*/pandoc/{FALLBACK_SAID}"
+    earlier = sorted(Path(first).glob(pattern)) if first else []
     if earlier:
         shutil.copytree(earlier[0].parent, out)
-    else:
-        said = [render_with(folder, "pandoc", out), render_brief_with(folder, "pandoc", out)]
-        (out / FALLBACK_SAID).write_text(json.dumps([asdict(r) for r in said]), encoding="utf-8")
-    paper, brief = json.loads((out / FALLBACK_SAID).read_text(encoding="utf-8"))
-    return Rendering(**paper), Rendering(**brief)
+        paper, brief = json.loads((out / FALLBACK_SAID).read_text(encoding="utf-8"))
+        return Rendering(**paper), Rendering(**brief)
+    said = render_with(folder, "pandoc", out), render_brief_with(folder, "pandoc", out)
+    (out / FALLBACK_SAID).write_text(json.dumps([asdict(r) for r in said]), encoding="utf-8")
+    return said
 
 
 class Papers:
@@ -111,7 +114,7 @@ class Papers:
 @pytest.fixture(scope="module", params=["replica", "other"])
 def papers(request, tmp_path_factory) -> Papers:
     folder = request.getfixturevalue(f"{request.param}_run")
-    return Papers(folder, tmp_path_factory.mktemp(f"papers_{request.param}"), request.param)
+    return Papers(folder, tmp_path_factory.mktemp(PAPERS.format(request.param)), request.param)
 
 
 def body(text: str) -> str:
